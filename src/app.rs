@@ -1,0 +1,151 @@
+//! The commands, each a straight line: load, validate, run, export, report.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{CheckArgs, Cli, Command, RunArgs};
+use crate::error::Error;
+use crate::export::{self, Report};
+use crate::model::Scenario;
+use crate::summary::PlanSummary;
+use crate::{check, config, engine, summary};
+
+/// Runs the command the user asked for.
+///
+/// # Errors
+/// Whatever stopped it; [`Error::exit_code`] gives the process exit code.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run_scenario(&args),
+        Command::Check(args) => check_scenario(&args),
+    }
+}
+
+fn run_scenario(args: &RunArgs) -> Result<(), Error> {
+    let mut scn = config::load(&args.config)?;
+    apply_overrides(&mut scn, args)?;
+    if let Some(problem) = scn.simulation.size_problem(scn.plans.len()) {
+        return Err(Error::Usage(problem));
+    }
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => {
+            let root = PathBuf::from("output");
+            std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
+            root.join(&scn.name)
+        }
+    };
+    export::preflight(&out)?;
+    let threads = match args.threads {
+        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Engine(format!("cannot start {threads} threads: {e}")))?;
+    let sim = &scn.simulation;
+    let bar = if args.quiet {
+        ProgressBar::hidden()
+    } else {
+        let bar = ProgressBar::with_draw_target(
+            Some(sim.trials.saturating_mul(sim.users)),
+            ProgressDrawTarget::stderr(),
+        );
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated, eta {eta}",
+            )
+            .expect("static template is valid"),
+        );
+        bar
+    };
+    let started = Instant::now();
+    let results = pool
+        .install(|| engine::run(&scn, &|n| bar.inc(n)))
+        .map_err(Error::Engine)?;
+    let wall_seconds = started.elapsed().as_secs_f64();
+    bar.finish_and_clear();
+    let summaries = summary::summarize(&scn, &results);
+    export::write_all(
+        &out,
+        &Report {
+            scenario: &scn,
+            results: &results,
+            summaries: &summaries,
+            config_path: args.config.display().to_string(),
+            threads,
+            wall_seconds,
+        },
+    )?;
+    print!("{}", summary_table(&scn, &summaries));
+    println!(
+        "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}",
+        sim.trials,
+        sim.users,
+        sim.months,
+        out.display()
+    );
+    Ok(())
+}
+
+fn apply_overrides(scn: &mut Scenario, args: &RunArgs) -> Result<(), Error> {
+    let sim = &mut scn.simulation;
+    for (flag, v) in [("--trials", args.trials), ("--users", args.users)] {
+        if v == Some(0) {
+            return Err(Error::Usage(format!("{flag} must be at least 1")));
+        }
+    }
+    if args.months == Some(0) {
+        return Err(Error::Usage("--months must be at least 1".into()));
+    }
+    sim.trials = args.trials.unwrap_or(sim.trials);
+    sim.users = args.users.unwrap_or(sim.users);
+    sim.months = args.months.unwrap_or(sim.months);
+    sim.seed = args.seed.unwrap_or(sim.seed);
+    Ok(())
+}
+
+/// The human-readable table printed after a run.
+pub fn summary_table(scn: &Scenario, rows: &[PlanSummary]) -> String {
+    let width = scn
+        .plans
+        .iter()
+        .map(|p| p.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let mut s = format!(
+        "{:<width$}  {:>14}  {:>14}  {:>14}  {:>10}  {:>9}  {:>15}\n",
+        "plan",
+        "profit_p05",
+        "profit_p50",
+        "profit_p95",
+        "margin_p50",
+        "prob_loss",
+        "loss_user_share"
+    );
+    for r in rows {
+        let margin = r.margin_pct[1].map_or("-".to_string(), |m| format!("{:.1}%", 100.0 * m));
+        s.push_str(&format!(
+            "{:<width$}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9.3}  {:>15.3}\n",
+            r.plan,
+            r.profit_pct[1],
+            r.profit_pct[4],
+            r.profit_pct[7],
+            margin,
+            r.prob_loss,
+            r.loss_user_share
+        ));
+    }
+    s
+}
+
+fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
+    let scn = config::load(&args.config)?;
+    print!("{}", check::report(&scn));
+    Ok(())
+}

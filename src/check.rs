@@ -1,0 +1,270 @@
+//! `plansim check`: what each segment's users look like before anything is run, so the gap
+//! between retail value and serving cost is visible up front.
+
+use std::fmt::Write;
+
+use crate::dist::Sampler;
+use crate::engine::stream;
+use crate::model::{Card, Mix, PerUser, Scenario, Segment};
+use crate::stats::{percentile_sorted, sorted};
+
+/// Draws used where no closed form exists.
+pub const CHECK_DRAWS: usize = 100_000;
+
+/// Monthly usage and value of one segment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentCheck {
+    /// Segment name.
+    pub segment: String,
+    /// Whether the numbers are closed-form (else from [`CHECK_DRAWS`] draws).
+    pub closed_form: bool,
+    /// Mean monthly output tokens (may be infinite).
+    pub mean_tokens: f64,
+    /// Median monthly output tokens.
+    pub median_tokens: f64,
+    /// 99th percentile of monthly output tokens.
+    pub p99_tokens: f64,
+    /// Retail value of a median user-month, $.
+    pub median_retail: f64,
+    /// Serving cost of a median user-month at month 0, $.
+    pub median_cost: f64,
+    /// Retail value of a mean user-month, $.
+    pub mean_retail: f64,
+    /// Serving cost of a mean user-month at month 0, $.
+    pub mean_cost: f64,
+    /// Warnings (e.g. no finite mean).
+    pub warnings: Vec<String>,
+}
+
+fn fixed(p: &PerUser) -> bool {
+    match p {
+        PerUser::Fixed(_) => true,
+        PerUser::Dist(d) => d.is_fixed(),
+    }
+}
+
+fn card_fixed(c: &Card) -> bool {
+    use crate::dist::Param::Fixed;
+    [c.input, c.cache_write, c.cache_read, c.output]
+        .iter()
+        .all(|p| matches!(p, Fixed(_)))
+}
+
+/// Usage and value figures for every segment.
+pub fn segments(scn: &Scenario) -> Vec<SegmentCheck> {
+    scn.segments.iter().map(|s| segment(scn, s)).collect()
+}
+
+fn segment(scn: &Scenario, s: &Segment) -> SegmentCheck {
+    let mut warnings = Vec::new();
+    if let PerUser::Dist(d) = &s.output_tokens {
+        let supports = slot_supports(scn);
+        if d.may_lack_mean(&supports) {
+            warnings.push(format!(
+                "segment {}: output_tokens may have no finite mean (Pareto alpha <= 1): \
+                 averages will not converge; add a `ceiling` or raise alpha",
+                s.name
+            ));
+        }
+        if lognormal_sigma_at_least(d, 4.0) {
+            warnings.push(format!(
+                "segment {}: output_tokens is lognormal with sigma >= 4: the mean is dominated \
+                 by extremely rare users and sample averages converge very slowly",
+                s.name
+            ));
+        }
+    }
+    let closed = fixed(&s.output_tokens) && card_fixed(&scn.retail) && card_fixed(&scn.cost.card);
+    if closed {
+        let no_draws: [f64; 0] = [];
+        if let Ok(d) = s.output_tokens.resolve(&no_draws) {
+            let (mean, median, p99) = (
+                d.closed_mean(),
+                d.closed_quantile(0.5),
+                d.closed_quantile(0.99),
+            );
+            if let (Some(mean), Some(median), Some(p99)) = (mean, median, p99) {
+                // The mix is closed-form only when every user has the same one.
+                if let (PerUser::Fixed(r), PerUser::Fixed(cr), PerUser::Fixed(cw)) = (
+                    &s.input_per_output,
+                    &s.cache_read_share,
+                    &s.cache_write_share,
+                ) {
+                    let mix = Mix::new(*r, *cr, *cw);
+                    let kr = scn.retail.resolve(&no_draws).per_output_token(&mix);
+                    let kc = scn.cost.card.resolve(&no_draws).per_output_token(&mix);
+                    return SegmentCheck {
+                        segment: s.name.clone(),
+                        closed_form: true,
+                        mean_tokens: mean,
+                        median_tokens: median,
+                        p99_tokens: p99,
+                        median_retail: median * kr,
+                        median_cost: median * kc,
+                        mean_retail: mean * kr,
+                        mean_cost: mean * kc,
+                        warnings,
+                    };
+                }
+            }
+        }
+    }
+    sampled(scn, s, warnings)
+}
+
+fn slot_supports(scn: &Scenario) -> Vec<crate::dist::Support> {
+    let mut sup = Vec::with_capacity(scn.slots.len());
+    for slot in &scn.slots {
+        let s = slot.dist.support(&sup);
+        sup.push(s);
+    }
+    sup
+}
+
+fn lognormal_sigma_at_least(d: &crate::dist::DistSpec, limit: f64) -> bool {
+    use crate::dist::{LogNormalSpec, Param, Shape};
+    match &d.shape {
+        Shape::Lognormal { spec } => {
+            let (_, sigma) = match spec {
+                LogNormalSpec::MuSigma { sigma, .. } | LogNormalSpec::MedianSigma { sigma, .. } => {
+                    (0.0, *sigma)
+                }
+                _ => return false,
+            };
+            matches!(sigma, Param::Fixed(s) if s >= limit)
+        }
+        Shape::Mixture { components } => components
+            .iter()
+            .any(|(_, c)| lognormal_sigma_at_least(c, limit)),
+        _ => false,
+    }
+}
+
+fn sampled(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> SegmentCheck {
+    let seg = scn
+        .segments
+        .iter()
+        .position(|x| x.name == s.name)
+        .unwrap_or(0) as u64;
+    let mut tokens = Vec::with_capacity(CHECK_DRAWS);
+    let mut retail = Vec::with_capacity(CHECK_DRAWS);
+    let mut cost = Vec::with_capacity(CHECK_DRAWS);
+    for i in 0..CHECK_DRAWS as u64 {
+        // Fresh trial-level draws for each sample, so drawn parameters are integrated over.
+        let mut rng = stream(scn.simulation.seed, i, seg, 7);
+        let mut draws = Vec::with_capacity(scn.slots.len());
+        for slot in &scn.slots {
+            let x = slot
+                .dist
+                .resolve(&draws)
+                .map_or(f64::NAN, |d| d.sample(&mut rng));
+            draws.push(x);
+        }
+        let resolve = |p: &PerUser| p.resolve(&draws).unwrap_or(Sampler::constant(f64::NAN));
+        let d = resolve(&s.output_tokens).sample(&mut rng);
+        let mix = Mix::new(
+            resolve(&s.input_per_output).sample(&mut rng),
+            resolve(&s.cache_read_share).sample(&mut rng),
+            resolve(&s.cache_write_share).sample(&mut rng),
+        );
+        tokens.push(d);
+        retail.push(d * scn.retail.resolve(&draws).per_output_token(&mix));
+        cost.push(d * scn.cost.card.resolve(&draws).per_output_token(&mix));
+    }
+    let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    let (st, sr, sc) = (sorted(&tokens), sorted(&retail), sorted(&cost));
+    let med = |x: &[f64]| percentile_sorted(x, 50.0).unwrap_or(f64::NAN);
+    SegmentCheck {
+        segment: s.name.clone(),
+        closed_form: false,
+        mean_tokens: mean(&tokens),
+        median_tokens: med(&st),
+        p99_tokens: percentile_sorted(&st, 99.0).unwrap_or(f64::NAN),
+        median_retail: med(&sr),
+        median_cost: med(&sc),
+        mean_retail: mean(&retail),
+        mean_cost: mean(&cost),
+        warnings,
+    }
+}
+
+/// The text `plansim check` prints.
+pub fn report(scn: &Scenario) -> String {
+    let mut out = String::new();
+    let sim = &scn.simulation;
+    let _ = writeln!(
+        out,
+        "scenario {}: valid. {} segments, {} plans, {} trial-level draws; {} trials x {} users x {} months",
+        scn.name,
+        scn.segments.len(),
+        scn.plans.len(),
+        scn.slots.len(),
+        sim.trials,
+        sim.users,
+        sim.months
+    );
+    let _ = writeln!(
+        out,
+        "\nmonthly output tokens and value of a user-month (retail at the [retail] card, serving cost at month 0):"
+    );
+    let _ = writeln!(
+        out,
+        "{:<12} {:>7} {:>12} {:>12} {:>12} {:>13} {:>13} {:>13} {:>13}  source",
+        "segment",
+        "share",
+        "mean_tok",
+        "median_tok",
+        "p99_tok",
+        "median_retail",
+        "median_cost",
+        "mean_retail",
+        "mean_cost"
+    );
+    let checks = segments(scn);
+    for (c, s) in checks.iter().zip(&scn.segments) {
+        let _ = writeln!(
+            out,
+            "{:<12} {:>7.3} {:>12} {:>12} {:>12} {:>13} {:>13} {:>13} {:>13}  {}",
+            c.segment,
+            s.share,
+            big(c.mean_tokens),
+            big(c.median_tokens),
+            big(c.p99_tokens),
+            money(c.median_retail),
+            money(c.median_cost),
+            money(c.mean_retail),
+            money(c.mean_cost),
+            if c.closed_form {
+                "closed form".to_string()
+            } else {
+                format!("{} draws", CHECK_DRAWS)
+            }
+        );
+    }
+    for c in &checks {
+        for w in &c.warnings {
+            let _ = writeln!(out, "warning: {w}");
+        }
+    }
+    out
+}
+
+fn big(x: f64) -> String {
+    if !x.is_finite() {
+        "inf".into()
+    } else if x >= 1e6 {
+        format!("{:.2}M", x / 1e6)
+    } else if x >= 1e3 {
+        format!("{:.1}k", x / 1e3)
+    } else {
+        format!("{x:.1}")
+    }
+}
+
+fn money(x: f64) -> String {
+    if x.is_finite() {
+        format!("${x:.2}")
+    } else {
+        "inf".into()
+    }
+}

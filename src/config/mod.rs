@@ -1,0 +1,422 @@
+//! Scenario files: TOML text -> validated [`Scenario`].
+//!
+//! The file is parsed into toml's spanned tree and read field by field ([`reader`]), so every
+//! error names the file, line:column and field path, unknown fields are refused with a
+//! suggestion, and numbers may be given as distribution tables at any depth ([`dist`]). The
+//! model never sees TOML.
+
+pub mod dist;
+pub mod reader;
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use toml::de::DeTable;
+
+use self::dist::{Draws, Range};
+use self::reader::{Src, Tbl};
+use crate::error::{ConfigError, Error};
+use crate::model::plans::credit::{CreditSpec, TopUpSpec};
+use crate::model::plans::flat::FlatSpec;
+use crate::model::plans::hybrid::HybridSpec;
+use crate::model::plans::payg::PaygSpec;
+use crate::model::{Card, Cost, PlanKind, PlanSpec, Scenario, Segment, Simulation};
+
+/// Default number of trials.
+pub const DEFAULT_TRIALS: u64 = 1000;
+/// Default users per trial.
+pub const DEFAULT_USERS: u64 = 10_000;
+
+/// Reads and validates a scenario file.
+///
+/// # Errors
+/// [`Error::Config`] for a missing, unreadable, non-UTF-8 or invalid file (all exit code 2).
+pub fn load(path: &Path) -> Result<Scenario, Error> {
+    let file = path.display().to_string();
+    let at_file = |message: String| ConfigError {
+        file: file.clone(),
+        line: 1,
+        column: 1,
+        path: String::new(),
+        message,
+    };
+    if path.is_dir() {
+        return Err(at_file("is a directory, not a scenario file".into()).into());
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        at_file(match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_string(),
+            std::io::ErrorKind::PermissionDenied => {
+                "cannot read the file: permission denied".into()
+            }
+            _ => format!("cannot read the file: {e}"),
+        })
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let off = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
+        let (line, column) = reader::line_col(&text, off);
+        ConfigError {
+            file: file.clone(),
+            line,
+            column,
+            path: String::new(),
+            message: "not UTF-8 text (is this a binary file?); a scenario is a TOML text file"
+                .into(),
+        }
+    })?;
+    Ok(parse(&text, &file)?)
+}
+
+/// Parses and validates scenario text; `file` names it in errors.
+///
+/// # Errors
+/// The first problem found, with its location.
+pub fn parse(text: &str, file: &str) -> Result<Scenario, ConfigError> {
+    let src = Src { file, text };
+    let doc = DeTable::parse(text).map_err(|e| {
+        let span = e.span().unwrap_or(0..0);
+        let msg = e.message().trim().to_string();
+        src.err(&span, "", format!("malformed TOML: {msg}"))
+    })?;
+    build(&src, &doc)
+}
+
+fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, ConfigError> {
+    let root = Tbl::root(src, doc);
+    root.allow(&[
+        "name",
+        "description",
+        "simulation",
+        "retail",
+        "cost",
+        "segment",
+        "plan",
+    ])?;
+    let name = checked_name(&root, "name")?;
+    let description = root.opt_string("description")?.map(str::to_string);
+    let simulation = simulation(&root)?;
+    let mut draws = Draws::default();
+
+    let retail_t = root
+        .table("retail")?
+        .ok_or_else(|| root.req("retail").unwrap_err())?;
+    retail_t.allow(&["input", "cache_write", "cache_read", "output"])?;
+    let retail = card(&mut draws, &retail_t)?;
+
+    let cost_t = root
+        .table("cost")?
+        .ok_or_else(|| root.req("cost").unwrap_err())?;
+    cost_t.allow(&[
+        "input",
+        "cache_write",
+        "cache_read",
+        "output",
+        "annual_decline",
+        "per_user_month",
+        "payment_fee_rate",
+        "payment_fee_fixed",
+    ])?;
+    let cost = Cost {
+        card: card(&mut draws, &cost_t)?,
+        annual_decline: draws.param_or(&cost_t, "annual_decline", Range::Unit, 0.0)?,
+        per_user_month: draws.param_or(&cost_t, "per_user_month", Range::NonNeg, 0.0)?,
+        payment_fee_rate: draws.param_or(&cost_t, "payment_fee_rate", Range::Unit, 0.0)?,
+        payment_fee_fixed: draws.param_or(&cost_t, "payment_fee_fixed", Range::NonNeg, 0.0)?,
+    };
+
+    let seg_tables = root.tables("segment")?;
+    if seg_tables.is_empty() {
+        return Err(root.err("the scenario needs at least one [[segment]]"));
+    }
+    let mut seen = HashSet::new();
+    let mut segments = Vec::new();
+    for t in seg_tables {
+        segments.push(segment(&mut draws, t, &mut seen)?);
+    }
+    let total: f64 = segments.iter().map(|s| s.share).sum();
+    if (total - 1.0).abs() > 1e-6 {
+        return Err(root.src.err(
+            &root.get("segment").map(|v| v.span()).unwrap_or(0..0),
+            "segment",
+            format!("segment shares must sum to 1 (within 1e-6), but they sum to {total}"),
+        ));
+    }
+    for s in &mut segments {
+        s.share /= total;
+    }
+
+    let plan_tables = root.tables("plan")?;
+    if plan_tables.is_empty() {
+        return Err(root.err("the scenario needs at least one [[plan]]"));
+    }
+    let mut seen = HashSet::new();
+    let mut plans = Vec::new();
+    for t in plan_tables {
+        plans.push(plan(&mut draws, t, &mut seen)?);
+    }
+
+    Ok(Scenario {
+        name,
+        description,
+        simulation,
+        retail,
+        cost,
+        segments,
+        plans,
+        slots: draws.slots,
+    })
+}
+
+fn simulation(root: &Tbl<'_, '_>) -> Result<Simulation, ConfigError> {
+    let Some(t) = root.table("simulation")? else {
+        return Ok(Simulation {
+            trials: DEFAULT_TRIALS,
+            users: DEFAULT_USERS,
+            months: 1,
+            seed: 0,
+        });
+    };
+    t.allow(&["trials", "users", "months", "seed"])?;
+    let positive = |key: &str, default: u64| -> Result<u64, ConfigError> {
+        let n = t.opt_count(key)?.unwrap_or(default);
+        if n == 0 {
+            let v = t.req(key)?;
+            return Err(t.src.err(
+                &v.span(),
+                &t.child(key),
+                format!("{key} must be at least 1"),
+            ));
+        }
+        Ok(n)
+    };
+    let months = positive("months", 1)?;
+    if months > 1200 {
+        let v = t.req("months")?;
+        return Err(t.src.err(
+            &v.span(),
+            &t.child("months"),
+            format!("months must be at most 1200 (100 years), got {months}"),
+        ));
+    }
+    Ok(Simulation {
+        trials: positive("trials", DEFAULT_TRIALS)?,
+        users: positive("users", DEFAULT_USERS)?,
+        months: months as u32,
+        seed: t.opt_count("seed")?.unwrap_or(0),
+    })
+}
+
+/// A rate card; `cache_write` and `cache_read` default to `input` (the same draw).
+fn card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Card, ConfigError> {
+    let input = draws.param_req(t, "input", Range::NonNeg)?;
+    let cache_write = draws
+        .param_opt(t, "cache_write", Range::NonNeg)?
+        .unwrap_or(input);
+    let cache_read = draws
+        .param_opt(t, "cache_read", Range::NonNeg)?
+        .unwrap_or(input);
+    let output = draws.param_req(t, "output", Range::NonNeg)?;
+    Ok(Card {
+        input,
+        cache_write,
+        cache_read,
+        output,
+    })
+}
+
+fn card_table(
+    draws: &mut Draws,
+    parent: &Tbl<'_, '_>,
+    key: &str,
+) -> Result<Option<Card>, ConfigError> {
+    let Some(t) = parent.table(key)? else {
+        return Ok(None);
+    };
+    t.allow(&["input", "cache_write", "cache_read", "output"])?;
+    card(draws, &t).map(Some)
+}
+
+/// Names: `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most 64 characters.
+pub fn valid_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    s.len() <= 64
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+fn checked_name(t: &Tbl<'_, '_>, key: &str) -> Result<String, ConfigError> {
+    let s = t.string(key)?;
+    if valid_name(s) {
+        Ok(s.to_string())
+    } else {
+        let v = t.req(key)?;
+        Err(t.src.err(
+            &v.span(),
+            &t.child(key),
+            format!(
+                "invalid name {s:?}: names start with a letter or digit and use only A-Z a-z 0-9 _ . - \
+                 (at most 64 characters), so they cannot inject spreadsheet formulas or escape the output folder"
+            ),
+        ))
+    }
+}
+
+fn unique_name(
+    t: &Tbl<'_, '_>,
+    seen: &mut HashSet<String>,
+    what: &str,
+) -> Result<String, ConfigError> {
+    let name = checked_name(t, "name")?;
+    if !seen.insert(name.clone()) {
+        let v = t.req("name")?;
+        return Err(t.src.err(
+            &v.span(),
+            &t.child("name"),
+            format!("duplicate {what} name `{name}`: each {what} needs its own name"),
+        ));
+    }
+    Ok(name)
+}
+
+fn segment(
+    draws: &mut Draws,
+    mut t: Tbl<'_, '_>,
+    seen: &mut HashSet<String>,
+) -> Result<Segment, ConfigError> {
+    t.allow(&[
+        "name",
+        "share",
+        "output_tokens",
+        "input_per_output",
+        "cache_read_share",
+        "cache_write_share",
+        "monthly_volatility",
+        "monthly_growth",
+        "monthly_churn",
+    ])?;
+    let name = unique_name(&t, seen, "segment")?;
+    t.path = format!("segment.{name}");
+    let share_v = t.req("share")?;
+    let share = match share_v.get_ref() {
+        toml::de::DeValue::Table(_) => {
+            return Err(t.src.err(
+                &share_v.span(),
+                &t.child("share"),
+                "share must be a fixed number, not a distribution",
+            ));
+        }
+        _ => reader::number(t.src, share_v, &t.child("share"))?,
+    };
+    if !(0.0..=1.0).contains(&share) {
+        return Err(t.src.err(
+            &share_v.span(),
+            &t.child("share"),
+            format!("must be in [0, 1], got {share}"),
+        ));
+    }
+    let output_tokens = {
+        let v = t.req("output_tokens")?;
+        draws.per_user(t.src, v, &t.child("output_tokens"), Range::NonNeg)?
+    };
+    Ok(Segment {
+        share,
+        output_tokens,
+        input_per_output: draws.per_user_or(&t, "input_per_output", Range::NonNeg, 0.0)?,
+        cache_read_share: draws.per_user_or(&t, "cache_read_share", Range::Unit, 0.0)?,
+        cache_write_share: draws.per_user_or(&t, "cache_write_share", Range::Unit, 0.0)?,
+        monthly_volatility: draws.param_or(&t, "monthly_volatility", Range::NonNeg, 0.0)?,
+        monthly_growth: draws.param_or(&t, "monthly_growth", Range::AboveMinusOne, 0.0)?,
+        monthly_churn: draws.param_or(&t, "monthly_churn", Range::Unit, 0.0)?,
+        name,
+    })
+}
+
+const PLAN_KINDS: [&str; 4] = ["payg", "flat", "credit", "hybrid"];
+
+fn plan(
+    draws: &mut Draws,
+    mut t: Tbl<'_, '_>,
+    seen: &mut HashSet<String>,
+) -> Result<PlanSpec, ConfigError> {
+    let kind_v = t.req("kind")?;
+    let kind = reader::as_str(t.src, kind_v, &t.child("kind"))?;
+    let terms: &[&str] = match kind {
+        "payg" => &["rates", "monthly_minimum"],
+        "flat" => &["price", "cap"],
+        "credit" => &["price", "credits", "burn", "rollover", "top_up"],
+        "hybrid" => &[
+            "rates",
+            "base_fee",
+            "included",
+            "overage_multiplier",
+            "spend_cap",
+        ],
+        other => {
+            let mut msg = format!("unknown plan kind `{other}`");
+            match reader::suggest(other, &PLAN_KINDS) {
+                Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
+                None => msg.push_str(&format!("; expected one of: {}", PLAN_KINDS.join(", "))),
+            }
+            return Err(t.src.err(&kind_v.span(), &t.child("kind"), msg));
+        }
+    };
+    let allowed: Vec<&str> = ["name", "kind", "usage_response"]
+        .iter()
+        .chain(terms.iter())
+        .copied()
+        .collect();
+    t.allow(&allowed)?;
+    let name = unique_name(&t, seen, "plan")?;
+    t.path = format!("plan.{name}");
+    let usage_response = draws.param_or(&t, "usage_response", Range::NonNeg, 1.0)?;
+    let kind = match kind {
+        "payg" => PlanKind::Payg(PaygSpec {
+            rates: card_table(draws, &t, "rates")?,
+            monthly_minimum: draws.param_or(&t, "monthly_minimum", Range::NonNeg, 0.0)?,
+        }),
+        "flat" => PlanKind::Flat(FlatSpec {
+            price: draws.param_req(&t, "price", Range::NonNeg)?,
+            cap: draws.param_opt(&t, "cap", Range::NonNeg)?,
+        }),
+        "credit" => {
+            let price = draws.param_req(&t, "price", Range::NonNeg)?;
+            let credits = draws.param_req(&t, "credits", Range::NonNeg)?;
+            let burn = match card_table(draws, &t, "burn")? {
+                Some(c) => c,
+                None => return Err(t.req("burn").unwrap_err()),
+            };
+            let rollover = draws.param_or(&t, "rollover", Range::NonNeg, 0.0)?;
+            let top_up = match t.table("top_up")? {
+                None => None,
+                Some(tu) => {
+                    tu.allow(&["price", "credits", "probability"])?;
+                    Some(TopUpSpec {
+                        price: draws.param_req(&tu, "price", Range::NonNeg)?,
+                        credits: draws.param_req(&tu, "credits", Range::Positive)?,
+                        probability: draws.param_req(&tu, "probability", Range::Unit)?,
+                    })
+                }
+            };
+            PlanKind::Credit(CreditSpec {
+                price,
+                credits,
+                burn,
+                rollover,
+                top_up,
+            })
+        }
+        _ => PlanKind::Hybrid(HybridSpec {
+            rates: card_table(draws, &t, "rates")?,
+            base_fee: draws.param_req(&t, "base_fee", Range::NonNeg)?,
+            included: draws.param_or(&t, "included", Range::NonNeg, 0.0)?,
+            overage_multiplier: draws.param_or(&t, "overage_multiplier", Range::NonNeg, 1.0)?,
+            spend_cap: draws.param_opt(&t, "spend_cap", Range::NonNeg)?,
+        }),
+    };
+    Ok(PlanSpec {
+        name,
+        usage_response,
+        kind,
+    })
+}

@@ -1,0 +1,344 @@
+//! A strict reader over toml's spanned parse tree: typed access to fields, unknown-field
+//! detection with "did you mean" suggestions, and errors that carry file, line:column and the
+//! field path.
+
+use std::ops::Range;
+
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::error::ConfigError;
+
+/// A spanned TOML value.
+pub type Value<'i> = Spanned<DeValue<'i>>;
+
+/// The config text and its file name, for locating errors.
+pub struct Src<'a> {
+    /// File name as the user gave it.
+    pub file: &'a str,
+    /// Whole text.
+    pub text: &'a str,
+}
+
+impl Src<'_> {
+    /// An error at byte offset `span.start`.
+    pub fn err(&self, span: &Range<usize>, path: &str, msg: impl Into<String>) -> ConfigError {
+        let (line, column) = line_col(self.text, span.start);
+        ConfigError {
+            file: self.file.to_string(),
+            line,
+            column,
+            path: path.to_string(),
+            message: msg.into(),
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
+/// The TOML type name of a value, for messages.
+pub fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// A table being read: its entries, span and path.
+pub struct Tbl<'a, 'i> {
+    /// Where errors point.
+    pub src: &'a Src<'a>,
+    map: &'a DeTable<'i>,
+    span: Range<usize>,
+    /// Field path of this table (empty at the root).
+    pub path: String,
+}
+
+impl<'a, 'i> Tbl<'a, 'i> {
+    /// The root table of a document.
+    pub fn root(src: &'a Src<'a>, doc: &'a Spanned<DeTable<'i>>) -> Self {
+        Tbl {
+            src,
+            map: doc.get_ref(),
+            span: 0..0,
+            path: String::new(),
+        }
+    }
+
+    /// Reads `v` as a table at `path`.
+    pub fn of(src: &'a Src<'a>, v: &'a Value<'i>, path: &str) -> Result<Self, ConfigError> {
+        match v.get_ref() {
+            DeValue::Table(map) => Ok(Tbl {
+                src,
+                map,
+                span: v.span(),
+                path: path.to_string(),
+            }),
+            other => Err(src.err(
+                &v.span(),
+                path,
+                format!("expected a table, found {}", type_name(other)),
+            )),
+        }
+    }
+
+    /// The path of a child field.
+    pub fn child(&self, key: &str) -> String {
+        if self.path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{}.{key}", self.path)
+        }
+    }
+
+    /// An error located at this table.
+    pub fn err(&self, msg: impl Into<String>) -> ConfigError {
+        self.src.err(&self.span, &self.path, msg)
+    }
+
+    /// Fails on the first key not in `allowed`, suggesting the closest allowed name.
+    pub fn allow(&self, allowed: &[&str]) -> Result<(), ConfigError> {
+        for (k, _) in self.map.iter() {
+            let key: &str = k.get_ref();
+            if !allowed.contains(&key) {
+                let mut msg = format!("unknown field `{key}`");
+                if let Some(s) = suggest(key, allowed) {
+                    msg.push_str(&format!("; did you mean `{s}`?"));
+                } else {
+                    msg.push_str(&format!("; expected one of: {}", allowed.join(", ")));
+                }
+                return Err(self.src.err(&k.span(), &self.child(key), msg));
+            }
+        }
+        Ok(())
+    }
+
+    /// A field, if present.
+    pub fn get(&self, key: &str) -> Option<&'a Value<'i>> {
+        self.map.get(key)
+    }
+
+    /// Whether a field is present.
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// The keys present, in file order.
+    pub fn keys(&self) -> impl Iterator<Item = &'a str> {
+        self.map.iter().map(|(k, _)| -> &'a str { k.get_ref() })
+    }
+
+    /// A required field.
+    pub fn req(&self, key: &str) -> Result<&'a Value<'i>, ConfigError> {
+        self.get(key).ok_or_else(|| {
+            self.src.err(
+                &self.span,
+                &self.child(key),
+                format!(
+                    "missing required field `{key}`{}",
+                    if self.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" in `{}`", self.path)
+                    }
+                ),
+            )
+        })
+    }
+
+    /// A required string field.
+    pub fn string(&self, key: &str) -> Result<&'a str, ConfigError> {
+        as_str(self.src, self.req(key)?, &self.child(key))
+    }
+
+    /// An optional string field.
+    pub fn opt_string(&self, key: &str) -> Result<Option<&'a str>, ConfigError> {
+        self.get(key)
+            .map(|v| as_str(self.src, v, &self.child(key)))
+            .transpose()
+    }
+
+    /// An optional plain number (no distribution allowed).
+    pub fn opt_number(&self, key: &str) -> Result<Option<f64>, ConfigError> {
+        self.get(key)
+            .map(|v| number(self.src, v, &self.child(key)))
+            .transpose()
+    }
+
+    /// An optional non-negative integer.
+    pub fn opt_count(&self, key: &str) -> Result<Option<u64>, ConfigError> {
+        let Some(v) = self.get(key) else {
+            return Ok(None);
+        };
+        let path = self.child(key);
+        let x = match v.get_ref() {
+            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                .map_err(|_| self.src.err(&v.span(), &path, "integer out of range"))?
+                as f64,
+            DeValue::Float(_) => {
+                let f = number(self.src, v, &path)?;
+                if f.fract() != 0.0 {
+                    return Err(self.src.err(
+                        &v.span(),
+                        &path,
+                        format!("expected a whole number, found {f}"),
+                    ));
+                }
+                f
+            }
+            other => {
+                return Err(self.src.err(
+                    &v.span(),
+                    &path,
+                    format!("expected an integer, found {}", type_name(other)),
+                ));
+            }
+        };
+        if !(0.0..9.2e18).contains(&x) {
+            return Err(self.src.err(
+                &v.span(),
+                &path,
+                format!("must be a whole number between 0 and 9.2e18, got {x}"),
+            ));
+        }
+        Ok(Some(x as u64))
+    }
+
+    /// An optional array of tables.
+    pub fn tables(&self, key: &str) -> Result<Vec<Tbl<'a, 'i>>, ConfigError> {
+        let Some(v) = self.get(key) else {
+            return Ok(Vec::new());
+        };
+        let path = self.child(key);
+        match v.get_ref() {
+            DeValue::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Tbl::of(self.src, item, &format!("{path}[{i}]")))
+                .collect(),
+            other => Err(self.src.err(
+                &v.span(),
+                &path,
+                format!(
+                    "expected an array of tables (write [[{key}]] sections), found {}",
+                    type_name(other)
+                ),
+            )),
+        }
+    }
+
+    /// An optional sub-table.
+    pub fn table(&self, key: &str) -> Result<Option<Tbl<'a, 'i>>, ConfigError> {
+        self.get(key)
+            .map(|v| Tbl::of(self.src, v, &self.child(key)))
+            .transpose()
+    }
+}
+
+/// A string value.
+pub fn as_str<'a>(src: &Src<'_>, v: &'a Value<'_>, path: &str) -> Result<&'a str, ConfigError> {
+    match v.get_ref() {
+        DeValue::String(s) => Ok(s.as_ref()),
+        other => Err(src.err(
+            &v.span(),
+            path,
+            format!("expected a string, found {}", type_name(other)),
+        )),
+    }
+}
+
+/// A finite plain number (integer or float).
+pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigError> {
+    let x = match v.get_ref() {
+        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+            .map(|i| i as f64)
+            .or_else(|_| i.as_str().parse::<f64>())
+            .map_err(|_| src.err(&v.span(), path, "integer out of range"))?,
+        DeValue::Float(f) => f
+            .as_str()
+            .replace('_', "")
+            .parse::<f64>()
+            .map_err(|_| src.err(&v.span(), path, format!("invalid float `{}`", f.as_str())))?,
+        other => {
+            return Err(src.err(
+                &v.span(),
+                path,
+                format!("expected a number, found {}", type_name(other)),
+            ));
+        }
+    };
+    if x.is_finite() {
+        Ok(x)
+    } else {
+        Err(src.err(
+            &v.span(),
+            path,
+            format!("must be a finite number, got {x} (NaN and inf are not allowed)"),
+        ))
+    }
+}
+
+/// The closest of `options` to `word`, if it is close enough to be a likely typo.
+pub fn suggest<'o>(word: &str, options: &[&'o str]) -> Option<&'o str> {
+    let w = word.to_ascii_lowercase();
+    options
+        .iter()
+        .map(|o| (levenshtein(&w, o), *o))
+        .filter(|(d, o)| *d <= (o.len().max(w.len()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, o)| o)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(suggest("sahre", &["share", "name"]), Some("share"));
+        assert_eq!(
+            suggest("montly_churn", &["monthly_churn"]),
+            Some("monthly_churn")
+        );
+        assert_eq!(suggest("zzzzzz", &["share", "name"]), None);
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let t = "a = 1\nbé = 2\n";
+        assert_eq!(line_col(t, 0), (1, 1));
+        assert_eq!(line_col(t, 6), (2, 1));
+        assert_eq!(line_col(t, t.find('=').unwrap()), (1, 3));
+        assert_eq!(line_col(t, t.rfind('=').unwrap()), (2, 4));
+    }
+}

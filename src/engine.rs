@@ -1,0 +1,593 @@
+//! The Monte Carlo engine: seeded work units, rayon, and an ordered merge of per-trial results.
+//!
+//! A trial is one population. Its users are split into blocks of [`BLOCK_USERS`] (a constant,
+//! never derived from the thread count); a block is the unit of parallel work. Every random
+//! number comes from a stream keyed by `(seed, trial, unit, phase)`, where the unit is a user
+//! (or the trial itself for trial-level draws), so results do not depend on how work is
+//! scheduled, and a user's draws do not depend on any other user's. Sums are formed in user
+//! order within a block, in block order within a trial and in trial order across trials: the
+//! outputs are byte-identical for any thread count.
+//!
+//! Each trial runs in two phases. Phase 0 draws every user's base demand D, so users can be
+//! ranked into demand deciles; phase 1 draws the rest of each user's life (prompt mix, top-up
+//! propensity, monthly noise, churn) and puts the user on every plan side by side (common
+//! random numbers). Only D (8 bytes) and the decile (1 byte) are kept per user, and trials are
+//! processed in chunks of at most [`USERS_IN_FLIGHT`] users, so memory does not grow with the
+//! number of trials.
+
+use rand::{RngExt, SeedableRng};
+use rand_distr::{Distribution, StandardNormal};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
+
+use crate::dist::Sampler;
+use crate::model::{Account, Billing, Mix, Rates, Rule, Scenario};
+
+/// Users per block: the unit of parallel work (results do not depend on it).
+pub const BLOCK_USERS: usize = 4096;
+/// Bound on users of trials in flight at once, for memory (about 9 bytes each).
+pub const USERS_IN_FLIGHT: u64 = 8_000_000;
+/// Name of the generator, for run.json.
+pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand_xoshiro 0.8), one stream per (seed, trial, user, phase) via SplitMix64";
+
+/// Unit id of the trial-level stream.
+const TRIAL_UNIT: u64 = u64::MAX;
+
+/// The generator for one work unit.
+pub fn stream(seed: u64, trial: u64, unit: u64, phase: u64) -> Xoshiro256PlusPlus {
+    let mut h = splitmix(seed ^ 0x005E_ED0F_914A_5157);
+    h = splitmix(h ^ trial);
+    h = splitmix(h ^ unit);
+    h = splitmix(h ^ phase);
+    Xoshiro256PlusPlus::seed_from_u64(h)
+}
+
+#[inline]
+fn splitmix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Whole-horizon totals of one plan in one trial.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Totals {
+    /// Sum of bills.
+    pub revenue: f64,
+    /// Serving cost of served tokens.
+    pub cost: f64,
+    /// Payment fees.
+    pub fees: f64,
+    /// Per-user-month overhead.
+    pub overhead: f64,
+    /// revenue - cost - fees - overhead, summed per user.
+    pub profit: f64,
+    /// Output tokens served.
+    pub served_output_tokens: f64,
+    /// Served tokens valued at the retail card.
+    pub retail_value: f64,
+    /// Users whose total profit is < 0.
+    pub loss_users: u64,
+    /// Users who left before the horizon ended.
+    pub churned_users: u64,
+    /// Credits expired (above rollover, or on leaving).
+    pub breakage_credits: f64,
+    /// Active user-months.
+    pub active_user_months: u64,
+}
+
+impl Totals {
+    fn add(&mut self, o: &Totals) {
+        self.revenue += o.revenue;
+        self.cost += o.cost;
+        self.fees += o.fees;
+        self.overhead += o.overhead;
+        self.profit += o.profit;
+        self.served_output_tokens += o.served_output_tokens;
+        self.retail_value += o.retail_value;
+        self.loss_users += o.loss_users;
+        self.churned_users += o.churned_users;
+        self.breakage_credits += o.breakage_credits;
+        self.active_user_months += o.active_user_months;
+    }
+}
+
+/// One plan, one month, one trial.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct MonthTotals {
+    /// Users billed this month.
+    pub active_users: u64,
+    /// Bills.
+    pub revenue: f64,
+    /// Serving cost.
+    pub cost: f64,
+    /// Fees.
+    pub fees: f64,
+    /// Overhead.
+    pub overhead: f64,
+    /// Profit.
+    pub profit: f64,
+}
+
+impl MonthTotals {
+    fn add(&mut self, o: &MonthTotals) {
+        self.active_users += o.active_users;
+        self.revenue += o.revenue;
+        self.cost += o.cost;
+        self.fees += o.fees;
+        self.overhead += o.overhead;
+        self.profit += o.profit;
+    }
+}
+
+/// Sums over a group of users (a segment or a demand decile), over the whole horizon.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GroupTotals {
+    /// User-trials in the group.
+    pub users: u64,
+    /// Bills.
+    pub revenue: f64,
+    /// Serving cost.
+    pub cost: f64,
+    /// Profit.
+    pub profit: f64,
+    /// Users with total profit < 0.
+    pub loss_users: u64,
+}
+
+impl GroupTotals {
+    /// Adds another group's sums.
+    pub fn add(&mut self, o: &GroupTotals) {
+        self.users += o.users;
+        self.revenue += o.revenue;
+        self.cost += o.cost;
+        self.profit += o.profit;
+        self.loss_users += o.loss_users;
+    }
+}
+
+/// One plan's results in one trial.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanTrial {
+    /// Whole-horizon totals.
+    pub totals: Totals,
+    /// Per month, 0..months.
+    pub months: Vec<MonthTotals>,
+}
+
+/// One trial's results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TrialResult {
+    /// Trial index, from 0.
+    pub trial: u64,
+    /// The trial-level draws, in slot order.
+    pub draws: Vec<f64>,
+    /// Per plan, in config order.
+    pub plans: Vec<PlanTrial>,
+}
+
+/// Everything a run produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunResults {
+    /// Per trial, in trial order.
+    pub trials: Vec<TrialResult>,
+    /// `[plan][segment]` sums over all trials.
+    pub segments: Vec<Vec<GroupTotals>>,
+    /// `[plan][decile]` sums over all trials.
+    pub deciles: Vec<Vec<GroupTotals>>,
+}
+
+/// One user's results on one plan, kept for tests and tools that look inside.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct UserOutcome {
+    /// Whole-horizon totals (loss_users/churned_users are 0 or 1).
+    pub totals: Totals,
+    /// The account at the end (credit ledger).
+    pub account: Account,
+}
+
+/// Per-trial values with every draw applied.
+struct TrialSetup {
+    draws: Vec<f64>,
+    retail: Rates,
+    cost: Rates,
+    /// Cost multiplier per month: (1 - annual_decline)^(m/12).
+    decline: Vec<f64>,
+    per_user_month: f64,
+    fee_rate: f64,
+    fee_fixed: f64,
+    segments: Vec<SegSetup>,
+    rules: Vec<Rule>,
+    response: Vec<f64>,
+}
+
+struct SegSetup {
+    demand: Sampler,
+    ratio: Sampler,
+    cache_read: Sampler,
+    cache_write: Sampler,
+    vol: f64,
+    /// (1 + growth)^m per month.
+    growth: Vec<f64>,
+    churn: f64,
+}
+
+fn setup(scn: &Scenario, trial: u64) -> Result<TrialSetup, String> {
+    let mut rng = stream(scn.simulation.seed, trial, TRIAL_UNIT, 0);
+    let mut draws = Vec::with_capacity(scn.slots.len());
+    for slot in &scn.slots {
+        let s = slot
+            .dist
+            .resolve(&draws)
+            .map_err(|e| format!("trial {trial}: {}: {e}", slot.path))?;
+        draws.push(s.sample(&mut rng));
+    }
+    let d = &draws;
+    let months = scn.simulation.months as usize;
+    let decline_rate = scn.cost.annual_decline.value(d);
+    let retail = scn.retail.resolve(d);
+    let segments = scn
+        .segments
+        .iter()
+        .map(|s| {
+            let at = |what: &str, r: Result<Sampler, String>| {
+                r.map_err(|e| format!("trial {trial}: segment.{}.{what}: {e}", s.name))
+            };
+            let g = s.monthly_growth.value(d);
+            Ok(SegSetup {
+                demand: at("output_tokens", s.output_tokens.resolve(d))?,
+                ratio: at("input_per_output", s.input_per_output.resolve(d))?,
+                cache_read: at("cache_read_share", s.cache_read_share.resolve(d))?,
+                cache_write: at("cache_write_share", s.cache_write_share.resolve(d))?,
+                vol: s.monthly_volatility.value(d),
+                growth: (0..months).map(|m| (1.0 + g).powi(m as i32)).collect(),
+                churn: s.monthly_churn.value(d),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(TrialSetup {
+        retail,
+        cost: scn.cost.card.resolve(d),
+        decline: (0..months)
+            .map(|m| (1.0 - decline_rate).powf(m as f64 / 12.0))
+            .collect(),
+        per_user_month: scn.cost.per_user_month.value(d),
+        fee_rate: scn.cost.payment_fee_rate.value(d),
+        fee_fixed: scn.cost.payment_fee_fixed.value(d),
+        segments,
+        rules: scn
+            .plans
+            .iter()
+            .map(|p| p.kind.resolve(d, &retail))
+            .collect(),
+        response: scn
+            .plans
+            .iter()
+            .map(|p| p.usage_response.value(d))
+            .collect(),
+        draws,
+    })
+}
+
+/// Which segment each user index falls in: cumulative end indices.
+fn segment_ends(scn: &Scenario) -> Vec<u64> {
+    scn.segment_sizes()
+        .iter()
+        .scan(0, |acc, n| {
+            *acc += n;
+            Some(*acc)
+        })
+        .collect()
+}
+
+/// Per-block accumulators.
+struct BlockAcc {
+    totals: Vec<Totals>,
+    /// `[plan * months + month]`.
+    months: Vec<MonthTotals>,
+    /// `[plan * segments + segment]`.
+    segments: Vec<GroupTotals>,
+    /// `[plan * 10 + decile]`.
+    deciles: Vec<GroupTotals>,
+}
+
+impl BlockAcc {
+    fn new(plans: usize, months: usize, segments: usize) -> Self {
+        BlockAcc {
+            totals: vec![Totals::default(); plans],
+            months: vec![MonthTotals::default(); plans * months],
+            segments: vec![GroupTotals::default(); plans * segments],
+            deciles: vec![GroupTotals::default(); plans * 10],
+        }
+    }
+    fn add(&mut self, o: &BlockAcc) {
+        for (a, b) in self.totals.iter_mut().zip(&o.totals) {
+            a.add(b);
+        }
+        for (a, b) in self.months.iter_mut().zip(&o.months) {
+            a.add(b);
+        }
+        for (a, b) in self.segments.iter_mut().zip(&o.segments) {
+            a.add(b);
+        }
+        for (a, b) in self.deciles.iter_mut().zip(&o.deciles) {
+            a.add(b);
+        }
+    }
+}
+
+/// Runs every trial of the scenario. `progress` is called with the number of users just
+/// finished (from any thread); the total is trials x users.
+///
+/// # Errors
+/// A message when a per-trial draw is out of range (validation prevents it; kept as a guard).
+pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults, String> {
+    let sim = &scn.simulation;
+    if let Some(problem) = sim.size_problem(scn.plans.len()) {
+        return Err(problem);
+    }
+    let (n_plans, n_months, n_segs) = (scn.plans.len(), sim.months as usize, scn.segments.len());
+    let ends = segment_ends(scn);
+    let users = sim.users as usize;
+    let chunk = (USERS_IN_FLIGHT / sim.users).clamp(1, sim.trials);
+    let mut results = RunResults {
+        trials: Vec::with_capacity(sim.trials.min(1 << 20) as usize),
+        segments: vec![vec![GroupTotals::default(); n_segs]; n_plans],
+        deciles: vec![vec![GroupTotals::default(); 10]; n_plans],
+    };
+    let mut first = 0;
+    while first < sim.trials {
+        let last = (first + chunk).min(sim.trials);
+        let setups = (first..last)
+            .into_par_iter()
+            .map(|t| setup(scn, t))
+            .collect::<Result<Vec<_>, String>>()?;
+        // Phase 0: base demand of every user, then demand deciles.
+        let ranked: Vec<(Vec<f64>, Vec<u8>)> = setups
+            .par_iter()
+            .enumerate()
+            .map(|(ti, st)| {
+                let t = first + ti as u64;
+                let mut d = vec![0.0; users];
+                d.par_chunks_mut(BLOCK_USERS)
+                    .enumerate()
+                    .for_each(|(b, out)| {
+                        let base = (b * BLOCK_USERS) as u64;
+                        let mut seg = ends.partition_point(|&e| e <= base);
+                        for (i, x) in out.iter_mut().enumerate() {
+                            let u = base + i as u64;
+                            while ends[seg] <= u {
+                                seg += 1;
+                            }
+                            let mut rng = stream(sim.seed, t, u, 0);
+                            *x = st.segments[seg].demand.sample(&mut rng);
+                        }
+                    });
+                let dec = deciles(&d);
+                (d, dec)
+            })
+            .collect();
+        // Phase 1: lives and bills, block by block.
+        let n_blocks = users.div_ceil(BLOCK_USERS);
+        let blocks: Vec<BlockAcc> = (0..(last - first) as usize * n_blocks)
+            .into_par_iter()
+            .map(|job| {
+                let (ti, b) = (job / n_blocks, job % n_blocks);
+                let t = first + ti as u64;
+                let lo = b * BLOCK_USERS;
+                let hi = (lo + BLOCK_USERS).min(users);
+                let mut acc = BlockAcc::new(n_plans, n_months, n_segs);
+                let (d, dec) = &ranked[ti];
+                simulate_block(scn, &setups[ti], t, lo..hi, &ends, d, dec, &mut acc);
+                progress((hi - lo) as u64);
+                acc
+            })
+            .collect();
+        for (ti, (st, chunk_blocks)) in setups.into_iter().zip(blocks.chunks(n_blocks)).enumerate()
+        {
+            let mut acc = BlockAcc::new(n_plans, n_months, n_segs);
+            for b in chunk_blocks {
+                acc.add(b);
+            }
+            for p in 0..n_plans {
+                for s in 0..n_segs {
+                    results.segments[p][s].add(&acc.segments[p * n_segs + s]);
+                }
+                for k in 0..10 {
+                    results.deciles[p][k].add(&acc.deciles[p * 10 + k]);
+                }
+            }
+            results.trials.push(TrialResult {
+                trial: first + ti as u64,
+                draws: st.draws,
+                plans: (0..n_plans)
+                    .map(|p| PlanTrial {
+                        totals: acc.totals[p],
+                        months: acc.months[p * n_months..(p + 1) * n_months].to_vec(),
+                    })
+                    .collect(),
+            });
+        }
+        first = last;
+    }
+    Ok(results)
+}
+
+/// Demand decile (0..10) of each user: rank by D, ties by user index, decile = 10 rank / n.
+pub fn deciles(d: &[f64]) -> Vec<u8> {
+    let n = d.len();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    order.sort_unstable_by(|&a, &b| d[a as usize].total_cmp(&d[b as usize]).then(a.cmp(&b)));
+    let mut dec = vec![0u8; n];
+    for (rank, &i) in order.iter().enumerate() {
+        dec[i as usize] = ((10 * rank as u64) / n as u64) as u8;
+    }
+    dec
+}
+
+#[allow(clippy::too_many_arguments)]
+fn simulate_block(
+    scn: &Scenario,
+    st: &TrialSetup,
+    trial: u64,
+    users: std::ops::Range<usize>,
+    ends: &[u64],
+    demand: &[f64],
+    decile: &[u8],
+    acc: &mut BlockAcc,
+) {
+    let n_plans = st.rules.len();
+    let n_months = st.decline.len();
+    let n_segs = st.segments.len();
+    let mut scratch = UserScratch::new(n_plans);
+    let mut seg = ends.partition_point(|&e| e <= users.start as u64);
+    for u in users {
+        while ends[seg] <= u as u64 {
+            seg += 1;
+        }
+        let mut rng = stream(scn.simulation.seed, trial, u as u64, 1);
+        let alive = live_user(st, seg, demand[u], &mut rng, &mut scratch, |p, m, mt| {
+            acc.months[p * n_months + m].add(mt);
+        });
+        let _ = alive;
+        for p in 0..n_plans {
+            let o = &scratch.outcomes[p];
+            acc.totals[p].add(&o.totals);
+            let g = GroupTotals {
+                users: 1,
+                revenue: o.totals.revenue,
+                cost: o.totals.cost,
+                profit: o.totals.profit,
+                loss_users: o.totals.loss_users,
+            };
+            acc.segments[p * n_segs + seg].add(&g);
+            acc.deciles[p * 10 + decile[u] as usize].add(&g);
+        }
+    }
+}
+
+/// Reusable per-user buffers.
+struct UserScratch {
+    meter: Vec<f64>,
+    outcomes: Vec<UserOutcome>,
+}
+
+impl UserScratch {
+    fn new(plans: usize) -> Self {
+        UserScratch {
+            meter: vec![0.0; plans],
+            outcomes: vec![UserOutcome::default(); plans],
+        }
+    }
+}
+
+/// One user's whole life on every plan. Draw order from the user's phase-1 stream: top-up
+/// uniform, prompt ratio, cache read share, cache write share, then per month a standard normal
+/// and a churn uniform. Returns whether the user was still active at the end.
+fn live_user<R: rand::Rng>(
+    st: &TrialSetup,
+    seg: usize,
+    d: f64,
+    rng: &mut R,
+    sc: &mut UserScratch,
+    mut on_month: impl FnMut(usize, usize, &MonthTotals),
+) -> bool {
+    let s = &st.segments[seg];
+    let top_up_u: f64 = rng.random();
+    let r = s.ratio.sample(rng);
+    let cr = s.cache_read.sample(rng);
+    let cw = s.cache_write.sample(rng);
+    let mix = Mix::new(r, cr, cw);
+    let k_retail = st.retail.per_output_token(&mix);
+    let k_cost = st.cost.per_output_token(&mix);
+    for (p, rule) in st.rules.iter().enumerate() {
+        sc.meter[p] = rule.meter().per_output_token(&mix);
+        sc.outcomes[p] = UserOutcome {
+            totals: Totals::default(),
+            account: rule.open(top_up_u),
+        };
+    }
+    let half_var = s.vol * s.vol / 2.0;
+    let months = st.decline.len();
+    let mut active = true;
+    for m in 0..months {
+        let z: f64 = StandardNormal.sample(rng);
+        let leave_u: f64 = rng.random();
+        let noise = if s.vol > 0.0 {
+            (s.vol * z - half_var).exp()
+        } else {
+            1.0
+        };
+        let demand = d * s.growth[m] * noise;
+        let unit_cost = k_cost * st.decline[m];
+        for (p, rule) in st.rules.iter().enumerate() {
+            let o = &mut sc.outcomes[p];
+            let out = demand * st.response[p];
+            let mb = rule.month(&mut o.account, out * sc.meter[p]);
+            let served = out * mb.served;
+            let cost = served * unit_cost;
+            let fees = if mb.bill > 0.0 {
+                st.fee_rate * mb.bill + st.fee_fixed
+            } else {
+                0.0
+            };
+            let profit = mb.bill - cost - fees - st.per_user_month;
+            let t = &mut o.totals;
+            t.revenue += mb.bill;
+            t.cost += cost;
+            t.fees += fees;
+            t.overhead += st.per_user_month;
+            t.profit += profit;
+            t.served_output_tokens += served;
+            t.retail_value += served * k_retail;
+            t.active_user_months += 1;
+            on_month(
+                p,
+                m,
+                &MonthTotals {
+                    active_users: 1,
+                    revenue: mb.bill,
+                    cost,
+                    fees,
+                    overhead: st.per_user_month,
+                    profit,
+                },
+            );
+        }
+        if m + 1 < months && leave_u < s.churn {
+            active = false;
+            break;
+        }
+    }
+    for (p, rule) in st.rules.iter().enumerate() {
+        let o = &mut sc.outcomes[p];
+        if !active {
+            rule.close(&mut o.account);
+            o.totals.churned_users = 1;
+        }
+        o.totals.breakage_credits = o.account.expired;
+        o.totals.loss_users = u64::from(o.totals.profit < 0.0);
+    }
+    active
+}
+
+/// Simulates a single user of a scenario (trial 0's draws, segment `seg`, base demand `d`,
+/// user index `user`) and returns the outcome on every plan. For tests and diagnostics: the
+/// engine uses the same code path.
+///
+/// # Errors
+/// As [`run`].
+pub fn simulate_user(
+    scn: &Scenario,
+    trial: u64,
+    seg: usize,
+    user: u64,
+    d: f64,
+) -> Result<Vec<UserOutcome>, String> {
+    let st = setup(scn, trial)?;
+    let mut sc = UserScratch::new(st.rules.len());
+    let mut rng = stream(scn.simulation.seed, trial, user, 1);
+    live_user(&st, seg, d, &mut rng, &mut sc, |_, _, _| {});
+    Ok(sc.outcomes)
+}

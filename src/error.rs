@@ -1,0 +1,59 @@
+//! Errors, one enum per area, each mapped to an exit code by the binary.
+
+use std::path::PathBuf;
+
+/// A problem with a scenario file: where it is and what is wrong.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
+pub struct ConfigError {
+    /// The config file as given.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (characters).
+    pub column: usize,
+    /// Field path, e.g. `segment.power.output_tokens.sigma` (empty for file-level problems).
+    pub path: String,
+    /// What is wrong, and where possible how to fix it.
+    pub message: String,
+}
+
+/// Anything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The scenario is invalid (exit code 2).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A command-line value is invalid (exit code 2).
+    #[error("{0}")]
+    Usage(String),
+    /// Reading or writing a file failed (exit code 1).
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder involved.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The simulation itself failed (exit code 1).
+    #[error("simulation failed: {0}")]
+    Engine(String),
+}
+
+impl Error {
+    /// The process exit code for this error: 2 for bad input, 1 for everything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Engine(_) => 1,
+        }
+    }
+
+    /// Wraps an I/O error with the path it concerns.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,51 @@
+//! segments.csv: who loses money, by segment, over all trials.
+
+use std::io::Write;
+
+use super::{Exporter, Report, csv_writer, num};
+
+/// The segments.csv exporter.
+pub struct Segments;
+
+/// Column names of segments.csv.
+pub const COLUMNS: [&str; 7] = [
+    "plan",
+    "segment",
+    "users",
+    "revenue_per_user",
+    "cost_per_user",
+    "profit_per_user",
+    "loss_user_share",
+];
+
+impl Exporter for Segments {
+    fn file_name(&self) -> &'static str {
+        "segments.csv"
+    }
+    fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record(COLUMNS)?;
+        let sizes = r.scenario.segment_sizes();
+        for (plan, groups) in r.scenario.plans.iter().zip(&r.results.segments) {
+            for ((seg, g), size) in r.scenario.segments.iter().zip(groups).zip(&sizes) {
+                let per = |x: f64| {
+                    if g.users == 0 {
+                        String::new()
+                    } else {
+                        num(x / g.users as f64)
+                    }
+                };
+                w.write_record([
+                    plan.name.clone(),
+                    seg.name.clone(),
+                    size.to_string(),
+                    per(g.revenue),
+                    per(g.cost),
+                    per(g.profit),
+                    per(g.loss_users as f64),
+                ])?;
+            }
+        }
+        w.flush()
+    }
+}

@@ -1,0 +1,81 @@
+//! summary.csv: one row per plan, in config order.
+
+use std::io::Write;
+
+use super::{Exporter, Report, csv_writer, num, opt};
+
+/// The summary.csv exporter.
+pub struct Summary;
+
+/// Column names of summary.csv.
+pub const COLUMNS: [&str; 31] = [
+    "plan",
+    "kind",
+    "trials",
+    "users",
+    "months",
+    "revenue_mean",
+    "cost_mean",
+    "fees_mean",
+    "overhead_mean",
+    "profit_mean",
+    "profit_sd",
+    "profit_se",
+    "profit_p01",
+    "profit_p05",
+    "profit_p10",
+    "profit_p25",
+    "profit_p50",
+    "profit_p75",
+    "profit_p90",
+    "profit_p95",
+    "profit_p99",
+    "prob_loss",
+    "cvar_05",
+    "margin_p05",
+    "margin_p50",
+    "margin_p95",
+    "loss_user_share",
+    "retail_value_mean",
+    "cost_to_retail",
+    "arpu",
+    "profit_per_user",
+];
+
+impl Exporter for Summary {
+    fn file_name(&self) -> &'static str {
+        "summary.csv"
+    }
+    fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+        let mut w = csv_writer(out);
+        w.write_record(COLUMNS)?;
+        for s in r.summaries {
+            let mut row = vec![
+                s.plan.clone(),
+                s.kind.to_string(),
+                s.trials.to_string(),
+                s.users.to_string(),
+                s.months.to_string(),
+                num(s.revenue_mean),
+                num(s.cost_mean),
+                num(s.fees_mean),
+                num(s.overhead_mean),
+                num(s.profit_mean),
+                opt(s.profit_sd),
+                opt(s.profit_se),
+            ];
+            row.extend(s.profit_pct.iter().map(|v| num(*v)));
+            row.extend([num(s.prob_loss), num(s.cvar_05)]);
+            row.extend(s.margin_pct.iter().map(|v| opt(*v)));
+            row.extend([
+                num(s.loss_user_share),
+                num(s.retail_value_mean),
+                opt(s.cost_to_retail),
+                opt(s.arpu),
+                num(s.profit_per_user),
+            ]);
+            w.write_record(&row)?;
+        }
+        w.flush()
+    }
+}

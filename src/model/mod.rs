@@ -1,0 +1,176 @@
+//! The validated scenario: what is simulated, independent of files, threads and output.
+//!
+//! Built by [`crate::config`] from a TOML file; consumed by [`crate::engine`]. Every numeric
+//! field is a [`Param`] (fixed or drawn once per trial) except the per-user fields of a
+//! segment, which are [`PerUser`] values drawn once per user per trial.
+
+pub mod plans;
+pub mod rates;
+
+use serde::Serialize;
+
+use crate::dist::{DistSpec, Param, Sampler};
+pub use plans::{Account, Billing, MonthBill, PlanKind, PlanSpec, Rule};
+pub use rates::{Card, Mix, Rates};
+
+/// A value drawn once per trial, shared by all plans: one column of trials.csv.
+#[derive(Clone, Debug, Serialize)]
+pub struct Slot {
+    /// Column name: the field's path, e.g. `plan.max-20x.price`.
+    pub path: String,
+    /// The distribution it is drawn from (its parameters may be earlier slots).
+    pub dist: DistSpec,
+}
+
+/// Simulation size and seed.
+#[derive(Clone, Debug, Serialize)]
+pub struct Simulation {
+    /// Independent Monte Carlo trials.
+    pub trials: u64,
+    /// Users per trial.
+    pub users: u64,
+    /// Months per trial.
+    pub months: u32,
+    /// Root seed of every random stream.
+    pub seed: u64,
+}
+
+/// Serving cost model.
+#[derive(Clone, Debug, Serialize)]
+pub struct Cost {
+    /// Cost per million tokens at month 0.
+    pub card: Card,
+    /// Yearly relative decline of the cost card.
+    pub annual_decline: Param,
+    /// $ per active user-month.
+    pub per_user_month: Param,
+    /// Payment fee, share of each bill > 0.
+    pub payment_fee_rate: Param,
+    /// Payment fee, $ per bill > 0.
+    pub payment_fee_fixed: Param,
+}
+
+/// A per-user field: fixed, or drawn once per user per trial.
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+pub enum PerUser {
+    /// The same value for every user.
+    Fixed(f64),
+    /// A distribution sampled for each user (its parameters may be per-trial draws).
+    Dist(DistSpec),
+}
+
+impl PerUser {
+    /// The sampler for one trial.
+    ///
+    /// # Errors
+    /// When a drawn parameter is out of range (a guard; validation prevents it).
+    pub fn resolve(&self, draws: &[f64]) -> Result<Sampler, String> {
+        match self {
+            PerUser::Fixed(v) => Ok(Sampler::constant(*v)),
+            PerUser::Dist(d) => d.resolve(draws),
+        }
+    }
+}
+
+/// A user segment.
+#[derive(Clone, Debug, Serialize)]
+pub struct Segment {
+    /// Name (safe characters only).
+    pub name: String,
+    /// Share of the population, normalised so shares sum to 1.
+    pub share: f64,
+    /// Output tokens in a typical month (base demand D).
+    pub output_tokens: PerUser,
+    /// Prompt tokens (all kinds) per output token.
+    pub input_per_output: PerUser,
+    /// Share of prompt tokens that are cache reads.
+    pub cache_read_share: PerUser,
+    /// Share of prompt tokens that are cache writes.
+    pub cache_write_share: PerUser,
+    /// Log-sigma of the monthly noise.
+    pub monthly_volatility: Param,
+    /// Compounding monthly demand growth.
+    pub monthly_growth: Param,
+    /// Probability of leaving after each month.
+    pub monthly_churn: Param,
+}
+
+/// A whole validated scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scenario {
+    /// Scenario name (safe characters only).
+    pub name: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Size and seed.
+    pub simulation: Simulation,
+    /// The list price card.
+    pub retail: Card,
+    /// Serving cost.
+    pub cost: Cost,
+    /// Segments, in config order.
+    pub segments: Vec<Segment>,
+    /// Plans, in config order.
+    pub plans: Vec<PlanSpec>,
+    /// Per-trial draws, in draw order (a slot's parameters come before it).
+    pub slots: Vec<Slot>,
+}
+
+impl Scenario {
+    /// Exact segment sizes: largest-remainder rounding of share x users, ties to the earlier
+    /// segment.
+    pub fn segment_sizes(&self) -> Vec<u64> {
+        segment_sizes(
+            &self.segments.iter().map(|s| s.share).collect::<Vec<_>>(),
+            self.simulation.users,
+        )
+    }
+}
+
+/// Largest-remainder apportionment of `users` by `shares` (normalised first); ties go to the
+/// earlier entry.
+pub fn segment_sizes(shares: &[f64], users: u64) -> Vec<u64> {
+    let total: f64 = shares.iter().sum();
+    let raw: Vec<f64> = shares.iter().map(|s| s / total * users as f64).collect();
+    let mut n: Vec<u64> = raw.iter().map(|r| r.floor() as u64).collect();
+    let assigned: u64 = n.iter().sum();
+    let mut order: Vec<usize> = (0..shares.len()).collect();
+    // Stable sort keeps earlier segments first among equal remainders.
+    order.sort_by(|&a, &b| (raw[b] - n[b] as f64).total_cmp(&(raw[a] - n[a] as f64)));
+    for &i in order.iter().take(users.saturating_sub(assigned) as usize) {
+        n[i] += 1;
+    }
+    n
+}
+
+/// Most users per trial: per-user state is about 13 bytes while a trial runs.
+pub const MAX_USERS: u64 = 100_000_000;
+/// Most user-plan-months in one run (about a day of compute on a laptop).
+pub const MAX_WORK: f64 = 1e13;
+
+impl Simulation {
+    /// Why this size cannot run, if it cannot: checked before anything is allocated.
+    pub fn size_problem(&self, plans: usize) -> Option<String> {
+        if self.users > MAX_USERS {
+            return Some(format!(
+                "users = {} is too large: at most {MAX_USERS} users per trial (about {:.1} GB of \
+                 memory per trial in flight); use more trials instead",
+                self.users,
+                self.users as f64 * 13.0 / 1e9
+            ));
+        }
+        let work = self.trials as f64 * self.users as f64 * f64::from(self.months) * plans as f64;
+        if work > MAX_WORK {
+            return Some(format!(
+                "{} trials x {} users x {} months x {plans} plans = {work:.2e} user-plan-months \
+                 is too large (limit {MAX_WORK:.0e}, roughly {:.0} hours at 100 million a second)",
+                self.trials,
+                self.users,
+                self.months,
+                work / 1e8 / 3600.0
+            ));
+        }
+        None
+    }
+}

@@ -1,0 +1,54 @@
+//! Flat rate: a fixed monthly price, usage served up to a fair-use cap in $ of retail value.
+
+use serde::Serialize;
+
+use super::{Account, Billing, MonthBill, PlanDesign};
+use crate::dist::Param;
+use crate::model::rates::Rates;
+
+/// Configured terms.
+#[derive(Clone, Debug, Serialize)]
+pub struct FlatSpec {
+    /// $ per month.
+    pub price: Param,
+    /// Fair-use cap in $ of retail-equivalent usage per month; `None` is unlimited.
+    pub cap: Option<Param>,
+}
+
+/// Resolved rule.
+#[derive(Clone, Debug)]
+pub struct Flat {
+    retail: Rates,
+    price: f64,
+    cap: f64,
+}
+
+impl PlanDesign for FlatSpec {
+    const KIND: &'static str = "flat";
+    type Rule = Flat;
+    fn resolve(&self, d: &[f64], retail: &Rates) -> Flat {
+        Flat {
+            retail: *retail,
+            price: self.price.value(d),
+            cap: self.cap.map_or(f64::INFINITY, |c| c.value(d)),
+        }
+    }
+}
+
+impl Billing for Flat {
+    /// Usage is measured at the retail card, the unit of the cap.
+    fn meter(&self) -> &Rates {
+        &self.retail
+    }
+    #[inline]
+    fn month(&self, _: &mut Account, metered: f64) -> MonthBill {
+        MonthBill {
+            bill: self.price,
+            served: if metered > self.cap {
+                self.cap / metered
+            } else {
+                1.0
+            },
+        }
+    }
+}

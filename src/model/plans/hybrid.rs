@@ -1,0 +1,69 @@
+//! Hybrid: a base fee that includes some usage, overage billed at the plan's rates times a
+//! multiplier, optionally limited by a monthly spend cap beyond which usage is not served.
+
+use serde::Serialize;
+
+use super::{Account, Billing, MonthBill, PlanDesign};
+use crate::dist::Param;
+use crate::model::rates::{Card, Rates};
+
+/// Configured terms.
+#[derive(Clone, Debug, Serialize)]
+pub struct HybridSpec {
+    /// The plan's own card; `None` bills at the retail card.
+    pub rates: Option<Card>,
+    /// $ per month.
+    pub base_fee: Param,
+    /// $ of usage at `rates` covered by the base fee.
+    pub included: Param,
+    /// Overage is billed at rates x this.
+    pub overage_multiplier: Param,
+    /// Maximum overage $ per month; `None` is unlimited.
+    pub spend_cap: Option<Param>,
+}
+
+/// Resolved rule.
+#[derive(Clone, Debug)]
+pub struct Hybrid {
+    rates: Rates,
+    base_fee: f64,
+    included: f64,
+    multiplier: f64,
+    spend_cap: f64,
+}
+
+impl PlanDesign for HybridSpec {
+    const KIND: &'static str = "hybrid";
+    type Rule = Hybrid;
+    fn resolve(&self, d: &[f64], retail: &Rates) -> Hybrid {
+        Hybrid {
+            rates: self.rates.map_or(*retail, |c| c.resolve(d)),
+            base_fee: self.base_fee.value(d),
+            included: self.included.value(d),
+            multiplier: self.overage_multiplier.value(d),
+            spend_cap: self.spend_cap.map_or(f64::INFINITY, |c| c.value(d)),
+        }
+    }
+}
+
+impl Billing for Hybrid {
+    fn meter(&self) -> &Rates {
+        &self.rates
+    }
+    #[inline]
+    fn month(&self, _: &mut Account, charge: f64) -> MonthBill {
+        let overage = (charge - self.included).max(0.0) * self.multiplier;
+        if overage > self.spend_cap {
+            // Serve exactly the usage whose overage reaches the cap.
+            MonthBill {
+                bill: self.base_fee + self.spend_cap,
+                served: (self.included + self.spend_cap / self.multiplier) / charge,
+            }
+        } else {
+            MonthBill {
+                bill: self.base_fee + overage,
+                served: 1.0,
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Per-plan statistics over trials: the numbers of summary.csv and of the table on stdout.
+
+use crate::engine::RunResults;
+use crate::model::Scenario;
+use crate::stats::{
+    cvar_05_sorted, mean, percentile_sorted, ratio, sd, se, share_negative, sorted,
+};
+
+/// Levels of the profit percentiles in summary.csv.
+pub const PROFIT_LEVELS: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
+
+/// One row of summary.csv. `None` is written as an empty cell.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanSummary {
+    /// Plan name.
+    pub plan: String,
+    /// Plan kind.
+    pub kind: &'static str,
+    /// Trials.
+    pub trials: u64,
+    /// Users per trial.
+    pub users: u64,
+    /// Months per trial.
+    pub months: u32,
+    /// Mean revenue per trial.
+    pub revenue_mean: f64,
+    /// Mean serving cost per trial.
+    pub cost_mean: f64,
+    /// Mean fees per trial.
+    pub fees_mean: f64,
+    /// Mean overhead per trial.
+    pub overhead_mean: f64,
+    /// Mean profit per trial.
+    pub profit_mean: f64,
+    /// Sample sd of profit (n - 1).
+    pub profit_sd: Option<f64>,
+    /// Standard error of the mean profit.
+    pub profit_se: Option<f64>,
+    /// Profit percentiles at [`PROFIT_LEVELS`].
+    pub profit_pct: [f64; 9],
+    /// Share of trials with profit < 0.
+    pub prob_loss: f64,
+    /// Mean of the worst 5% of trial profits.
+    pub cvar_05: f64,
+    /// Percentiles 5, 50, 95 of profit / revenue over trials with revenue > 0.
+    pub margin_pct: [Option<f64>; 3],
+    /// Share of user-trials with total profit < 0.
+    pub loss_user_share: f64,
+    /// Mean retail value of served tokens per trial.
+    pub retail_value_mean: f64,
+    /// Serving cost / retail value (ratio of sums).
+    pub cost_to_retail: Option<f64>,
+    /// Revenue per active user-month (ratio of sums).
+    pub arpu: Option<f64>,
+    /// profit_mean / users.
+    pub profit_per_user: f64,
+}
+
+/// Summarises every plan, in config order.
+pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
+    let sim = &scn.simulation;
+    scn.plans
+        .iter()
+        .enumerate()
+        .map(|(p, plan)| {
+            let col = |f: &dyn Fn(&crate::engine::Totals) -> f64| -> Vec<f64> {
+                res.trials.iter().map(|t| f(&t.plans[p].totals)).collect()
+            };
+            let profit = col(&|t| t.profit);
+            let sorted_profit = sorted(&profit);
+            let margins: Vec<f64> = res
+                .trials
+                .iter()
+                .map(|t| &t.plans[p].totals)
+                .filter(|t| t.revenue > 0.0)
+                .map(|t| t.profit / t.revenue)
+                .collect();
+            let sorted_margins = sorted(&margins);
+            let sum = |f: &dyn Fn(&crate::engine::Totals) -> f64| -> f64 {
+                res.trials.iter().map(|t| f(&t.plans[p].totals)).sum()
+            };
+            let n = res.trials.len() as f64;
+            let profit_mean = mean(&profit).unwrap_or(0.0);
+            PlanSummary {
+                plan: plan.name.clone(),
+                kind: plan.kind.name(),
+                trials: res.trials.len() as u64,
+                users: sim.users,
+                months: sim.months,
+                revenue_mean: sum(&|t| t.revenue) / n,
+                cost_mean: sum(&|t| t.cost) / n,
+                fees_mean: sum(&|t| t.fees) / n,
+                overhead_mean: sum(&|t| t.overhead) / n,
+                profit_mean,
+                profit_sd: sd(&profit),
+                profit_se: se(&profit),
+                profit_pct: PROFIT_LEVELS
+                    .map(|q| percentile_sorted(&sorted_profit, q).unwrap_or(0.0)),
+                prob_loss: share_negative(&profit).unwrap_or(0.0),
+                cvar_05: cvar_05_sorted(&sorted_profit).unwrap_or(0.0),
+                margin_pct: [5.0, 50.0, 95.0].map(|q| percentile_sorted(&sorted_margins, q)),
+                loss_user_share: sum(&|t| t.loss_users as f64) / (n * sim.users as f64),
+                retail_value_mean: sum(&|t| t.retail_value) / n,
+                cost_to_retail: ratio(sum(&|t| t.cost), sum(&|t| t.retail_value)),
+                arpu: ratio(sum(&|t| t.revenue), sum(&|t| t.active_user_months as f64)),
+                profit_per_user: profit_mean / sim.users as f64,
+            }
+        })
+        .collect()
+}

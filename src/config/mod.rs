@@ -420,3 +420,31 @@ fn plan(
         kind,
     })
 }
+
+/// Parses one distribution written as `x = { dist = "...", ... }` (or a plain number), with no
+/// range restriction: for tests and tools. Returns the spec and the trial-level draws its
+/// parameters need, in draw order.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_distribution(
+    text: &str,
+) -> Result<(crate::model::PerUser, Vec<crate::model::Slot>), ConfigError> {
+    let src = Src {
+        file: "<distribution>",
+        text,
+    };
+    let doc = DeTable::parse(text).map_err(|e| {
+        src.err(
+            &e.span().unwrap_or(0..0),
+            "",
+            format!("malformed TOML: {}", e.message().trim()),
+        )
+    })?;
+    let root = Tbl::root(&src, &doc);
+    root.allow(&["x"])?;
+    let mut draws = Draws::default();
+    let v = root.req("x")?;
+    let spec = draws.per_user(&src, v, "x", Range::Any)?;
+    Ok((spec, draws.slots))
+}

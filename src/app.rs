@@ -29,6 +29,11 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     if let Some(problem) = scn.simulation.size_problem(scn.plans.len()) {
         return Err(Error::Usage(problem));
     }
+    let threads = match args.threads {
+        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => n,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    };
     let out = match &args.out {
         Some(dir) => dir.clone(),
         None => {
@@ -38,11 +43,6 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         }
     };
     export::preflight(&out)?;
-    let threads = match args.threads {
-        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
-        Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -70,6 +70,12 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let summaries = summary::summarize(&scn, &results);
+    if let Some(plan) = summaries.iter().find(|s| !s.is_finite()) {
+        return Err(Error::Engine(format!(
+            "plan {}: totals overflowed (values beyond f64 range); scale the scenario down",
+            plan.plan
+        )));
+    }
     export::write_all(
         &out,
         &Report {

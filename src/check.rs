@@ -252,9 +252,9 @@ pub fn report(scn: &Scenario) -> String {
 fn big(x: f64) -> String {
     if !x.is_finite() {
         "inf".into()
-    } else if x >= 1e6 {
+    } else if x >= 999_995.0 {
         format!("{:.2}M", x / 1e6)
-    } else if x >= 1e3 {
+    } else if x >= 999.95 {
         format!("{:.1}k", x / 1e3)
     } else {
         format!("{x:.1}")

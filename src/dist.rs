@@ -40,13 +40,18 @@ impl Param {
     }
 }
 
+/// Largest magnitude of any value: plain numbers above it are refused and draws are clamped to
+/// it, so every sum over users, months and trials stays finite.
+pub const MAX_MAGNITUDE: f64 = 1e15;
+
 /// Standard normal quantiles of the percentile keys a lognormal may be given by.
-pub const PERCENTILE_KEYS: [(&str, f64, f64); 9] = [
+pub const PERCENTILE_KEYS: [(&str, f64, f64); 10] = [
     ("p01", 0.01, -2.326_347_874_040_840_8),
     ("p05", 0.05, -1.644_853_626_951_472_2),
     ("p10", 0.10, -1.281_551_565_544_600_4),
     ("p25", 0.25, -0.674_489_750_196_081_7),
     ("median", 0.50, 0.0),
+    ("p50", 0.50, 0.0),
     ("p75", 0.75, 0.674_489_750_196_081_7),
     ("p90", 0.90, 1.281_551_565_544_600_4),
     ("p95", 0.95, 1.644_853_626_951_472_2),
@@ -272,7 +277,11 @@ impl Support {
     }
     /// Human-readable form, e.g. `(0, inf)`.
     pub fn describe(&self) -> String {
-        let b = if self.lo_open { "(" } else { "[" };
+        let b = if self.lo_open || self.lo.is_infinite() {
+            "("
+        } else {
+            "["
+        };
         let e = if self.hi.is_infinite() { ")" } else { "]" };
         format!("{b}{}, {}{e}", fmt_bound(self.lo), fmt_bound(self.hi))
     }
@@ -436,8 +445,10 @@ impl DistSpec {
             }
             Shape::Lognormal { spec } => {
                 let (mu, sigma) = spec.mu_sigma(d);
-                if !mu.is_finite() {
-                    return Err(format!("lognormal parameters give mu = {mu}"));
+                if !mu.is_finite() || !sigma.is_finite() {
+                    return Err(format!(
+                        "lognormal parameters give mu = {mu}, sigma = {sigma}"
+                    ));
                 }
                 Kind::LogNormal {
                     d: LogNormal::new(mu, pos("sigma", sigma)?).map_err(|e| e.to_string())?,
@@ -459,7 +470,11 @@ impl DistSpec {
             ),
             Shape::GammaMoments { mean, sd } => {
                 let (m, s) = (pos("mean", v(mean))?, pos("sd", v(sd))?);
-                Kind::Gamma(Gamma::new(m * m / (s * s), s * s / m).map_err(|e| e.to_string())?)
+                let (shape, scale) = (m * m / (s * s), s * s / m);
+                Kind::Gamma(
+                    Gamma::new(pos("derived shape", shape)?, pos("derived scale", scale)?)
+                        .map_err(|e| e.to_string())?,
+                )
             }
             Shape::Weibull { shape, scale } => Kind::Weibull {
                 inv_shape: 1.0 / pos("shape", v(shape))?,
@@ -609,7 +624,10 @@ impl Sampler {
                 parts[i].sample(rng)
             }
         };
-        let x = x.max(self.floor).min(self.ceiling);
+        let x = x
+            .max(self.floor)
+            .min(self.ceiling)
+            .clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE);
         match self.zero {
             Some(p) if rng.random::<f64>() < p => 0.0,
             _ => x,

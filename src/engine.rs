@@ -104,9 +104,9 @@ pub struct MonthTotals {
     pub cost: f64,
     /// Fees.
     pub fees: f64,
-    /// Overhead.
+    /// Overhead: per_user_month x active users.
     pub overhead: f64,
-    /// Profit.
+    /// revenue - cost - fees - overhead (formed from the month's sums).
     pub profit: f64,
 }
 
@@ -390,6 +390,10 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
             for b in chunk_blocks {
                 acc.add(b);
             }
+            for mt in &mut acc.months {
+                mt.overhead = st.per_user_month * mt.active_users as f64;
+                mt.profit = mt.revenue - mt.cost - mt.fees - mt.overhead;
+            }
             for p in 0..n_plans {
                 for s in 0..n_segs {
                     results.segments[p][s].add(&acc.segments[p * n_segs + s]);
@@ -415,13 +419,24 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
 }
 
 /// Demand decile (0..10) of each user: rank by D, ties by user index, decile = 10 rank / n.
+/// Expected O(n): nine successive selections split the (D, index) order at the decile
+/// boundaries; the order inside a decile does not matter.
 pub fn deciles(d: &[f64]) -> Vec<u8> {
     let n = d.len();
     let mut order: Vec<u32> = (0..n as u32).collect();
-    order.sort_unstable_by(|&a, &b| d[a as usize].total_cmp(&d[b as usize]).then(a.cmp(&b)));
+    let by_demand = |a: &u32, b: &u32| d[*a as usize].total_cmp(&d[*b as usize]).then(a.cmp(b));
     let mut dec = vec![0u8; n];
-    for (rank, &i) in order.iter().enumerate() {
-        dec[i as usize] = ((10 * rank as u64) / n as u64) as u8;
+    let mut start = 0;
+    for k in 0..10u64 {
+        // ranks r with floor(10 r / n) = k are [ceil(k n / 10), ceil((k + 1) n / 10))
+        let end = ((k + 1) * n as u64).div_ceil(10) as usize;
+        if end > start && end < n {
+            order[start..].select_nth_unstable_by(end - start, by_demand);
+        }
+        for &i in &order[start..end] {
+            dec[i as usize] = k as u8;
+        }
+        start = end;
     }
     dec
 }
@@ -440,17 +455,14 @@ fn simulate_block(
     let n_plans = st.rules.len();
     let n_months = st.decline.len();
     let n_segs = st.segments.len();
-    let mut scratch = UserScratch::new(n_plans);
+    let mut scratch = UserScratch::new(n_plans, n_months);
     let mut seg = ends.partition_point(|&e| e <= users.start as u64);
     for u in users {
         while ends[seg] <= u as u64 {
             seg += 1;
         }
         let mut rng = stream(scn.simulation.seed, trial, u as u64, 1);
-        let alive = live_user(st, seg, demand[u], &mut rng, &mut scratch, |p, m, mt| {
-            acc.months[p * n_months + m].add(mt);
-        });
-        let _ = alive;
+        live_user(st, seg, demand[u], &mut rng, &mut scratch, &mut acc.months);
         for p in 0..n_plans {
             let o = &scratch.outcomes[p];
             acc.totals[p].add(&o.totals);
@@ -469,49 +481,57 @@ fn simulate_block(
 
 /// Reusable per-user buffers.
 struct UserScratch {
-    meter: Vec<f64>,
+    /// Demand (output tokens before usage_response) in each active month.
+    demand: Vec<f64>,
     outcomes: Vec<UserOutcome>,
 }
 
 impl UserScratch {
-    fn new(plans: usize) -> Self {
+    fn new(plans: usize, months: usize) -> Self {
         UserScratch {
-            meter: vec![0.0; plans],
+            demand: Vec::with_capacity(months),
             outcomes: vec![UserOutcome::default(); plans],
         }
     }
 }
 
+/// What one plan needs to bill a user's months, fixed for the user.
+struct PlanUser<'a> {
+    /// Demand in each active month.
+    demand: &'a [f64],
+    /// usage_response of the plan.
+    response: f64,
+    /// Meter value of one output token (with its prompt tokens).
+    k_meter: f64,
+    /// Serving cost of one output token at month 0.
+    k_cost: f64,
+    /// Retail value of one output token.
+    k_retail: f64,
+}
+
 /// One user's whole life on every plan. Draw order from the user's phase-1 stream: top-up
 /// uniform, prompt ratio, cache read share, cache write share, then per month a standard normal
-/// and a churn uniform. Returns whether the user was still active at the end.
+/// and a churn uniform, until the user leaves. Month sums go to `months[plan * n + month]`.
 fn live_user<R: rand::Rng>(
     st: &TrialSetup,
     seg: usize,
     d: f64,
     rng: &mut R,
     sc: &mut UserScratch,
-    mut on_month: impl FnMut(usize, usize, &MonthTotals),
-) -> bool {
+    months: &mut [MonthTotals],
+) {
     let s = &st.segments[seg];
     let top_up_u: f64 = rng.random();
     let r = s.ratio.sample(rng);
     let cr = s.cache_read.sample(rng);
     let cw = s.cache_write.sample(rng);
     let mix = Mix::new(r, cr, cw);
-    let k_retail = st.retail.per_output_token(&mix);
-    let k_cost = st.cost.per_output_token(&mix);
-    for (p, rule) in st.rules.iter().enumerate() {
-        sc.meter[p] = rule.meter().per_output_token(&mix);
-        sc.outcomes[p] = UserOutcome {
-            totals: Totals::default(),
-            account: rule.open(top_up_u),
-        };
-    }
+    // The user's months: demand, and whether they leave (plan-independent).
     let half_var = s.vol * s.vol / 2.0;
-    let months = st.decline.len();
-    let mut active = true;
-    for m in 0..months {
+    let n_months = st.decline.len();
+    sc.demand.clear();
+    let mut left = false;
+    for m in 0..n_months {
         let z: f64 = StandardNormal.sample(rng);
         let leave_u: f64 = rng.random();
         let noise = if s.vol > 0.0 {
@@ -519,57 +539,92 @@ fn live_user<R: rand::Rng>(
         } else {
             1.0
         };
-        let demand = d * s.growth[m] * noise;
-        let unit_cost = k_cost * st.decline[m];
-        for (p, rule) in st.rules.iter().enumerate() {
-            let o = &mut sc.outcomes[p];
-            let out = demand * st.response[p];
-            let mb = rule.month(&mut o.account, out * sc.meter[p]);
-            let served = out * mb.served;
-            let cost = served * unit_cost;
-            let fees = if mb.bill > 0.0 {
-                st.fee_rate * mb.bill + st.fee_fixed
-            } else {
-                0.0
-            };
-            let profit = mb.bill - cost - fees - st.per_user_month;
-            let t = &mut o.totals;
-            t.revenue += mb.bill;
-            t.cost += cost;
-            t.fees += fees;
-            t.overhead += st.per_user_month;
-            t.profit += profit;
-            t.served_output_tokens += served;
-            t.retail_value += served * k_retail;
-            t.active_user_months += 1;
-            on_month(
-                p,
-                m,
-                &MonthTotals {
-                    active_users: 1,
-                    revenue: mb.bill,
-                    cost,
-                    fees,
-                    overhead: st.per_user_month,
-                    profit,
-                },
-            );
-        }
-        if m + 1 < months && leave_u < s.churn {
-            active = false;
+        sc.demand.push(d * s.growth[m] * noise);
+        if m + 1 < n_months && leave_u < s.churn {
+            left = true;
             break;
         }
     }
+    let active = sc.demand.len();
+    for m in 0..active {
+        for p in 0..st.rules.len() {
+            months[p * n_months + m].active_users += 1;
+        }
+    }
+    let k_retail = st.retail.per_output_token(&mix);
+    let k_cost = st.cost.per_output_token(&mix);
     for (p, rule) in st.rules.iter().enumerate() {
+        let pu = PlanUser {
+            demand: &sc.demand,
+            response: st.response[p],
+            k_meter: rule.meter().per_output_token(&mix),
+            k_cost,
+            k_retail,
+        };
+        let acc = &mut months[p * n_months..(p + 1) * n_months];
         let o = &mut sc.outcomes[p];
-        if !active {
+        *o = match rule {
+            Rule::Payg(r) => bill_months(r, st, &pu, top_up_u, acc),
+            Rule::Flat(r) => bill_months(r, st, &pu, top_up_u, acc),
+            Rule::Credit(r) => bill_months(r, st, &pu, top_up_u, acc),
+            Rule::Hybrid(r) => bill_months(r, st, &pu, top_up_u, acc),
+        };
+        if left {
             rule.close(&mut o.account);
             o.totals.churned_users = 1;
         }
         o.totals.breakage_credits = o.account.expired;
-        o.totals.loss_users = u64::from(o.totals.profit < 0.0);
     }
-    active
+}
+
+/// Bills every active month of one user on one plan (monomorphised per plan kind).
+#[inline]
+fn bill_months<B: Billing>(
+    rule: &B,
+    st: &TrialSetup,
+    pu: &PlanUser<'_>,
+    top_up_u: f64,
+    months: &mut [MonthTotals],
+) -> UserOutcome {
+    let mut account = rule.open(top_up_u);
+    let (mut revenue, mut cost, mut fees, mut served) = (0.0, 0.0, 0.0, 0.0);
+    for (m, (&demand, acc)) in pu.demand.iter().zip(months.iter_mut()).enumerate() {
+        let out = demand * pu.response;
+        let mb = rule.month(&mut account, out * pu.k_meter);
+        let served_m = out * mb.served;
+        let cost_m = served_m * pu.k_cost * st.decline[m];
+        let fees_m = if mb.bill > 0.0 {
+            st.fee_rate * mb.bill + st.fee_fixed
+        } else {
+            0.0
+        };
+        revenue += mb.bill;
+        cost += cost_m;
+        fees += fees_m;
+        served += served_m;
+        acc.revenue += mb.bill;
+        acc.cost += cost_m;
+        acc.fees += fees_m;
+    }
+    let active = pu.demand.len();
+    let overhead = st.per_user_month * active as f64;
+    let profit = revenue - cost - fees - overhead;
+    UserOutcome {
+        totals: Totals {
+            revenue,
+            cost,
+            fees,
+            overhead,
+            profit,
+            served_output_tokens: served,
+            retail_value: served * pu.k_retail,
+            loss_users: u64::from(profit < 0.0),
+            churned_users: 0,
+            breakage_credits: 0.0,
+            active_user_months: active as u64,
+        },
+        account,
+    }
 }
 
 /// Simulates a single user of a scenario (trial 0's draws, segment `seg`, base demand `d`,
@@ -586,8 +641,9 @@ pub fn simulate_user(
     d: f64,
 ) -> Result<Vec<UserOutcome>, String> {
     let st = setup(scn, trial)?;
-    let mut sc = UserScratch::new(st.rules.len());
+    let mut sc = UserScratch::new(st.rules.len(), st.decline.len());
+    let mut months = vec![MonthTotals::default(); st.rules.len() * st.decline.len()];
     let mut rng = stream(scn.simulation.seed, trial, user, 1);
-    live_user(&st, seg, d, &mut rng, &mut sc, |_, _, _| {});
+    live_user(&st, seg, d, &mut rng, &mut sc, &mut months);
     Ok(sc.outcomes)
 }

@@ -56,6 +56,37 @@ pub struct PlanSummary {
     pub profit_per_user: f64,
 }
 
+impl PlanSummary {
+    /// Whether every number is finite (no overflow anywhere upstream).
+    pub fn is_finite(&self) -> bool {
+        let opts = [
+            self.profit_sd,
+            self.profit_se,
+            self.cost_to_retail,
+            self.arpu,
+        ]
+        .into_iter()
+        .chain(self.margin_pct)
+        .flatten();
+        [
+            self.revenue_mean,
+            self.cost_mean,
+            self.fees_mean,
+            self.overhead_mean,
+            self.profit_mean,
+            self.prob_loss,
+            self.cvar_05,
+            self.loss_user_share,
+            self.retail_value_mean,
+            self.profit_per_user,
+        ]
+        .into_iter()
+        .chain(self.profit_pct)
+        .chain(opts)
+        .all(f64::is_finite)
+    }
+}
+
 /// Summarises every plan, in config order.
 pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
     let sim = &scn.simulation;

@@ -286,7 +286,8 @@ fn floor_ceiling_then_zero() {
         9,
     );
     let n = Normal::new(0.0, 1.0).unwrap();
-    let share = |pred: &dyn Fn(f64) -> bool| x.iter().filter(|v| pred(**v)).count() as f64 / N as f64;
+    let share =
+        |pred: &dyn Fn(f64) -> bool| x.iter().filter(|v| pred(**v)).count() as f64 / N as f64;
     let tol = |p: f64| Z * (p * (1.0 - p) / N as f64).sqrt();
     // Clamping: mass at the floor and the ceiling, scaled by the 75% not zeroed.
     let p_floor = 0.75 * n.cdf(-1.0);

@@ -60,7 +60,11 @@ fn assert_close(s: &PlanSummary, expected_per_user: f64) {
     let expected = expected_per_user * s.users as f64;
     let se = s.profit_se.expect("several trials");
     let z = (s.profit_mean - expected) / se;
-    eprintln!("{}: z = {z:.2}, se / expected = {:.2e}", s.plan, se / expected.abs());
+    eprintln!(
+        "{}: z = {z:.2}, se / expected = {:.2e}",
+        s.plan,
+        se / expected.abs()
+    );
     assert!(
         z.abs() <= 4.0,
         "{}: mean profit {} vs closed form {expected} (se {se}, z = {z:.2})",
@@ -89,7 +93,7 @@ spend_cap = 24
 #[test]
 fn lognormal_users_on_a_capped_flat_plan_and_a_hybrid() {
     // D ~ lognormal(median 2M, sigma 1): V = D x $10/M has median $20.
-    let (mu, s) = ((2e6 * K_RETAIL as f64).ln(), 1.0);
+    let (mu, s) = ((2e6 * K_RETAIL).ln(), 1.0);
     let out = simulate(
         r#"{ dist = "lognormal", median = 2_000_000, sigma = 1 }"#,
         LOGNORMAL_PLANS,
@@ -201,5 +205,9 @@ usage_response = 0.8
         .map(|m| 0.93f64.powi(m) * mean_d * 1.03f64.powi(m) * 0.8 * k)
         .sum();
     let arpu = s.arpu.unwrap();
-    assert!((arpu / (rev / months) - 1.0).abs() < 0.02, "arpu {arpu} vs {}", rev / months);
+    assert!(
+        (arpu / (rev / months) - 1.0).abs() < 0.02,
+        "arpu {arpu} vs {}",
+        rev / months
+    );
 }

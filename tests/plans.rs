@@ -98,7 +98,11 @@ fn expect(o: &UserOutcome, bills: &[f64], served_m: &[f64], what: &str) {
     let cost = served * 1.0; // $1 per M output tokens, no decline
     let overhead = 0.2 * bills.len() as f64;
     let t = &o.totals;
-    assert!(close(t.revenue, revenue), "{what}: revenue {} != {revenue}", t.revenue);
+    assert!(
+        close(t.revenue, revenue),
+        "{what}: revenue {} != {revenue}",
+        t.revenue
+    );
     assert!(close(t.fees, fees), "{what}: fees {} != {fees}", t.fees);
     assert!(close(t.cost, cost), "{what}: cost {} != {cost}", t.cost);
     assert!(close(t.overhead, overhead), "{what}: overhead");
@@ -107,7 +111,10 @@ fn expect(o: &UserOutcome, bills: &[f64], served_m: &[f64], what: &str) {
         "{what}: profit {}",
         t.profit
     );
-    assert!(close(t.served_output_tokens, served * 1e6), "{what}: served");
+    assert!(
+        close(t.served_output_tokens, served * 1e6),
+        "{what}: served"
+    );
     assert!(close(t.retail_value, served * 10.0), "{what}: retail value");
     assert_eq!(t.active_user_months, bills.len() as u64, "{what}: months");
 }
@@ -144,13 +151,23 @@ fn credit_top_ups_rollover_and_expiry() {
     // m0: 1500 -> burn 1000 -> 500, expire 200 -> 300.  bill 10
     // m1: 1800 < 2000: one pack of 400 -> 2200, burn 2000 -> 200.  bill 15
     // m2: 1700 < 4000: short 2300 -> 6 packs -> 4100, burn 4000 -> 100.  bill 40
-    expect(&o[4], &[10.0, 15.0, 40.0], &[1.0, 2.0, 4.0], "credit-topper");
+    expect(
+        &o[4],
+        &[10.0, 15.0, 40.0],
+        &[1.0, 2.0, 4.0],
+        "credit-topper",
+    );
     let a = o[4].account;
     assert!(close(a.granted, 4500.0) && close(a.bought, 2800.0));
     assert!(close(a.burned, 7000.0) && close(a.expired, 200.0) && close(a.balance, 100.0));
     assert!(close(o[4].totals.breakage_credits, 200.0));
     // Without top-ups: m1 serves 1800 of 2000, m2 1500 of 4000.
-    expect(&o[5], &[10.0, 10.0, 10.0], &[1.0, 1.8, 1.5], "credit-no-topup");
+    expect(
+        &o[5],
+        &[10.0, 10.0, 10.0],
+        &[1.0, 1.8, 1.5],
+        "credit-no-topup",
+    );
     let a = o[5].account;
     assert!(close(a.burned, 4300.0) && close(a.expired, 200.0) && close(a.balance, 0.0));
 }
@@ -240,5 +257,8 @@ top_up = { price = 10, credits = 700, probability = 0.5 }
     }
     // The scenario exercises every flow.
     assert!(toppers > 100 && toppers < 300, "{toppers}");
-    assert!(expired_any > 50 && bought_any > 50, "{expired_any} {bought_any}");
+    assert!(
+        expired_any > 50 && bought_any > 50,
+        "{expired_any} {bought_any}"
+    );
 }

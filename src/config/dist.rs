@@ -159,9 +159,21 @@ impl Draws {
         }
     }
 
-    /// A distribution table; its random parameters become slots named `path.param`.
+    /// A distribution table; its random parameters become slots named `path.param`. A
+    /// distribution with fixed parameters is built once here, so parameters that are each in
+    /// range but together overflow (a lognormal with sd = 1e200, say) are refused up front.
     fn dist(&mut self, src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<DistSpec, ConfigError> {
-        self.dist_in(src, v, path, &[])
+        let spec = self.dist_in(src, v, path, &[])?;
+        if spec.is_fixed()
+            && let Err(e) = spec.resolve(&[])
+        {
+            return Err(src.err(
+                &v.span(),
+                path,
+                format!("these parameters do not give a usable distribution: {e}"),
+            ));
+        }
+        Ok(spec)
     }
 
     fn dist_in(
@@ -197,8 +209,8 @@ impl Draws {
             "uniform" => &["min", "max"],
             "normal" => &["mean", "sd"],
             "lognormal" => &[
-                "mu", "sigma", "median", "mean", "sd", "p01", "p05", "p10", "p25", "p75", "p90",
-                "p95", "p99",
+                "mu", "sigma", "median", "mean", "sd", "p01", "p05", "p10", "p25", "p50", "p75",
+                "p90", "p95", "p99",
             ],
             "pareto" => &["min", "alpha"],
             "gamma" => &["shape", "scale", "mean", "sd"],
@@ -357,7 +369,7 @@ impl Draws {
             .collect();
         let has = |k: &str| params.contains(&k);
         let usage = "lognormal takes exactly one of {mu, sigma}, {median, sigma}, {mean, sd} \
-                     or two percentiles among p01 p05 p10 p25 median p75 p90 p95 p99";
+                     or two percentiles among p01 p05 p10 p25 median (or p50) p75 p90 p95 p99";
         let bad = || t.err(format!("{usage}; found {{{}}}", params.join(", ")));
         if params.len() != 2 {
             return Err(bad());
@@ -387,6 +399,11 @@ impl Draws {
             .collect();
         if pcts.len() != 2 {
             return Err(bad());
+        }
+        if pcts[0].1 == pcts[1].1 {
+            return Err(
+                t.err("`median` and `p50` are the same percentile; give two different levels")
+            );
         }
         let lo = self.param_req(t, pcts[0].0, Range::Positive)?;
         let hi = self.param_req(t, pcts[1].0, Range::Positive)?;

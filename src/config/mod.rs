@@ -284,7 +284,7 @@ fn segment(
     mut t: Tbl<'_, '_>,
     seen: &mut HashSet<String>,
 ) -> Result<Segment, ConfigError> {
-    t.allow(&[
+    const FIELDS: [&str; 9] = [
         "name",
         "share",
         "output_tokens",
@@ -294,9 +294,13 @@ fn segment(
         "monthly_volatility",
         "monthly_growth",
         "monthly_churn",
-    ])?;
+    ];
+    if !t.has("name") {
+        t.allow(&FIELDS)?; // a misspelt `name` is reported as such
+    }
     let name = unique_name(&t, seen, "segment")?;
     t.path = format!("segment.{name}");
+    t.allow(&FIELDS)?;
     let share_v = t.req("share")?;
     let share = match share_v.get_ref() {
         toml::de::DeValue::Table(_) => {
@@ -366,9 +370,12 @@ fn plan(
         .chain(terms.iter())
         .copied()
         .collect();
-    t.allow(&allowed)?;
+    if !t.has("name") {
+        t.allow(&allowed)?; // a misspelt `name` is reported as such
+    }
     let name = unique_name(&t, seen, "plan")?;
     t.path = format!("plan.{name}");
+    t.allow(&allowed)?;
     let usage_response = draws.param_or(&t, "usage_response", Range::NonNeg, 1.0)?;
     let kind = match kind {
         "payg" => PlanKind::Payg(PaygSpec {

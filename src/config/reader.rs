@@ -187,9 +187,18 @@ impl<'a, 'i> Tbl<'a, 'i> {
         };
         let path = self.child(key);
         let x = match v.get_ref() {
-            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                .map_err(|_| self.src.err(&v.span(), &path, "integer out of range"))?
-                as f64,
+            DeValue::Integer(i) => {
+                let n = i64::from_str_radix(i.as_str(), i.radix())
+                    .map_err(|_| self.src.err(&v.span(), &path, "integer out of range"))?;
+                if n < 0 {
+                    return Err(self.src.err(
+                        &v.span(),
+                        &path,
+                        format!("must be a whole number >= 0, got {n}"),
+                    ));
+                }
+                return Ok(Some(n as u64));
+            }
             DeValue::Float(_) => {
                 let f = number(self.src, v, &path)?;
                 if f.fract() != 0.0 {
@@ -213,7 +222,7 @@ impl<'a, 'i> Tbl<'a, 'i> {
             return Err(self.src.err(
                 &v.span(),
                 &path,
-                format!("must be a whole number between 0 and 9.2e18, got {x}"),
+                format!("must be a whole number >= 0 (and below 9.2e18), got {x}"),
             ));
         }
         Ok(Some(x as u64))
@@ -262,7 +271,11 @@ pub fn as_str<'a>(src: &Src<'_>, v: &'a Value<'_>, path: &str) -> Result<&'a str
     }
 }
 
-/// A finite plain number (integer or float).
+/// Largest magnitude of any number in a scenario (plain numbers are refused above it, draws
+/// are clamped to it), so sums over users and months stay finite.
+pub const MAX_MAGNITUDE: f64 = crate::dist::MAX_MAGNITUDE;
+
+/// A finite plain number (integer or float) of magnitude at most [`MAX_MAGNITUDE`].
 pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigError> {
     let x = match v.get_ref() {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
@@ -282,7 +295,13 @@ pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigErr
             ));
         }
     };
-    if x.is_finite() {
+    if x.is_finite() && x.abs() > MAX_MAGNITUDE {
+        Err(src.err(
+            &v.span(),
+            path,
+            format!("{x} is too large: numbers are limited to magnitude {MAX_MAGNITUDE:e}"),
+        ))
+    } else if x.is_finite() {
         Ok(x)
     } else {
         Err(src.err(
@@ -298,25 +317,36 @@ pub fn suggest<'o>(word: &str, options: &[&'o str]) -> Option<&'o str> {
     let w = word.to_ascii_lowercase();
     options
         .iter()
-        .map(|o| (levenshtein(&w, o), *o))
+        .map(|o| (edit_distance(&w, o), *o))
         .filter(|(d, o)| *d <= (o.len().max(w.len()) / 3).max(1))
         .min_by_key(|(d, _)| *d)
         .map(|(_, o)| o)
 }
 
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
+/// Edit distance counting insertions, deletions, substitutions and swaps of neighbours
+/// (optimal string alignment), so `sahre` is one edit from `share`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 #[cfg(test)]
@@ -331,6 +361,8 @@ mod tests {
             Some("monthly_churn")
         );
         assert_eq!(suggest("zzzzzz", &["share", "name"]), None);
+        assert_eq!(suggest("cpa", &["cap", "price"]), Some("cap"));
+        assert_eq!(edit_distance("sahre", "share"), 1);
     }
 
     #[test]

@@ -65,10 +65,16 @@ pub fn output_names() -> Vec<&'static str> {
     exporters().iter().map(|e| e.file_name()).collect()
 }
 
-/// A float in shortest round-trip form, no exponent, no separators.
+/// A float in shortest round-trip form, no exponent, no separators; a non-finite value (which
+/// the run refuses before writing) would be an empty cell, never `NaN` or `inf`.
 pub fn num(x: f64) -> String {
-    debug_assert!(x.is_finite(), "non-finite value in output");
-    if x == 0.0 { "0".into() } else { format!("{x}") }
+    if !x.is_finite() {
+        String::new()
+    } else if x == 0.0 {
+        "0".into()
+    } else {
+        format!("{x}")
+    }
 }
 
 /// An optional float; `None` is an empty cell.
@@ -89,6 +95,12 @@ pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
 /// # Errors
 /// [`Error::Usage`] naming the problem.
 pub fn preflight(dir: &Path) -> Result<(), Error> {
+    if dir.file_name().is_none() {
+        return Err(Error::Usage(format!(
+            "output folder {}: name a folder of its own (not `.`, `..` or a root)",
+            dir.display()
+        )));
+    }
     let parent = parent_of(dir);
     if !parent.is_dir() {
         return Err(Error::Usage(format!(

@@ -144,6 +144,8 @@ pub fn segment_sizes(shares: &[f64], users: u64) -> Vec<u64> {
     n
 }
 
+/// Most months per trial.
+pub const MAX_MONTHS: u32 = 1200;
 /// Most users per trial: per-user state is about 13 bytes while a trial runs.
 pub const MAX_USERS: u64 = 100_000_000;
 /// Most user-plan-months in one run (about a day of compute on a laptop).
@@ -152,6 +154,12 @@ pub const MAX_WORK: f64 = 1e13;
 impl Simulation {
     /// Why this size cannot run, if it cannot: checked before anything is allocated.
     pub fn size_problem(&self, plans: usize) -> Option<String> {
+        if self.months > MAX_MONTHS {
+            return Some(format!(
+                "months = {} is too large: at most {MAX_MONTHS} (100 years)",
+                self.months
+            ));
+        }
         if self.users > MAX_USERS {
             return Some(format!(
                 "users = {} is too large: at most {MAX_USERS} users per trial (about {:.1} GB of \

@@ -4,8 +4,9 @@
 //! noise exp(v z - v^2 / 2) and a churn uniform) and sums them into one accumulator, with no
 //! allocation and no plans.
 //!
-//! Both report user-plan-months (user-months x plans), so their throughput ratio is the ratio
-//! of time per user-month: how much the plans and bookkeeping cost on top of the draws.
+//! Group `coding-agent` reports the whole scenario (five plans) in user-plan-months. Group
+//! `per-user-month` compares like with like in user-months: the engine with one plan against
+//! the bare loop, so their ratio is what plans and bookkeeping cost on top of the draws.
 
 use std::hint::black_box;
 
@@ -68,17 +69,35 @@ fn bare_loop(scn: &Scenario, users: std::ops::Range<u64>, trial: u64) -> f64 {
 fn bench(c: &mut Criterion) {
     let scn = scenario();
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let upm = TRIALS * USERS * u64::from(scn.simulation.months) * scn.plans.len() as u64;
+    let user_months = TRIALS * USERS * u64::from(scn.simulation.months);
+    let pools: Vec<_> = [1, all]
+        .iter()
+        .map(|&t| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(t).build();
+            (t, pool.unwrap())
+        })
+        .collect();
+
+    // The shipped scenario, five plans side by side, in user-plan-months.
     let mut g = c.benchmark_group("coding-agent");
-    g.throughput(Throughput::Elements(upm));
+    g.throughput(Throughput::Elements(user_months * scn.plans.len() as u64));
     g.sample_size(20);
-    for threads in [1, all] {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap();
+    for (threads, pool) in &pools {
         g.bench_function(format!("engine/{threads}-threads"), |b| {
             b.iter(|| pool.install(|| black_box(engine::run(&scn, &|_| {}).unwrap())))
+        });
+    }
+    g.finish();
+
+    // Like for like, in user-months: the engine with one plan (api) against the bare loop.
+    let mut one = scn.clone();
+    one.plans.truncate(1);
+    let mut g = c.benchmark_group("per-user-month");
+    g.throughput(Throughput::Elements(user_months));
+    g.sample_size(20);
+    for (threads, pool) in &pools {
+        g.bench_function(format!("engine-one-plan/{threads}-threads"), |b| {
+            b.iter(|| pool.install(|| black_box(engine::run(&one, &|_| {}).unwrap())))
         });
         g.bench_function(format!("bare-loop/{threads}-threads"), |b| {
             b.iter(|| {

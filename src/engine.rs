@@ -11,9 +11,10 @@
 //! Each trial runs in two phases. Phase 0 draws every user's base demand D, so users can be
 //! ranked into demand deciles; phase 1 draws the rest of each user's life (prompt mix, top-up
 //! propensity, monthly noise, churn) and puts the user on every plan side by side (common
-//! random numbers). Only D (8 bytes) and the decile (1 byte) are kept per user, and trials are
-//! processed in chunks of at most [`USERS_IN_FLIGHT`] users, so memory does not grow with the
-//! number of trials.
+//! random numbers). Only D, the decile and a ranking key (25 bytes) are kept per user, in
+//! buffers reused from chunk to chunk of at most [`USERS_IN_FLIGHT`] users, so memory does not
+//! grow with the number of trials or threads beyond the per-trial totals (a few hundred bytes
+//! per plan and trial).
 
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -25,8 +26,9 @@ use crate::model::{Account, Billing, Mix, Rates, Rule, Scenario};
 
 /// Users per block: the unit of parallel work (results do not depend on it).
 pub const BLOCK_USERS: usize = 4096;
-/// Bound on users of trials in flight at once, for memory (about 9 bytes each).
-pub const USERS_IN_FLIGHT: u64 = 8_000_000;
+/// Bound on users of trials in flight at once, for memory (25 bytes each: base demand, decile
+/// and a ranking key), whatever the number of threads or trials.
+pub const USERS_IN_FLIGHT: u64 = 4_000_000;
 /// Name of the generator, for run.json.
 pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand_xoshiro 0.8), one stream per (seed, trial, user, phase) via SplitMix64";
 
@@ -152,8 +154,8 @@ impl GroupTotals {
 pub struct PlanTrial {
     /// Whole-horizon totals.
     pub totals: Totals,
-    /// Per month, 0..months.
-    pub months: Vec<MonthTotals>,
+    /// Profit of each month, 0..months (for percentiles over trials).
+    pub month_profit: Vec<f64>,
 }
 
 /// One trial's results.
@@ -176,6 +178,8 @@ pub struct RunResults {
     pub segments: Vec<Vec<GroupTotals>>,
     /// `[plan][decile]` sums over all trials.
     pub deciles: Vec<Vec<GroupTotals>>,
+    /// `[plan][month]` sums over all trials.
+    pub months: Vec<Vec<MonthTotals>>,
 }
 
 /// One user's results on one plan, kept for tests and tools that look inside.
@@ -330,27 +334,32 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
     let (n_plans, n_months, n_segs) = (scn.plans.len(), sim.months as usize, scn.segments.len());
     let ends = segment_ends(scn);
     let users = sim.users as usize;
-    let chunk = (USERS_IN_FLIGHT / sim.users).clamp(1, sim.trials);
+    let chunk = (USERS_IN_FLIGHT / sim.users).clamp(1, sim.trials) as usize;
     let mut results = RunResults {
         trials: Vec::with_capacity(sim.trials.min(1 << 20) as usize),
         segments: vec![vec![GroupTotals::default(); n_segs]; n_plans],
         deciles: vec![vec![GroupTotals::default(); 10]; n_plans],
+        months: vec![vec![MonthTotals::default(); n_months]; n_plans],
     };
+    // Per-user buffers of the trials in flight, allocated once and reused for every chunk.
+    let mut bufs: Vec<TrialBuf> = (0..chunk).map(|_| TrialBuf::new(users)).collect();
     let mut first = 0;
     while first < sim.trials {
-        let last = (first + chunk).min(sim.trials);
+        let last = (first + chunk as u64).min(sim.trials);
+        let in_flight = (last - first) as usize;
         let setups = (first..last)
             .into_par_iter()
             .map(|t| setup(scn, t))
             .collect::<Result<Vec<_>, String>>()?;
         // Phase 0: base demand of every user, then demand deciles.
-        let ranked: Vec<(Vec<f64>, Vec<u8>)> = setups
-            .par_iter()
+        bufs[..in_flight]
+            .par_iter_mut()
+            .zip(setups.par_iter())
             .enumerate()
-            .map(|(ti, st)| {
+            .for_each(|(ti, (buf, st))| {
                 let t = first + ti as u64;
-                let mut d = vec![0.0; users];
-                d.par_chunks_mut(BLOCK_USERS)
+                buf.demand
+                    .par_chunks_mut(BLOCK_USERS)
                     .enumerate()
                     .for_each(|(b, out)| {
                         let base = (b * BLOCK_USERS) as u64;
@@ -364,13 +373,11 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
                             *x = st.segments[seg].demand.sample(&mut rng);
                         }
                     });
-                let dec = deciles(&d);
-                (d, dec)
-            })
-            .collect();
+                rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile);
+            });
         // Phase 1: lives and bills, block by block.
         let n_blocks = users.div_ceil(BLOCK_USERS);
-        let blocks: Vec<BlockAcc> = (0..(last - first) as usize * n_blocks)
+        let blocks: Vec<BlockAcc> = (0..in_flight * n_blocks)
             .into_par_iter()
             .map(|job| {
                 let (ti, b) = (job / n_blocks, job % n_blocks);
@@ -378,12 +385,13 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
                 let lo = b * BLOCK_USERS;
                 let hi = (lo + BLOCK_USERS).min(users);
                 let mut acc = BlockAcc::new(n_plans, n_months, n_segs);
-                let (d, dec) = &ranked[ti];
-                simulate_block(scn, &setups[ti], t, lo..hi, &ends, d, dec, &mut acc);
+                let buf = &bufs[ti];
+                simulate_block(scn, &setups[ti], t, lo..hi, &ends, buf, &mut acc);
                 progress((hi - lo) as u64);
                 acc
             })
             .collect();
+        // Merge in block order within a trial, then in trial order.
         for (ti, (st, chunk_blocks)) in setups.into_iter().zip(blocks.chunks(n_blocks)).enumerate()
         {
             let mut acc = BlockAcc::new(n_plans, n_months, n_segs);
@@ -401,6 +409,9 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
                 for k in 0..10 {
                     results.deciles[p][k].add(&acc.deciles[p * 10 + k]);
                 }
+                for m in 0..n_months {
+                    results.months[p][m].add(&acc.months[p * n_months + m]);
+                }
             }
             results.trials.push(TrialResult {
                 trial: first + ti as u64,
@@ -408,7 +419,10 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
                 plans: (0..n_plans)
                     .map(|p| PlanTrial {
                         totals: acc.totals[p],
-                        months: acc.months[p * n_months..(p + 1) * n_months].to_vec(),
+                        month_profit: acc.months[p * n_months..(p + 1) * n_months]
+                            .iter()
+                            .map(|m| m.profit)
+                            .collect(),
                     })
                     .collect(),
             });
@@ -422,34 +436,62 @@ pub fn run(scn: &Scenario, progress: &(dyn Fn(u64) + Sync)) -> Result<RunResults
 /// Expected O(n): nine successive selections split the (D, index) order at the decile
 /// boundaries; the order inside a decile does not matter.
 pub fn deciles(d: &[f64]) -> Vec<u8> {
+    let mut dec = vec![0u8; d.len()];
+    rank_deciles(d, &mut Vec::new(), &mut dec);
+    dec
+}
+
+/// [`deciles`] into `dec`, with `keys` as scratch space (reused between trials).
+fn rank_deciles(d: &[f64], keys: &mut Vec<u128>, dec: &mut [u8]) {
     let n = d.len();
-    let mut order: Vec<u32> = (0..n as u32).collect();
-    let by_demand = |a: &u32, b: &u32| d[*a as usize].total_cmp(&d[*b as usize]).then(a.cmp(b));
-    let mut dec = vec![0u8; n];
+    // (D, index) packed into one integer whose order is the (total_cmp, index) order.
+    keys.clear();
+    keys.extend(d.iter().enumerate().map(|(i, x)| {
+        let b = x.to_bits();
+        let ordered = if b >> 63 == 1 { !b } else { b | (1 << 63) };
+        (u128::from(ordered) << 64) | i as u128
+    }));
     let mut start = 0;
     for k in 0..10u64 {
         // ranks r with floor(10 r / n) = k are [ceil(k n / 10), ceil((k + 1) n / 10))
         let end = ((k + 1) * n as u64).div_ceil(10) as usize;
         if end > start && end < n {
-            order[start..].select_nth_unstable_by(end - start, by_demand);
+            keys[start..].select_nth_unstable(end - start);
         }
-        for &i in &order[start..end] {
-            dec[i as usize] = k as u8;
+        for &key in &keys[start..end] {
+            dec[key as u64 as usize] = k as u8;
         }
         start = end;
     }
-    dec
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Per-user state of one trial in flight.
+struct TrialBuf {
+    /// Base demand D of each user.
+    demand: Vec<f64>,
+    /// Demand decile (0..10) of each user.
+    decile: Vec<u8>,
+    /// Scratch for ranking.
+    keys: Vec<u128>,
+}
+
+impl TrialBuf {
+    fn new(users: usize) -> Self {
+        TrialBuf {
+            demand: vec![0.0; users],
+            decile: vec![0; users],
+            keys: Vec::with_capacity(users),
+        }
+    }
+}
+
 fn simulate_block(
     scn: &Scenario,
     st: &TrialSetup,
     trial: u64,
     users: std::ops::Range<usize>,
     ends: &[u64],
-    demand: &[f64],
-    decile: &[u8],
+    buf: &TrialBuf,
     acc: &mut BlockAcc,
 ) {
     let n_plans = st.rules.len();
@@ -462,7 +504,14 @@ fn simulate_block(
             seg += 1;
         }
         let mut rng = stream(scn.simulation.seed, trial, u as u64, 1);
-        live_user(st, seg, demand[u], &mut rng, &mut scratch, &mut acc.months);
+        live_user(
+            st,
+            seg,
+            buf.demand[u],
+            &mut rng,
+            &mut scratch,
+            &mut acc.months,
+        );
         for p in 0..n_plans {
             let o = &scratch.outcomes[p];
             acc.totals[p].add(&o.totals);
@@ -474,7 +523,7 @@ fn simulate_block(
                 loss_users: o.totals.loss_users,
             };
             acc.segments[p * n_segs + seg].add(&g);
-            acc.deciles[p * 10 + decile[u] as usize].add(&g);
+            acc.deciles[p * 10 + buf.decile[u] as usize].add(&g);
         }
     }
 }
@@ -593,11 +642,8 @@ fn bill_months<B: Billing>(
         let mb = rule.month(&mut account, out * pu.k_meter);
         let served_m = out * mb.served;
         let cost_m = served_m * pu.k_cost * st.decline[m];
-        let fees_m = if mb.bill > 0.0 {
-            st.fee_rate * mb.bill + st.fee_fixed
-        } else {
-            0.0
-        };
+        // Fees on every bill > 0 (branch-free).
+        let fees_m = (st.fee_rate * mb.bill + st.fee_fixed) * f64::from(u8::from(mb.bill > 0.0));
         revenue += mb.bill;
         cost += cost_m;
         fees += fees_m;
@@ -646,4 +692,37 @@ pub fn simulate_user(
     let mut rng = stream(scn.simulation.seed, trial, user, 1);
     live_user(&st, seg, d, &mut rng, &mut sc, &mut months);
     Ok(sc.outcomes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition, by a full sort.
+    fn deciles_by_sort(d: &[f64]) -> Vec<u8> {
+        let mut order: Vec<usize> = (0..d.len()).collect();
+        order.sort_by(|&a, &b| d[a].total_cmp(&d[b]).then(a.cmp(&b)));
+        let mut dec = vec![0; d.len()];
+        for (rank, i) in order.into_iter().enumerate() {
+            dec[i] = (10 * rank / d.len()) as u8;
+        }
+        dec
+    }
+
+    #[test]
+    fn deciles_follow_rank_with_ties_by_index() {
+        let mut rng = stream(1, 2, 3, 4);
+        for n in [1usize, 7, 10, 11, 99, 1000, 4097] {
+            // Many ties: values on a coarse grid, zeros included.
+            let d: Vec<f64> = (0..n)
+                .map(|_| (rng.random::<f64>() * 5.0).floor() * 1e6)
+                .collect();
+            assert_eq!(deciles(&d), deciles_by_sort(&d), "n = {n}");
+            let d: Vec<f64> = (0..n).map(|_| rng.random::<f64>()).collect();
+            assert_eq!(deciles(&d), deciles_by_sort(&d), "n = {n}");
+        }
+        // Equal demand: deciles by user index alone.
+        let dec = deciles(&[3.0; 20]);
+        assert_eq!(dec, (0..20).map(|i| (i / 2) as u8).collect::<Vec<_>>());
+    }
 }

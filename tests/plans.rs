@@ -193,7 +193,7 @@ fn the_engine_aggregates_the_same_user() {
     for (p, o) in direct.iter().enumerate() {
         let t = &res.trials[0].plans[p].totals;
         assert_eq!(t, &o.totals, "plan {p}");
-        let months = &res.trials[0].plans[p].months;
+        let months = &res.months[p];
         let month_revenue: f64 = months.iter().map(|m| m.revenue).sum();
         assert!(close(month_revenue, o.totals.revenue));
         assert!(months.iter().all(|m| m.active_users == 1));

@@ -61,12 +61,13 @@ fn results(profits: &[f64], revenues: &[f64]) -> RunResults {
                         loss_users: u64::from(*p < 0.0),
                         ..Totals::default()
                     },
-                    months: vec![Default::default()],
+                    month_profit: vec![*p],
                 }],
             })
             .collect(),
         segments: vec![vec![Default::default()]],
         deciles: vec![vec![Default::default(); 10]],
+        months: vec![vec![Default::default()]],
     }
 }
 

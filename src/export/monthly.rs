@@ -34,11 +34,14 @@ impl Exporter for Monthly {
         let n = trials.len() as f64;
         for (p, plan) in r.scenario.plans.iter().enumerate() {
             for m in 0..r.scenario.simulation.months as usize {
-                let month = |t: &crate::engine::TrialResult| t.plans[p].months[m];
-                let mean = |f: &dyn Fn(&crate::engine::MonthTotals) -> f64| {
-                    num(trials.iter().map(|t| f(&month(t))).sum::<f64>() / n)
-                };
-                let profits = sorted(&trials.iter().map(|t| month(t).profit).collect::<Vec<_>>());
+                let sum = &r.results.months[p][m];
+                let mean = |f: &dyn Fn(&crate::engine::MonthTotals) -> f64| num(f(sum) / n);
+                let profits = sorted(
+                    &trials
+                        .iter()
+                        .map(|t| t.plans[p].month_profit[m])
+                        .collect::<Vec<_>>(),
+                );
                 let pct = |q| num(percentile_sorted(&profits, q).unwrap_or(0.0));
                 w.write_record([
                     plan.name.clone(),

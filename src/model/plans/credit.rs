@@ -49,14 +49,15 @@ impl PlanDesign for CreditSpec {
     const KIND: &'static str = "credit";
     type Rule = Credit;
     fn resolve(&self, d: &[f64], _retail: &Rates) -> Credit {
+        let top_up = self
+            .top_up
+            .map(|t| (t.price.value(d), t.credits.value(d), t.probability.value(d)));
         Credit {
             burn: self.burn.resolve(d),
             price: self.price.value(d),
             credits: self.credits.value(d),
             rollover: self.rollover.value(d),
-            top_up: self
-                .top_up
-                .map(|t| (t.price.value(d), t.credits.value(d), t.probability.value(d))),
+            top_up,
         }
     }
 }
@@ -76,31 +77,26 @@ impl Billing for Credit {
         let mut bill = self.price;
         a.balance += self.credits;
         a.granted += self.credits;
-        if let Some((pack_price, pack_credits, _)) = self.top_up
-            && need > a.balance
-            && a.tops_up
-            && pack_credits > 0.0
+        // Whether a user tops up is fixed for the user, so this branch predicts well; the
+        // arithmetic inside is branch-free (0 packs when nothing is short).
+        if a.tops_up
+            && let Some((pack_price, pack_credits, _)) = self.top_up
         {
-            let short = need - a.balance;
+            let short = (need - a.balance).max(0.0);
             let mut packs = (short / pack_credits).ceil();
-            if a.balance + packs * pack_credits < need {
-                packs += 1.0; // guard against rounding in the division
-            }
+            // guard against rounding in the division
+            packs += f64::from(u8::from(a.balance + packs * pack_credits < need));
             bill += packs * pack_price;
             a.balance += packs * pack_credits;
             a.bought += packs * pack_credits;
         }
-        let (burn, served) = if need > a.balance {
-            (a.balance, a.balance / need)
-        } else {
-            (need, 1.0)
-        };
+        let burn = need.min(a.balance);
+        // min(1, balance / need): 1 when the balance covers the need (or need = 0).
+        let served = 1f64.min(a.balance / need);
         a.balance -= burn;
         a.burned += burn;
-        if a.balance > self.rollover {
-            a.expired += a.balance - self.rollover;
-            a.balance = self.rollover;
-        }
+        a.expired += (a.balance - self.rollover).max(0.0);
+        a.balance = a.balance.min(self.rollover);
         MonthBill { bill, served }
     }
 }

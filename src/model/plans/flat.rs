@@ -42,13 +42,11 @@ impl Billing for Flat {
     }
     #[inline]
     fn month(&self, _: &mut Account, metered: f64) -> MonthBill {
+        // Branch-free: min(1, cap / metered) is 1 whenever the cap does not bind (including
+        // metered = 0, where the ratio is inf or NaN and `min` returns 1).
         MonthBill {
             bill: self.price,
-            served: if metered > self.cap {
-                self.cap / metered
-            } else {
-                1.0
-            },
+            served: 1f64.min(self.cap / metered),
         }
     }
 }

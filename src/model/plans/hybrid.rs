@@ -30,18 +30,29 @@ pub struct Hybrid {
     included: f64,
     multiplier: f64,
     spend_cap: f64,
+    /// Usage ($ at `rates`) served in full: included + spend_cap / multiplier.
+    served_limit: f64,
 }
 
 impl PlanDesign for HybridSpec {
     const KIND: &'static str = "hybrid";
     type Rule = Hybrid;
     fn resolve(&self, d: &[f64], retail: &Rates) -> Hybrid {
+        let included = self.included.value(d);
+        let multiplier = self.overage_multiplier.value(d);
+        let spend_cap = self.spend_cap.map_or(f64::INFINITY, |c| c.value(d));
         Hybrid {
             rates: self.rates.map_or(*retail, |c| c.resolve(d)),
             base_fee: self.base_fee.value(d),
-            included: self.included.value(d),
-            multiplier: self.overage_multiplier.value(d),
-            spend_cap: self.spend_cap.map_or(f64::INFINITY, |c| c.value(d)),
+            included,
+            multiplier,
+            spend_cap,
+            // A zero multiplier never reaches the cap: everything is served.
+            served_limit: if multiplier > 0.0 {
+                included + spend_cap / multiplier
+            } else {
+                f64::INFINITY
+            },
         }
     }
 }
@@ -53,17 +64,12 @@ impl Billing for Hybrid {
     #[inline]
     fn month(&self, _: &mut Account, charge: f64) -> MonthBill {
         let overage = (charge - self.included).max(0.0) * self.multiplier;
-        if overage > self.spend_cap {
-            // Serve exactly the usage whose overage reaches the cap.
-            MonthBill {
-                bill: self.base_fee + self.spend_cap,
-                served: (self.included + self.spend_cap / self.multiplier) / charge,
-            }
-        } else {
-            MonthBill {
-                bill: self.base_fee + overage,
-                served: 1.0,
-            }
+        // When the spend cap binds, serve exactly the usage whose overage reaches it:
+        // (included + cap / multiplier) / charge, which is >= 1 (so `min` gives 1) whenever
+        // it does not bind. Branch-free, as binding varies from user to user.
+        MonthBill {
+            bill: self.base_fee + overage.min(self.spend_cap),
+            served: 1f64.min(self.served_limit / charge),
         }
     }
 }

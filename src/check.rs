@@ -152,14 +152,9 @@ fn sampled(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> SegmentCheck {
     for i in 0..CHECK_DRAWS as u64 {
         // Fresh trial-level draws for each sample, so drawn parameters are integrated over.
         let mut rng = stream(scn.simulation.seed, i, seg, 7);
-        let mut draws = Vec::with_capacity(scn.slots.len());
-        for slot in &scn.slots {
-            let x = slot
-                .dist
-                .resolve(&draws)
-                .map_or(f64::NAN, |d| d.sample(&mut rng));
-            draws.push(x);
-        }
+        let Ok(draws) = scn.draw_slots(&mut rng) else {
+            continue; // out-of-range draws are refused at validation; a guard only
+        };
         let resolve = |p: &PerUser| p.resolve(&draws).unwrap_or(Sampler::constant(f64::NAN));
         let d = resolve(&s.output_tokens).sample(&mut rng);
         let mix = Mix::new(

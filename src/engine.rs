@@ -219,14 +219,9 @@ struct SegSetup {
 
 fn setup(scn: &Scenario, trial: u64) -> Result<TrialSetup, String> {
     let mut rng = stream(scn.simulation.seed, trial, TRIAL_UNIT, 0);
-    let mut draws = Vec::with_capacity(scn.slots.len());
-    for slot in &scn.slots {
-        let s = slot
-            .dist
-            .resolve(&draws)
-            .map_err(|e| format!("trial {trial}: {}: {e}", slot.path))?;
-        draws.push(s.sample(&mut rng));
-    }
+    let draws = scn
+        .draw_slots(&mut rng)
+        .map_err(|e| format!("trial {trial}: {e}"))?;
     let d = &draws;
     let months = scn.simulation.months as usize;
     let decline_rate = scn.cost.annual_decline.value(d);

@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{Exporter, Report, csv_writer, num};
+use super::{Exporter, Report, csv_writer, num, per_user};
 
 /// The deciles.csv exporter.
 pub struct Deciles;
@@ -41,13 +41,7 @@ impl Exporter for Deciles {
         for (plan, groups) in r.scenario.plans.iter().zip(&r.results.deciles) {
             let total: f64 = groups.iter().map(|g| g.profit).sum();
             for (k, g) in groups.iter().enumerate() {
-                let per = |x: f64| {
-                    if g.users == 0 {
-                        String::new()
-                    } else {
-                        num(x / g.users as f64)
-                    }
-                };
+                let per = |x: f64| per_user(x, g.users);
                 w.write_record([
                     plan.name.clone(),
                     (k + 1).to_string(),

@@ -77,6 +77,15 @@ pub fn num(x: f64) -> String {
     }
 }
 
+/// `total / users` as a cell; empty when there are no users.
+pub fn per_user(total: f64, users: u64) -> String {
+    if users == 0 {
+        String::new()
+    } else {
+        num(total / users as f64)
+    }
+}
+
 /// An optional float; `None` is an empty cell.
 pub fn opt(x: Option<f64>) -> String {
     x.map(num).unwrap_or_default()

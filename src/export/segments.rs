@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::{Exporter, Report, csv_writer, num};
+use super::{Exporter, Report, csv_writer, per_user};
 
 /// The segments.csv exporter.
 pub struct Segments;
@@ -28,13 +28,7 @@ impl Exporter for Segments {
         let sizes = r.scenario.segment_sizes();
         for (plan, groups) in r.scenario.plans.iter().zip(&r.results.segments) {
             for ((seg, g), size) in r.scenario.segments.iter().zip(groups).zip(&sizes) {
-                let per = |x: f64| {
-                    if g.users == 0 {
-                        String::new()
-                    } else {
-                        num(x / g.users as f64)
-                    }
-                };
+                let per = |x: f64| per_user(x, g.users);
                 w.write_record([
                     plan.name.clone(),
                     seg.name.clone(),

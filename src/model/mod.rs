@@ -118,6 +118,23 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// One trial's draws, one per slot in slot order (each slot's parameters are earlier slots).
+    ///
+    /// # Errors
+    /// `path: reason` when a drawn parameter is out of range (validation prevents it for the
+    /// scenarios it accepts; kept as a guard).
+    pub fn draw_slots<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Vec<f64>, String> {
+        let mut draws = Vec::with_capacity(self.slots.len());
+        for slot in &self.slots {
+            let s = slot
+                .dist
+                .resolve(&draws)
+                .map_err(|e| format!("{}: {e}", slot.path))?;
+            draws.push(s.sample(rng));
+        }
+        Ok(draws)
+    }
+
     /// Exact segment sizes: largest-remainder rounding of share x users, ties to the earlier
     /// segment.
     pub fn segment_sizes(&self) -> Vec<u64> {

@@ -1,19 +1,9 @@
 //! The six output files agree with each other, and `plansim check` says what it computed.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
 
-type Table = (Vec<String>, Vec<Vec<String>>);
-
-fn read(path: &Path) -> Table {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|x| x.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (h, rows)
-}
+mod common;
+use common::{Table, read_csv as read};
 
 fn col(t: &Table, name: &str) -> usize {
     t.0.iter()

@@ -5,6 +5,9 @@ use plansim::config::parse;
 use plansim::engine::{PlanTrial, RunResults, Totals, TrialResult};
 use plansim::summary::summarize;
 
+mod common;
+use common::read_csv;
+
 const ONE_PLAN: &str = r#"
 name = "s"
 [simulation]
@@ -100,16 +103,6 @@ fn margins_skip_trials_without_revenue_and_single_trials_have_no_spread() {
     assert_eq!((one.profit_sd, one.profit_se), (None, None));
     assert_eq!(one.margin_pct, [None, None, None]);
     assert_eq!(one.cvar_05, 7.0);
-}
-
-fn read_csv(path: &std::path::Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let header = r.headers().unwrap().iter().map(str::to_string).collect();
-    let rows = r
-        .records()
-        .map(|rec| rec.unwrap().iter().map(str::to_string).collect())
-        .collect();
-    (header, rows)
 }
 
 #[test]

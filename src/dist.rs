@@ -593,11 +593,6 @@ impl Sampler {
         }
     }
 
-    /// Whether this sampler draws nothing.
-    pub fn is_constant(&self) -> bool {
-        matches!(self.kind, Kind::Const(_)) && self.zero.is_none()
-    }
-
     /// One draw. Consumes the generator only where the distribution is random; a `zero`
     /// modifier always consumes one extra uniform, after the base draw.
     #[inline]

@@ -173,13 +173,6 @@ impl<'a, 'i> Tbl<'a, 'i> {
             .transpose()
     }
 
-    /// An optional plain number (no distribution allowed).
-    pub fn opt_number(&self, key: &str) -> Result<Option<f64>, ConfigError> {
-        self.get(key)
-            .map(|v| number(self.src, v, &self.child(key)))
-            .transpose()
-    }
-
     /// An optional non-negative integer.
     pub fn opt_count(&self, key: &str) -> Result<Option<u64>, ConfigError> {
         let Some(v) = self.get(key) else {

@@ -619,10 +619,13 @@ impl Sampler {
                 parts[i].sample(rng)
             }
         };
+        // Clamped to the magnitude limit; + 0.0 turns -0.0 into 0.0, so a zero has no sign
+        // downstream (a signed zero would turn 0 / 0 limits into -inf).
         let x = x
             .max(self.floor)
             .min(self.ceiling)
-            .clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE);
+            .clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE)
+            + 0.0;
         match self.zero {
             Some(p) if rng.random::<f64>() < p => 0.0,
             _ => x,

@@ -262,3 +262,21 @@ top_up = { price = 10, credits = 700, probability = 0.5 }
         "{expired_any} {bought_any}"
     );
 }
+
+/// Regression: `usage_response = -0.0` passed the >= 0 check and, through a signed zero, made a
+/// hybrid plan's served share -inf and its totals NaN (found by mutating the shipped config).
+#[test]
+fn negative_zero_is_zero() {
+    let text = BASE.replace("CHURN", "0")
+        + PLANS
+            .replace("spend_cap = 30", "spend_cap = 30\nusage_response = -0.0")
+            .as_str();
+    let scn = parse(&text, "hand.toml").unwrap();
+    let o = simulate_user(&scn, 0, 0, 0, 1e6).unwrap();
+    let t = &o[3].totals;
+    assert_eq!(
+        (t.revenue, t.served_output_tokens, t.cost),
+        (60.0, 0.0, 0.0)
+    );
+    assert!(t.profit.is_finite());
+}

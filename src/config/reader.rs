@@ -295,7 +295,7 @@ pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigErr
             format!("{x} is too large: numbers are limited to magnitude {MAX_MAGNITUDE:e}"),
         ))
     } else if x.is_finite() {
-        Ok(x)
+        Ok(x + 0.0) // -0.0 becomes 0.0: a zero has no sign downstream
     } else {
         Err(src.err(
             &v.span(),

@@ -52,14 +52,21 @@ fn card_fixed(c: &Card) -> bool {
 
 /// Usage and value figures for every segment.
 pub fn segments(scn: &Scenario) -> Vec<SegmentCheck> {
-    scn.segments.iter().map(|s| segment(scn, s)).collect()
+    let supports = slot_supports(scn);
+    scn.segments
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let warnings = warnings(s, &supports);
+            closed_form(scn, s, warnings.clone()).unwrap_or_else(|| sampled(scn, i, s, warnings))
+        })
+        .collect()
 }
 
-fn segment(scn: &Scenario, s: &Segment) -> SegmentCheck {
+fn warnings(s: &Segment, supports: &[crate::dist::Support]) -> Vec<String> {
     let mut warnings = Vec::new();
     if let PerUser::Dist(d) = &s.output_tokens {
-        let supports = slot_supports(scn);
-        if d.may_lack_mean(&supports) {
+        if d.may_lack_mean(supports) {
             warnings.push(format!(
                 "segment {}: output_tokens may have no finite mean (Pareto alpha <= 1): \
                  averages will not converge; add a `ceiling` or raise alpha",
@@ -74,42 +81,43 @@ fn segment(scn: &Scenario, s: &Segment) -> SegmentCheck {
             ));
         }
     }
-    let closed = fixed(&s.output_tokens) && card_fixed(&scn.retail) && card_fixed(&scn.cost.card);
-    if closed {
-        let no_draws: [f64; 0] = [];
-        if let Ok(d) = s.output_tokens.resolve(&no_draws) {
-            let (mean, median, p99) = (
-                d.closed_mean(),
-                d.closed_quantile(0.5),
-                d.closed_quantile(0.99),
-            );
-            if let (Some(mean), Some(median), Some(p99)) = (mean, median, p99) {
-                // The mix is closed-form only when every user has the same one.
-                if let (PerUser::Fixed(r), PerUser::Fixed(cr), PerUser::Fixed(cw)) = (
-                    &s.input_per_output,
-                    &s.cache_read_share,
-                    &s.cache_write_share,
-                ) {
-                    let mix = Mix::new(*r, *cr, *cw);
-                    let kr = scn.retail.resolve(&no_draws).per_output_token(&mix);
-                    let kc = scn.cost.card.resolve(&no_draws).per_output_token(&mix);
-                    return SegmentCheck {
-                        segment: s.name.clone(),
-                        closed_form: true,
-                        mean_tokens: mean,
-                        median_tokens: median,
-                        p99_tokens: p99,
-                        median_retail: median * kr,
-                        median_cost: median * kc,
-                        mean_retail: mean * kr,
-                        mean_cost: mean * kc,
-                        warnings,
-                    };
-                }
-            }
-        }
+    warnings
+}
+
+/// The closed-form figures, when the demand distribution has closed forms with fixed
+/// parameters, every user has the same prompt mix and both cards are fixed.
+fn closed_form(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> Option<SegmentCheck> {
+    if !(fixed(&s.output_tokens) && card_fixed(&scn.retail) && card_fixed(&scn.cost.card)) {
+        return None;
     }
-    sampled(scn, s, warnings)
+    let (PerUser::Fixed(r), PerUser::Fixed(cr), PerUser::Fixed(cw)) = (
+        &s.input_per_output,
+        &s.cache_read_share,
+        &s.cache_write_share,
+    ) else {
+        return None;
+    };
+    let d = s.output_tokens.resolve(&[]).ok()?;
+    let (mean, median, p99) = (
+        d.closed_mean()?,
+        d.closed_quantile(0.5)?,
+        d.closed_quantile(0.99)?,
+    );
+    let mix = Mix::new(*r, *cr, *cw);
+    let kr = scn.retail.resolve(&[]).per_output_token(&mix);
+    let kc = scn.cost.card.resolve(&[]).per_output_token(&mix);
+    Some(SegmentCheck {
+        segment: s.name.clone(),
+        closed_form: true,
+        mean_tokens: mean,
+        median_tokens: median,
+        p99_tokens: p99,
+        median_retail: median * kr,
+        median_cost: median * kc,
+        mean_retail: mean * kr,
+        mean_cost: mean * kc,
+        warnings,
+    })
 }
 
 fn slot_supports(scn: &Scenario) -> Vec<crate::dist::Support> {
@@ -125,13 +133,12 @@ fn lognormal_sigma_at_least(d: &crate::dist::DistSpec, limit: f64) -> bool {
     use crate::dist::{LogNormalSpec, Param, Shape};
     match &d.shape {
         Shape::Lognormal { spec } => {
-            let (_, sigma) = match spec {
-                LogNormalSpec::MuSigma { sigma, .. } | LogNormalSpec::MedianSigma { sigma, .. } => {
-                    (0.0, *sigma)
-                }
-                _ => return false,
+            let (LogNormalSpec::MuSigma { sigma, .. } | LogNormalSpec::MedianSigma { sigma, .. }) =
+                spec
+            else {
+                return false;
             };
-            matches!(sigma, Param::Fixed(s) if s >= limit)
+            matches!(sigma, Param::Fixed(s) if *s >= limit)
         }
         Shape::Mixture { components } => components
             .iter()
@@ -140,12 +147,8 @@ fn lognormal_sigma_at_least(d: &crate::dist::DistSpec, limit: f64) -> bool {
     }
 }
 
-fn sampled(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> SegmentCheck {
-    let seg = scn
-        .segments
-        .iter()
-        .position(|x| x.name == s.name)
-        .unwrap_or(0) as u64;
+fn sampled(scn: &Scenario, seg: usize, s: &Segment, warnings: Vec<String>) -> SegmentCheck {
+    let seg = seg as u64;
     let mut tokens = Vec::with_capacity(CHECK_DRAWS);
     let mut retail = Vec::with_capacity(CHECK_DRAWS);
     let mut cost = Vec::with_capacity(CHECK_DRAWS);

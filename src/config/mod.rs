@@ -98,15 +98,9 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, Co
     let simulation = simulation(&root)?;
     let mut draws = Draws::default();
 
-    let retail_t = root
-        .table("retail")?
-        .ok_or_else(|| root.req("retail").unwrap_err())?;
-    retail_t.allow(&["input", "cache_write", "cache_read", "output"])?;
-    let retail = card(&mut draws, &retail_t)?;
+    let retail = rate_card(&mut draws, &root.req_table("retail")?)?;
 
-    let cost_t = root
-        .table("cost")?
-        .ok_or_else(|| root.req("cost").unwrap_err())?;
+    let cost_t = root.req_table("cost")?;
     cost_t.allow(&[
         "input",
         "cache_write",
@@ -225,16 +219,18 @@ fn card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Card, ConfigError> {
     })
 }
 
+/// A table that is only a rate card (`[retail]`, `rates`, `burn`).
+fn rate_card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Card, ConfigError> {
+    t.allow(&["input", "cache_write", "cache_read", "output"])?;
+    card(draws, t)
+}
+
 fn card_table(
     draws: &mut Draws,
     parent: &Tbl<'_, '_>,
     key: &str,
 ) -> Result<Option<Card>, ConfigError> {
-    let Some(t) = parent.table(key)? else {
-        return Ok(None);
-    };
-    t.allow(&["input", "cache_write", "cache_read", "output"])?;
-    card(draws, &t).map(Some)
+    parent.table(key)?.map(|t| rate_card(draws, &t)).transpose()
 }
 
 /// Names: `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most 64 characters.
@@ -389,10 +385,7 @@ fn plan(
         "credit" => {
             let price = draws.param_req(&t, "price", Range::NonNeg)?;
             let credits = draws.param_req(&t, "credits", Range::NonNeg)?;
-            let burn = match card_table(draws, &t, "burn")? {
-                Some(c) => c,
-                None => return Err(t.req("burn").unwrap_err()),
-            };
+            let burn = rate_card(draws, &t.req_table("burn")?)?;
             let rollover = draws.param_or(&t, "rollover", Range::NonNeg, 0.0)?;
             let top_up = match t.table("top_up")? {
                 None => None,

@@ -244,6 +244,11 @@ impl<'a, 'i> Tbl<'a, 'i> {
         }
     }
 
+    /// A required sub-table.
+    pub fn req_table(&self, key: &str) -> Result<Tbl<'a, 'i>, ConfigError> {
+        Tbl::of(self.src, self.req(key)?, &self.child(key))
+    }
+
     /// An optional sub-table.
     pub fn table(&self, key: &str) -> Result<Option<Tbl<'a, 'i>>, ConfigError> {
         self.get(key)

@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::export::{self, Report};
 use crate::model::Scenario;
 use crate::summary::PlanSummary;
-use crate::{check, config, engine, summary};
+use crate::{check, config, engine, interrupt, summary};
 
 /// Runs the command the user asked for.
 ///
@@ -26,14 +26,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let mut scn = config::load(&args.config)?;
     apply_overrides(&mut scn, args)?;
-    if let Some(problem) = scn.simulation.size_problem(scn.plans.len()) {
-        return Err(Error::Usage(problem));
-    }
     let threads = match args.threads {
         Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
         Some(n) => n,
         None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
+    if let Some(problem) = engine::size_problem(&scn, threads) {
+        return Err(Error::Usage(problem));
+    }
     let out = match &args.out {
         Some(dir) => dir.clone(),
         None => {
@@ -43,6 +43,15 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         }
     };
     export::preflight(&out)?;
+    interrupt::install().map_err(|e| Error::Engine(format!("cannot handle signals: {e}")))?;
+    let interrupted = |signal| Error::Interrupted {
+        signal,
+        what: if out.exists() {
+            format!("the outputs in {} are as they were", out.display())
+        } else {
+            format!("{} was not created", out.display())
+        },
+    };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -65,10 +74,13 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     };
     let started = Instant::now();
     let results = pool
-        .install(|| engine::run(&scn, &|n| bar.inc(n)))
+        .install(|| engine::run_until(&scn, &|n| bar.inc(n), interrupt::flag()))
         .map_err(Error::Engine)?;
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
+    let Some(results) = results else {
+        return Err(interrupted(interrupt::requested().unwrap_or(2)));
+    };
     let summaries = summary::summarize(&scn, &results);
     if let Some(plan) = summaries.iter().find(|s| !s.is_finite()) {
         return Err(Error::Engine(format!(
@@ -76,7 +88,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             plan.plan
         )));
     }
-    export::write_all(
+    let written = export::write_all(
         &out,
         &Report {
             scenario: &scn,
@@ -86,7 +98,11 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             threads,
             wall_seconds,
         },
+        interrupt::flag(),
     )?;
+    if !written {
+        return Err(interrupted(interrupt::requested().unwrap_or(2)));
+    }
     print!("{}", summary_table(&scn, &summaries));
     println!(
         "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}",

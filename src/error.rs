@@ -38,14 +38,33 @@ pub enum Error {
     /// The simulation itself failed (exit code 1).
     #[error("simulation failed: {0}")]
     Engine(String),
+    /// A signal asked the run to stop (exit code 128 + the signal: 130 for Ctrl-C, 143 for
+    /// SIGTERM).
+    #[error("interrupted by {}: stopped without writing; {}", signal_name(*signal), what)]
+    Interrupted {
+        /// The signal number.
+        signal: i32,
+        /// What was left as it was.
+        what: String,
+    },
+}
+
+fn signal_name(signal: i32) -> String {
+    match signal {
+        2 => "SIGINT (Ctrl-C)".into(),
+        15 => "SIGTERM".into(),
+        n => format!("signal {n}"),
+    }
 }
 
 impl Error {
-    /// The process exit code for this error: 2 for bad input, 1 for everything else.
+    /// The process exit code for this error: 2 for bad input, 128 + the signal when
+    /// interrupted, 1 for everything else.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_) | Error::Usage(_) => 2,
             Error::Io { .. } | Error::Engine(_) => 1,
+            Error::Interrupted { signal, .. } => 128 + signal,
         }
     }
 

@@ -41,6 +41,7 @@ pub mod dist;
 pub mod engine;
 pub mod error;
 pub mod export;
+pub mod interrupt;
 pub mod model;
 pub mod stats;
 pub mod summary;

@@ -15,6 +15,7 @@ mod trials;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::engine::RunResults;
 use crate::error::Error;
@@ -98,8 +99,9 @@ pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
         .from_writer(out)
 }
 
-/// Checks, before running, that `dir` can receive outputs: its parent exists and is a folder,
-/// and `dir` is absent or a folder holding only plansim's own outputs.
+/// Checks, before running, that `dir` can receive outputs: its parent exists, is a folder and
+/// accepts a new folder (one is created and removed at once), and `dir` is absent or a folder
+/// holding only plansim's own outputs.
 ///
 /// # Errors
 /// [`Error::Usage`] naming the problem.
@@ -118,6 +120,15 @@ pub fn preflight(dir: &Path) -> Result<(), Error> {
             parent.display()
         )));
     }
+    let probe = temp_name(dir, "probe");
+    if let Err(e) = std::fs::create_dir(&probe) {
+        return Err(Error::Usage(format!(
+            "output folder {}: cannot create folders in {} ({e})",
+            dir.display(),
+            parent.display()
+        )));
+    }
+    let _ = std::fs::remove_dir(&probe);
     if dir.exists() {
         if !dir.is_dir() {
             return Err(Error::Usage(format!(
@@ -152,30 +163,39 @@ fn parent_of(dir: &Path) -> PathBuf {
     }
 }
 
-/// Writes every output file into `dir`, replacing its previous outputs as a set.
-///
-/// # Errors
-/// [`Error::Usage`] when `dir` cannot receive outputs, [`Error::Io`] when writing fails; in
-/// both cases `dir` is left as it was and no temporary files remain.
-pub fn write_all(dir: &Path, report: &Report<'_>) -> Result<(), Error> {
-    preflight(dir)?;
-    let parent = parent_of(dir);
+/// A hidden sibling of `dir` unique to this process and moment: `.NAME.plansim-KIND-PID-NANOS`.
+fn temp_name(dir: &Path, kind: &str) -> PathBuf {
     let base = dir
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "output".into());
-    let tag = format!(
-        "{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0)
-    );
-    let tmp = parent.join(format!(".{base}.plansim-tmp-{tag}"));
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    parent_of(dir).join(format!(
+        ".{base}.plansim-{kind}-{}-{nanos}",
+        std::process::id()
+    ))
+}
+
+/// Writes every output file into `dir`, replacing its previous outputs as a set. `stop` is
+/// checked before each file and before the swap; once it is set, nothing more is written, the
+/// temporary folder is removed and `Ok(false)` is returned with `dir` untouched.
+///
+/// # Errors
+/// [`Error::Usage`] when `dir` cannot receive outputs, [`Error::Io`] when writing fails; in
+/// both cases `dir` is left as it was and no temporary files remain.
+pub fn write_all(dir: &Path, report: &Report<'_>, stop: &AtomicBool) -> Result<bool, Error> {
+    preflight(dir)?;
+    let tmp = temp_name(dir, "tmp");
     std::fs::create_dir(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    let stopped = || stop.load(Ordering::SeqCst);
     let written = (|| {
         for ex in exporters() {
+            if stopped() {
+                return Ok(false);
+            }
             let path = tmp.join(ex.file_name());
             let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
             let mut w = std::io::BufWriter::new(file);
@@ -183,9 +203,12 @@ pub fn write_all(dir: &Path, report: &Report<'_>) -> Result<(), Error> {
             w.flush().map_err(|e| Error::io(&path, e))?;
             w.get_ref().sync_all().map_err(|e| Error::io(&path, e))?;
         }
-        swap_in(&tmp, dir, &parent, &base, &tag)
+        if stopped() {
+            return Ok(false);
+        }
+        swap_in(&tmp, dir).map(|()| true)
     })();
-    if written.is_err() {
+    if !matches!(written, Ok(true)) {
         let _ = std::fs::remove_dir_all(&tmp);
     }
     written
@@ -193,11 +216,11 @@ pub fn write_all(dir: &Path, report: &Report<'_>) -> Result<(), Error> {
 
 /// Renames the finished temporary folder to `dir`, moving an older output set aside first and
 /// deleting it (plansim's own files only) once the new one is in place.
-fn swap_in(tmp: &Path, dir: &Path, parent: &Path, base: &str, tag: &str) -> Result<(), Error> {
+fn swap_in(tmp: &Path, dir: &Path) -> Result<(), Error> {
     if !dir.exists() {
         return std::fs::rename(tmp, dir).map_err(|e| Error::io(dir, e));
     }
-    let old = parent.join(format!(".{base}.plansim-old-{tag}"));
+    let old = temp_name(dir, "old");
     std::fs::rename(dir, &old).map_err(|e| Error::io(dir, e))?;
     if let Err(e) = std::fs::rename(tmp, dir) {
         let _ = std::fs::rename(&old, dir);

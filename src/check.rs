@@ -16,7 +16,7 @@ pub const CHECK_DRAWS: usize = 100_000;
 pub struct SegmentCheck {
     /// Segment name.
     pub segment: String,
-    /// Whether the numbers are closed-form (else from [`CHECK_DRAWS`] draws).
+    /// Whether the numbers are closed-form (else from draws).
     pub closed_form: bool,
     /// Mean monthly output tokens (may be infinite).
     pub mean_tokens: f64,
@@ -50,15 +50,23 @@ fn card_fixed(c: &Card) -> bool {
         .all(|p| matches!(p, Fixed(_)))
 }
 
-/// Usage and value figures for every segment.
+/// Usage and value figures for every segment, from [`CHECK_DRAWS`] draws where there is no
+/// closed form.
 pub fn segments(scn: &Scenario) -> Vec<SegmentCheck> {
+    segments_with(scn, CHECK_DRAWS)
+}
+
+/// [`segments`] with `draws` draws where there is no closed form (at least 1).
+pub fn segments_with(scn: &Scenario, draws: usize) -> Vec<SegmentCheck> {
+    let draws = draws.max(1);
     let supports = slot_supports(scn);
     scn.segments
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let warnings = warnings(s, &supports);
-            closed_form(scn, s, warnings.clone()).unwrap_or_else(|| sampled(scn, i, s, warnings))
+            closed_form(scn, s, warnings.clone())
+                .unwrap_or_else(|| sampled(scn, i, s, warnings, draws))
         })
         .collect()
 }
@@ -147,12 +155,18 @@ fn lognormal_sigma_at_least(d: &crate::dist::DistSpec, limit: f64) -> bool {
     }
 }
 
-fn sampled(scn: &Scenario, seg: usize, s: &Segment, warnings: Vec<String>) -> SegmentCheck {
+fn sampled(
+    scn: &Scenario,
+    seg: usize,
+    s: &Segment,
+    warnings: Vec<String>,
+    draws: usize,
+) -> SegmentCheck {
     let seg = seg as u64;
-    let mut tokens = Vec::with_capacity(CHECK_DRAWS);
-    let mut retail = Vec::with_capacity(CHECK_DRAWS);
-    let mut cost = Vec::with_capacity(CHECK_DRAWS);
-    for i in 0..CHECK_DRAWS as u64 {
+    let mut tokens = Vec::with_capacity(draws);
+    let mut retail = Vec::with_capacity(draws);
+    let mut cost = Vec::with_capacity(draws);
+    for i in 0..draws as u64 {
         // Fresh trial-level draws for each sample, so drawn parameters are integrated over.
         let mut rng = stream(scn.simulation.seed, i, seg, 7);
         let Ok(draws) = scn.draw_slots(&mut rng) else {
@@ -188,6 +202,11 @@ fn sampled(scn: &Scenario, seg: usize, s: &Segment, warnings: Vec<String>) -> Se
 
 /// The text `plansim check` prints.
 pub fn report(scn: &Scenario) -> String {
+    report_with(scn, CHECK_DRAWS)
+}
+
+/// [`report`] with `draws` draws where there is no closed form.
+pub fn report_with(scn: &Scenario, draws: usize) -> String {
     let mut out = String::new();
     let sim = &scn.simulation;
     let _ = writeln!(
@@ -218,7 +237,7 @@ pub fn report(scn: &Scenario) -> String {
         "mean_retail",
         "mean_cost"
     );
-    let checks = segments(scn);
+    let checks = segments_with(scn, draws);
     for (c, s) in checks.iter().zip(&scn.segments) {
         let _ = writeln!(
             out,
@@ -235,7 +254,7 @@ pub fn report(scn: &Scenario) -> String {
             if c.closed_form {
                 "closed form".to_string()
             } else {
-                format!("{} draws", CHECK_DRAWS)
+                format!("{} draws", draws.max(1))
             }
         );
     }

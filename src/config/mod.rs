@@ -26,12 +26,15 @@ use crate::model::{Card, Cost, PlanKind, PlanSpec, Scenario, Segment, Simulation
 pub const DEFAULT_TRIALS: u64 = 1000;
 /// Default users per trial.
 pub const DEFAULT_USERS: u64 = 10_000;
+/// Largest scenario file read, bytes.
+pub const MAX_CONFIG_BYTES: u64 = 10_000_000;
 
 /// Reads and validates a scenario file.
 ///
 /// # Errors
 /// [`Error::Config`] for a missing, unreadable, non-UTF-8 or invalid file (all exit code 2).
 pub fn load(path: &Path) -> Result<Scenario, Error> {
+    use std::io::Read;
     let file = path.display().to_string();
     let at_file = |message: String| ConfigError {
         file: file.clone(),
@@ -43,7 +46,7 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
     if path.is_dir() {
         return Err(at_file("is a directory, not a scenario file".into()).into());
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    let read_error = |e: std::io::Error| {
         at_file(match e.kind() {
             std::io::ErrorKind::NotFound => "no such file".to_string(),
             std::io::ErrorKind::PermissionDenied => {
@@ -51,7 +54,21 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
             }
             _ => format!("cannot read the file: {e}"),
         })
-    })?;
+    };
+    // Read at most one byte past the limit, so /dev/zero or a huge file is refused without
+    // being read whole.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(read_error)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(at_file(format!(
+            "the file is larger than {} MB; a scenario is a short text file (is this the \
+             right file?)",
+            MAX_CONFIG_BYTES / 1_000_000
+        ))
+        .into());
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let off = e.utf8_error().valid_up_to();
         let text = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();

@@ -75,7 +75,8 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started = Instant::now();
     let results = pool
         .install(|| engine::run_until(&scn, &|n| bar.inc(n), interrupt::flag()))
-        .map_err(Error::Engine)?;
+        // A drawn parameter out of range: the scenario's fault, though only a draw shows it.
+        .map_err(|e| Error::Usage(format!("{}: {e}", args.config.display())))?;
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let Some(results) = results else {
@@ -83,8 +84,10 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     };
     let summaries = summary::summarize(&scn, &results);
     if let Some(plan) = summaries.iter().find(|s| !s.is_finite()) {
-        return Err(Error::Engine(format!(
-            "plan {}: totals overflowed (values beyond f64 range); scale the scenario down",
+        return Err(Error::Usage(format!(
+            "{}: plan {}: totals overflowed (values beyond the range of f64); the scenario's \
+             values are too extreme to simulate: scale them down",
+            args.config.display(),
             plan.plan
         )));
     }

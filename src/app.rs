@@ -28,21 +28,28 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     apply_overrides(&mut scn, args)?;
     let threads = match args.threads {
         Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => {
+            return Err(Error::Usage(format!(
+                "--threads {n} is too many: at most {MAX_THREADS} (results do not depend on it)"
+            )));
+        }
         Some(n) => n,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        None => default_threads(),
     };
     if let Some(problem) = engine::size_problem(&scn, threads) {
         return Err(Error::Usage(problem));
     }
-    let out = match &args.out {
-        Some(dir) => dir.clone(),
-        None => {
-            let root = PathBuf::from("output");
-            std::fs::create_dir_all(&root).map_err(|e| Error::io(&root, e))?;
-            root.join(&scn.name)
+    // The default output/ folder is created only when there is something to write into it.
+    let default_root = PathBuf::from("output");
+    let (out, make_root) = match &args.out {
+        Some(dir) => (dir.clone(), false),
+        None if default_root.exists() || default_root.is_symlink() => {
+            (default_root.join(&scn.name), false)
         }
+        None => (default_root.join(&scn.name), true),
     };
-    export::preflight(&out)?;
+    // Checks `output` itself when it does not exist yet, else the output folder.
+    export::preflight(if make_root { &default_root } else { &out })?;
     interrupt::install().map_err(|e| Error::Engine(format!("cannot handle signals: {e}")))?;
     let interrupted = |signal| Error::Interrupted {
         signal,
@@ -91,6 +98,9 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             plan.plan
         )));
     }
+    if make_root {
+        std::fs::create_dir(&default_root).map_err(|e| Error::io(&default_root, e))?;
+    }
     let written = export::write_all(
         &out,
         &Report {
@@ -102,8 +112,12 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             wall_seconds,
         },
         interrupt::flag(),
-    )?;
-    if !written {
+    );
+    if make_root && !matches!(written, Ok(true)) {
+        // Nothing was written: remove the folder this run created (only if still empty).
+        let _ = std::fs::remove_dir(&default_root);
+    }
+    if !written? {
         return Err(interrupted(interrupt::requested().unwrap_or(2)));
     }
     print!("{}", summary_table(&scn, &summaries));
@@ -115,6 +129,13 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         out.display()
     );
     Ok(())
+}
+
+/// Most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 1024;
+
+fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
 fn apply_overrides(scn: &mut Scenario, args: &RunArgs) -> Result<(), Error> {
@@ -171,6 +192,13 @@ pub fn summary_table(scn: &Scenario, rows: &[PlanSummary]) -> String {
 
 fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
     let scn = config::load(&args.config)?;
+    // The same size limits as `run` (which can override sizes from the command line).
+    if let Some(problem) = engine::size_problem(&scn, default_threads()) {
+        return Err(Error::Usage(format!(
+            "{}: {problem}",
+            args.config.display()
+        )));
+    }
     print!("{}", check::report(&scn));
     Ok(())
 }

@@ -141,12 +141,17 @@ fn lognormal_sigma_at_least(d: &crate::dist::DistSpec, limit: f64) -> bool {
     use crate::dist::{LogNormalSpec, Param, Shape};
     match &d.shape {
         Shape::Lognormal { spec } => {
-            let (LogNormalSpec::MuSigma { sigma, .. } | LogNormalSpec::MedianSigma { sigma, .. }) =
-                spec
-            else {
-                return false;
+            // Any parametrisation: sigma as given, or implied by {mean, sd} or two percentiles.
+            let params = match spec {
+                LogNormalSpec::MuSigma { mu: a, sigma: b }
+                | LogNormalSpec::MedianSigma {
+                    median: a,
+                    sigma: b,
+                }
+                | LogNormalSpec::MeanSd { mean: a, sd: b } => [a, b],
+                LogNormalSpec::Percentiles { low, high } => [&low.1, &high.1],
             };
-            matches!(sigma, Param::Fixed(s) if *s >= limit)
+            params.iter().all(|p| matches!(p, Param::Fixed(_))) && spec.mu_sigma(&[]).1 >= limit
         }
         Shape::Mixture { components } => components
             .iter()

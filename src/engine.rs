@@ -24,7 +24,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::dist::Sampler;
-use crate::model::{Account, Billing, Mix, Rates, Rule, Scenario};
+use crate::model::{Account, Billing, MAX_MONTHS, MAX_USERS, Mix, Rates, Rule, Scenario};
 
 /// Users per block: the unit of parallel work (results do not depend on it).
 pub const BLOCK_USERS: usize = 4096;
@@ -37,10 +37,6 @@ pub const BLOCK_SUMS_IN_FLIGHT: u64 = 256_000_000;
 /// Name of the generator, for run.json.
 pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand_xoshiro 0.8), one stream per (seed, trial, user, phase) via SplitMix64";
 
-/// Most months per trial.
-pub const MAX_MONTHS: u32 = 1200;
-/// Most users per trial.
-pub const MAX_USERS: u64 = 100_000_000;
 /// Most user-plan-months in one run (about a day of compute on one core).
 pub const MAX_WORK: f64 = 1e13;
 /// Most estimated memory for one run, bytes.

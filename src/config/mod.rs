@@ -20,7 +20,9 @@ use crate::model::plans::credit::{CreditSpec, TopUpSpec};
 use crate::model::plans::flat::FlatSpec;
 use crate::model::plans::hybrid::HybridSpec;
 use crate::model::plans::payg::PaygSpec;
-use crate::model::{Card, Cost, PlanKind, PlanSpec, Scenario, Segment, Simulation};
+use crate::model::{
+    Card, Cost, MAX_MONTHS, MAX_USERS, PlanKind, PlanSpec, Scenario, Segment, Simulation,
+};
 
 /// Default number of trials.
 pub const DEFAULT_TRIALS: u64 = 1000;
@@ -201,18 +203,32 @@ fn simulation(root: &Tbl<'_, '_>) -> Result<Simulation, ConfigError> {
         }
         Ok(n)
     };
-    let months = positive("months", 1)?;
-    if months > 1200 {
-        let v = t.req("months")?;
-        return Err(t.src.err(
-            &v.span(),
-            &t.child("months"),
-            format!("months must be at most 1200 (100 years), got {months}"),
-        ));
-    }
+    let at_most = |key: &str, n: u64, max: u64, why: &str| -> Result<u64, ConfigError> {
+        if n > max {
+            let v = t.req(key)?;
+            return Err(t.src.err(
+                &v.span(),
+                &t.child(key),
+                format!("{key} must be at most {max}{why}, got {n}"),
+            ));
+        }
+        Ok(n)
+    };
+    let months = at_most(
+        "months",
+        positive("months", 1)?,
+        u64::from(MAX_MONTHS),
+        " (100 years)",
+    )?;
+    let users = at_most(
+        "users",
+        positive("users", DEFAULT_USERS)?,
+        MAX_USERS,
+        " per trial (use more trials instead)",
+    )?;
     Ok(Simulation {
         trials: positive("trials", DEFAULT_TRIALS)?,
-        users: positive("users", DEFAULT_USERS)?,
+        users,
         months: months as u32,
         seed: t.opt_count("seed")?.unwrap_or(0),
     })

@@ -112,10 +112,21 @@ pub fn preflight(dir: &Path) -> Result<(), Error> {
             dir.display()
         )));
     }
+    if dir.is_symlink() {
+        return Err(Error::Usage(format!(
+            "output path {} is a symbolic link; give the folder it points to instead",
+            dir.display()
+        )));
+    }
     let parent = parent_of(dir);
     if !parent.is_dir() {
+        let what = if parent.exists() {
+            "is not a folder"
+        } else {
+            "does not exist"
+        };
         return Err(Error::Usage(format!(
-            "output folder {}: its parent folder {} does not exist",
+            "output folder {}: its parent folder {} {what}",
             dir.display(),
             parent.display()
         )));

@@ -160,3 +160,8 @@ pub fn segment_sizes(shares: &[f64], users: u64) -> Vec<u64> {
     }
     n
 }
+
+/// Most months per trial (100 years).
+pub const MAX_MONTHS: u32 = 1200;
+/// Most users per trial.
+pub const MAX_USERS: u64 = 100_000_000;

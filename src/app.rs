@@ -90,12 +90,20 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         return Err(interrupted(interrupt::requested().unwrap_or(2)));
     };
     let summaries = summary::summarize(&scn, &results);
-    if let Some(plan) = summaries.iter().find(|s| !s.is_finite()) {
+    let overflowed = results
+        .non_finite_plan()
+        .map(|p| scn.plans[p].name.as_str())
+        .or_else(|| {
+            summaries
+                .iter()
+                .find(|s| !s.is_finite())
+                .map(|s| s.plan.as_str())
+        });
+    if let Some(plan) = overflowed {
         return Err(Error::Usage(format!(
-            "{}: plan {}: totals overflowed (values beyond the range of f64); the scenario's \
-             values are too extreme to simulate: scale them down",
+            "{}: plan {plan}: totals overflowed (values beyond the range of f64); the \
+             scenario's values are too extreme to simulate: scale them down",
             args.config.display(),
-            plan.plan
         )));
     }
     if make_root {

@@ -220,6 +220,22 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// Whether every sum is finite.
+    pub fn is_finite(&self) -> bool {
+        [
+            self.revenue,
+            self.cost,
+            self.fees,
+            self.overhead,
+            self.profit,
+            self.served_output_tokens,
+            self.retail_value,
+            self.breakage_credits,
+        ]
+        .iter()
+        .all(|x| x.is_finite())
+    }
+
     fn add(&mut self, o: &Totals) {
         self.revenue += o.revenue;
         self.cost += o.cost;
@@ -320,6 +336,29 @@ pub struct RunResults {
     pub deciles: Vec<Vec<GroupTotals>>,
     /// `[plan][month]` sums over all trials.
     pub months: Vec<Vec<MonthTotals>>,
+}
+
+impl RunResults {
+    /// The first plan (index) with a sum that is not finite, anywhere in the results: values so
+    /// extreme that f64 overflowed (or 0 x inf). Such results must not be written.
+    pub fn non_finite_plan(&self) -> Option<usize> {
+        let groups = |g: &[GroupTotals]| {
+            g.iter()
+                .all(|x| [x.revenue, x.cost, x.profit].iter().all(|v| v.is_finite()))
+        };
+        (0..self.months.len()).find(|&p| {
+            let trials = self.trials.iter().all(|t| {
+                t.plans[p].totals.is_finite()
+                    && t.plans[p].month_profit.iter().all(|x| x.is_finite())
+            });
+            let months = self.months[p].iter().all(|m| {
+                [m.revenue, m.cost, m.fees, m.overhead, m.profit]
+                    .iter()
+                    .all(|v| v.is_finite())
+            });
+            !(trials && months && groups(&self.segments[p]) && groups(&self.deciles[p]))
+        })
+    }
 }
 
 /// One user's results on one plan, kept for tests and tools that look inside.

@@ -272,8 +272,13 @@ pub fn as_str<'a>(src: &Src<'_>, v: &'a Value<'_>, path: &str) -> Result<&'a str
 /// Largest magnitude of any number in a scenario (plain numbers are refused above it, draws
 /// are clamped to it), so sums over users and months stay finite.
 pub const MAX_MAGNITUDE: f64 = crate::dist::MAX_MAGNITUDE;
+/// Smallest magnitude of a nonzero plain number: with [`MAX_MAGNITUDE`], ratios of plain
+/// numbers stay within 1e30 (a pack of 5e-324 credits would otherwise need infinitely many
+/// packs).
+pub const MIN_MAGNITUDE: f64 = 1e-15;
 
-/// A finite plain number (integer or float) of magnitude at most [`MAX_MAGNITUDE`].
+/// A finite plain number (integer or float): 0, or of magnitude in [`MIN_MAGNITUDE`,
+/// `MAX_MAGNITUDE`].
 pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigError> {
     let x = match v.get_ref() {
         DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
@@ -297,7 +302,16 @@ pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigErr
         Err(src.err(
             &v.span(),
             path,
-            format!("{x} is too large: numbers are limited to magnitude {MAX_MAGNITUDE:e}"),
+            format!("{x:e} is too large: numbers are limited to magnitude {MAX_MAGNITUDE:e}"),
+        ))
+    } else if x != 0.0 && x.abs() < MIN_MAGNITUDE {
+        Err(src.err(
+            &v.span(),
+            path,
+            format!(
+                "{x:e} is too small: nonzero numbers are limited to magnitude {MIN_MAGNITUDE:e} \
+                 and above (write 0 for zero)"
+            ),
         ))
     } else if x.is_finite() {
         Ok(x + 0.0) // -0.0 becomes 0.0: a zero has no sign downstream

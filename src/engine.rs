@@ -569,7 +569,7 @@ pub fn run_until(
                         }
                     });
                 if !stopped() {
-                    rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile);
+                    rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile, &stopped);
                 }
             });
         if stopped() {
@@ -641,12 +641,13 @@ pub fn run_until(
 /// boundaries; the order inside a decile does not matter.
 pub fn deciles(d: &[f64]) -> Vec<u8> {
     let mut dec = vec![0u8; d.len()];
-    rank_deciles(d, &mut Vec::new(), &mut dec);
+    rank_deciles(d, &mut Vec::new(), &mut dec, &|| false);
     dec
 }
 
-/// [`deciles`] into `dec`, with `keys` as scratch space (reused between trials).
-fn rank_deciles(d: &[f64], keys: &mut Vec<u128>, dec: &mut [u8]) {
+/// [`deciles`] into `dec`, with `keys` as scratch space (reused between trials). Gives up
+/// (leaving `dec` partly filled) once `stop()` is true, checked between selections.
+fn rank_deciles(d: &[f64], keys: &mut Vec<u128>, dec: &mut [u8], stop: &dyn Fn() -> bool) {
     let n = d.len();
     // (D, index) packed into one integer whose order is the (total_cmp, index) order.
     keys.clear();
@@ -657,6 +658,9 @@ fn rank_deciles(d: &[f64], keys: &mut Vec<u128>, dec: &mut [u8]) {
     }));
     let mut start = 0;
     for k in 0..10u64 {
+        if stop() {
+            return;
+        }
         // ranks r with floor(10 r / n) = k are [ceil(k n / 10), ceil((k + 1) n / 10))
         let end = ((k + 1) * n as u64).div_ceil(10) as usize;
         if end > start && end < n {

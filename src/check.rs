@@ -165,13 +165,13 @@ fn sampled(
     seg: usize,
     s: &Segment,
     warnings: Vec<String>,
-    draws: usize,
+    n_draws: usize,
 ) -> SegmentCheck {
     let seg = seg as u64;
-    let mut tokens = Vec::with_capacity(draws);
-    let mut retail = Vec::with_capacity(draws);
-    let mut cost = Vec::with_capacity(draws);
-    for i in 0..draws as u64 {
+    let mut tokens = Vec::with_capacity(n_draws);
+    let mut retail = Vec::with_capacity(n_draws);
+    let mut cost = Vec::with_capacity(n_draws);
+    for i in 0..n_draws as u64 {
         // Fresh trial-level draws for each sample, so drawn parameters are integrated over.
         let mut rng = stream(scn.simulation.seed, i, seg, 7);
         let Ok(draws) = scn.draw_slots(&mut rng) else {

@@ -644,28 +644,26 @@ fn out_is_an_existing_file() {
     );
 }
 
+/// `run --out OUT` on the base scenario in a fresh folder is refused with exit 2 and `prefix`.
+fn out_refused(out: &str, prefix: &str) {
+    let dir = with_config(BASE);
+    refused(dir.path(), &run_args(&["--out", out]), 2, prefix, &[]);
+}
+
 #[test]
 fn out_inside_a_missing_folder() {
-    let dir = with_config(BASE);
-    refused(
-        dir.path(),
-        &run_args(&["--out", "missing/out"]),
-        2,
+    out_refused(
+        "missing/out",
         "error: output folder missing/out: its parent folder missing does not exist",
-        &[],
     );
 }
 
 #[test]
 fn out_unwritable_parent_proc() {
     // Creating folders in /proc fails even for root.
-    let dir = with_config(BASE);
-    refused(
-        dir.path(),
-        &run_args(&["--out", "/proc/plansim-hostile-test"]),
-        2,
+    out_refused(
+        "/proc/plansim-hostile-test",
         "error: output folder /proc/plansim-hostile-test: cannot create folders in /proc",
-        &[],
     );
 }
 
@@ -693,38 +691,17 @@ fn out_unwritable_parent_read_only_folder() {
 
 #[test]
 fn out_is_the_current_folder() {
-    let dir = with_config(BASE);
-    refused(
-        dir.path(),
-        &run_args(&["--out", "."]),
-        2,
-        "error: output folder .: name a folder of its own",
-        &[],
-    );
+    out_refused(".", "error: output folder .: name a folder of its own");
 }
 
 #[test]
 fn out_is_the_parent_folder() {
-    let dir = with_config(BASE);
-    refused(
-        dir.path(),
-        &run_args(&["--out", ".."]),
-        2,
-        "error: output folder ..: name a folder of its own",
-        &[],
-    );
+    out_refused("..", "error: output folder ..: name a folder of its own");
 }
 
 #[test]
 fn out_is_the_root() {
-    let dir = with_config(BASE);
-    refused(
-        dir.path(),
-        &run_args(&["--out", "/"]),
-        2,
-        "error: output folder /: name a folder of its own",
-        &[],
-    );
+    out_refused("/", "error: output folder /: name a folder of its own");
 }
 
 #[test]

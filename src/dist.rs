@@ -40,6 +40,51 @@ impl Param {
     }
 }
 
+/// The values a field accepts.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Range {
+    /// Any finite number.
+    Any,
+    /// `>= 0`.
+    NonNeg,
+    /// `> 0`.
+    Positive,
+    /// In `[0, 1]`.
+    Unit,
+    /// `> -1` (growth rates).
+    AboveMinusOne,
+}
+
+impl Range {
+    pub(crate) fn holds(self, s: &Support) -> bool {
+        match self {
+            Range::Any => true,
+            Range::NonNeg => s.is_non_negative(),
+            Range::Positive => s.is_positive(),
+            Range::Unit => s.is_unit(),
+            Range::AboveMinusOne => s.lo > -1.0 || (s.lo == -1.0 && s.lo_open),
+        }
+    }
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            Range::Any => "any number",
+            Range::NonNeg => ">= 0",
+            Range::Positive => "> 0",
+            Range::Unit => "in [0, 1]",
+            Range::AboveMinusOne => "> -1",
+        }
+    }
+    pub(crate) fn fix(self) -> &'static str {
+        match self {
+            Range::Unit => "; add `floor = 0` and `ceiling = 1` to the distribution",
+            Range::NonNeg => "; add `floor = 0` to the distribution",
+            Range::Positive => "; add a positive `floor` to the distribution",
+            Range::AboveMinusOne => "; add a `floor` above -1 to the distribution",
+            Range::Any => "",
+        }
+    }
+}
+
 /// Largest magnitude of any value: plain numbers above it are refused and draws are clamped to
 /// it, so every sum over users, months and trials stays finite.
 pub const MAX_MAGNITUDE: f64 = 1e15;

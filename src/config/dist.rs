@@ -4,54 +4,10 @@
 use toml::de::DeValue;
 
 use super::reader::{Src, Tbl, Value, number, type_name};
+pub use crate::dist::Range;
 use crate::dist::{DistSpec, LogNormalSpec, PERCENTILE_KEYS, Param, Shape, Support};
 use crate::error::ConfigError;
 use crate::model::{PerUser, Slot};
-
-/// The values a field accepts.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Range {
-    /// Any finite number.
-    Any,
-    /// `>= 0`.
-    NonNeg,
-    /// `> 0`.
-    Positive,
-    /// In `[0, 1]`.
-    Unit,
-    /// `> -1` (growth rates).
-    AboveMinusOne,
-}
-
-impl Range {
-    fn holds(self, s: &Support) -> bool {
-        match self {
-            Range::Any => true,
-            Range::NonNeg => s.is_non_negative(),
-            Range::Positive => s.is_positive(),
-            Range::Unit => s.is_unit(),
-            Range::AboveMinusOne => s.lo > -1.0 || (s.lo == -1.0 && s.lo_open),
-        }
-    }
-    fn words(self) -> &'static str {
-        match self {
-            Range::Any => "any number",
-            Range::NonNeg => ">= 0",
-            Range::Positive => "> 0",
-            Range::Unit => "in [0, 1]",
-            Range::AboveMinusOne => "> -1",
-        }
-    }
-    fn fix(self) -> &'static str {
-        match self {
-            Range::Unit => "; add `floor = 0` and `ceiling = 1` to the distribution",
-            Range::NonNeg => "; add `floor = 0` to the distribution",
-            Range::Positive => "; add a positive `floor` to the distribution",
-            Range::AboveMinusOne => "; add a `floor` above -1 to the distribution",
-            Range::Any => "",
-        }
-    }
-}
 
 /// The per-trial draws found so far, with the supports used to validate later fields.
 #[derive(Default)]

@@ -43,6 +43,7 @@ pub mod error;
 pub mod export;
 pub mod interrupt;
 pub mod model;
+pub mod results;
 pub mod stats;
 pub mod summary;
 

@@ -1,7 +1,7 @@
 //! Per-plan statistics over trials: the numbers of summary.csv and of the table on stdout.
 
-use crate::engine::RunResults;
 use crate::model::Scenario;
+use crate::results::{RunResults, Totals, per_trial};
 use crate::stats::{
     cvar_05_sorted, mean, percentile_sorted, ratio, sd, se, share_negative, sorted,
 };
@@ -18,8 +18,8 @@ pub struct PlanSummary {
     pub kind: &'static str,
     /// Trials.
     pub trials: u64,
-    /// Users per trial.
-    pub users: u64,
+    /// Users billed on the plan per trial (mean over trials).
+    pub users: f64,
     /// Months per trial.
     pub months: u32,
     /// Mean revenue per trial.
@@ -87,14 +87,14 @@ impl PlanSummary {
     }
 }
 
-/// Summarises every plan, in config order.
+/// Summarises every plan, in config order. Names and kinds come from the scenario; every
+/// count (trials, users, months) comes from the results.
 pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
-    let sim = &scn.simulation;
     scn.plans
         .iter()
         .enumerate()
         .map(|(p, plan)| {
-            let col = |f: &dyn Fn(&crate::engine::Totals) -> f64| -> Vec<f64> {
+            let col = |f: &dyn Fn(&Totals) -> f64| -> Vec<f64> {
                 res.trials.iter().map(|t| f(&t.plans[p].totals)).collect()
             };
             let profit = col(&|t| t.profit);
@@ -107,17 +107,19 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 .map(|t| t.profit / t.revenue)
                 .collect();
             let sorted_margins = sorted(&margins);
-            let sum = |f: &dyn Fn(&crate::engine::Totals) -> f64| -> f64 {
+            let sum = |f: &dyn Fn(&Totals) -> f64| -> f64 {
                 res.trials.iter().map(|t| f(&t.plans[p].totals)).sum()
             };
             let n = res.trials.len() as f64;
+            let user_trials = res.plan_users(p);
+            let users = per_trial(user_trials, res.trial_count()).unwrap_or(0.0);
             let profit_mean = mean(&profit).unwrap_or(0.0);
             PlanSummary {
                 plan: plan.name.clone(),
                 kind: plan.kind.name(),
                 trials: res.trials.len() as u64,
-                users: sim.users,
-                months: sim.months,
+                users,
+                months: res.months[p].len() as u32,
                 revenue_mean: sum(&|t| t.revenue) / n,
                 cost_mean: sum(&|t| t.cost) / n,
                 fees_mean: sum(&|t| t.fees) / n,
@@ -130,11 +132,11 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 prob_loss: share_negative(&profit).unwrap_or(0.0),
                 cvar_05: cvar_05_sorted(&sorted_profit).unwrap_or(0.0),
                 margin_pct: [5.0, 50.0, 95.0].map(|q| percentile_sorted(&sorted_margins, q)),
-                loss_user_share: sum(&|t| t.loss_users as f64) / (n * sim.users as f64),
+                loss_user_share: sum(&|t| t.loss_users as f64) / user_trials as f64,
                 retail_value_mean: sum(&|t| t.retail_value) / n,
                 cost_to_retail: ratio(sum(&|t| t.cost), sum(&|t| t.retail_value)),
                 arpu: ratio(sum(&|t| t.revenue), sum(&|t| t.active_user_months as f64)),
-                profit_per_user: profit_mean / sim.users as f64,
+                profit_per_user: profit_mean / users,
             }
         })
         .collect()

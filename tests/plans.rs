@@ -7,7 +7,8 @@
 //! cost card is $1 per M; fees 2.9% + $0.30 on every bill > 0; overhead $0.20 a month.
 
 use plansim::config::parse;
-use plansim::engine::{UserOutcome, run, simulate_user};
+use plansim::engine::{run, simulate_user};
+use plansim::model::accounting::UserOutcome;
 
 const BASE: &str = r#"
 name = "hand"

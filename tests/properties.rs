@@ -52,9 +52,11 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use plansim::config::parse;
-use plansim::engine::{RunResults, Totals, UserOutcome, run, simulate_user, stream};
+use plansim::engine::{run, simulate_user, stream};
 use plansim::export::{Report, write_all};
+use plansim::model::accounting::UserOutcome;
 use plansim::model::{Account, Billing, PlanKind, Rule, Scenario};
+use plansim::results::{RunResults, Totals};
 use proptest::option;
 use proptest::prelude::*;
 

@@ -2,7 +2,7 @@
 //! spreadsheet recomputes summary.csv from trials.csv.
 
 use plansim::config::parse;
-use plansim::engine::{PlanTrial, RunResults, Totals, TrialResult};
+use plansim::results::{PlanTrial, RunResults, Totals, TrialResult};
 use plansim::summary::summarize;
 
 mod common;
@@ -49,6 +49,7 @@ const NUMPY_PCT: [f64; 9] = [
 
 fn results(profits: &[f64], revenues: &[f64]) -> RunResults {
     RunResults {
+        provenance: Default::default(),
         trials: profits
             .iter()
             .zip(revenues)
@@ -60,12 +61,14 @@ fn results(profits: &[f64], revenues: &[f64]) -> RunResults {
                     totals: Totals {
                         profit: *p,
                         revenue: *r,
+                        users: 4,
                         active_user_months: 4,
                         loss_users: u64::from(*p < 0.0),
                         ..Totals::default()
                     },
                     month_profit: vec![*p],
                 }],
+                groups: None,
             })
             .collect(),
         segments: vec![vec![Default::default()]],

@@ -1,8 +1,9 @@
 //! What a run will need, from its size alone: the estimate of memory and time, the limits, and
 //! how many trials the engine keeps in flight. Checked before anything is allocated.
 
-use super::{BLOCK_USERS, GroupTotals, MonthTotals, PlanTrial, Totals, USERS_IN_FLIGHT};
+use super::{BLOCK_USERS, USERS_IN_FLIGHT};
 use crate::model::{MAX_MONTHS, MAX_USERS, Scenario};
+use crate::results::{GroupTotals, MonthTotals, PlanTrial, Totals};
 
 /// Bound on the per-block sums of trials in flight at once, bytes (a block's sums grow with
 /// plans x months, so many tiny trials would otherwise hold gigabytes of them).

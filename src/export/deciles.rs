@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use super::{Exporter, Report, csv_writer, num, per_user};
+use super::{Exporter, Report, csv_writer, num, opt, per_user};
+use crate::results::per_trial;
 
 /// The deciles.csv exporter.
 pub struct Deciles;
@@ -18,18 +19,6 @@ pub const COLUMNS: [&str; 7] = [
     "share_of_profit",
 ];
 
-/// Users per trial in each demand decile: decile = floor(10 rank / users) + 1.
-pub fn decile_sizes(users: u64) -> [u64; 10] {
-    let mut n = [0u64; 10];
-    for (k, slot) in n.iter_mut().enumerate() {
-        // ranks r with floor(10 r / users) = k: r in [ceil(k users / 10), ceil((k+1) users / 10))
-        let lo = (k as u64 * users).div_ceil(10);
-        let hi = ((k as u64 + 1) * users).div_ceil(10);
-        *slot = hi - lo;
-    }
-    n
-}
-
 impl Exporter for Deciles {
     fn file_name(&self) -> &'static str {
         "deciles.csv"
@@ -37,7 +26,7 @@ impl Exporter for Deciles {
     fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = csv_writer(out);
         w.write_record(COLUMNS)?;
-        let sizes = decile_sizes(r.scenario.simulation.users);
+        let trials = r.results.trial_count();
         for (plan, groups) in r.scenario.plans.iter().zip(&r.results.deciles) {
             let total: f64 = groups.iter().map(|g| g.profit).sum();
             for (k, g) in groups.iter().enumerate() {
@@ -45,7 +34,7 @@ impl Exporter for Deciles {
                 w.write_record([
                     plan.name.clone(),
                     (k + 1).to_string(),
-                    sizes[k].to_string(),
+                    opt(per_trial(g.users, trials)),
                     per(g.revenue),
                     per(g.cost),
                     per(g.profit),

@@ -33,9 +33,9 @@ impl Exporter for Monthly {
         let trials = &r.results.trials;
         let n = trials.len() as f64;
         for (p, plan) in r.scenario.plans.iter().enumerate() {
-            for m in 0..r.scenario.simulation.months as usize {
+            for m in 0..r.results.months[p].len() {
                 let sum = &r.results.months[p][m];
-                let mean = |f: &dyn Fn(&crate::engine::MonthTotals) -> f64| num(f(sum) / n);
+                let mean = |f: &dyn Fn(&crate::results::MonthTotals) -> f64| num(f(sum) / n);
                 let profits = sorted(
                     &trials
                         .iter()

@@ -6,7 +6,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{Exporter, Report};
-use crate::engine::{BLOCK_USERS, RNG_NAME};
 use crate::model::Scenario;
 
 /// The run.json exporter.
@@ -17,12 +16,12 @@ struct RunInfo<'a> {
     plansim_version: &'static str,
     config: &'a str,
     seed: u64,
-    rng: &'static str,
+    rng: &'a str,
     trials: u64,
     users: u64,
     months: u32,
     threads: usize,
-    block_users: usize,
+    block_users: u64,
     wall_seconds: f64,
     scenario: &'a Scenario,
 }
@@ -37,12 +36,12 @@ impl Exporter for RunJson {
             plansim_version: env!("CARGO_PKG_VERSION"),
             config: &r.config_path,
             seed: sim.seed,
-            rng: RNG_NAME,
+            rng: &r.results.provenance.rng,
             trials: sim.trials,
             users: sim.users,
             months: sim.months,
             threads: r.threads,
-            block_users: BLOCK_USERS,
+            block_users: r.results.provenance.block_users,
             wall_seconds: r.wall_seconds,
             scenario: r.scenario,
         };

@@ -2,7 +2,8 @@
 
 use std::io::Write;
 
-use super::{Exporter, Report, csv_writer, per_user};
+use super::{Exporter, Report, csv_writer, opt, per_user};
+use crate::results::per_trial;
 
 /// The segments.csv exporter.
 pub struct Segments;
@@ -25,14 +26,14 @@ impl Exporter for Segments {
     fn write(&self, r: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()> {
         let mut w = csv_writer(out);
         w.write_record(COLUMNS)?;
-        let sizes = r.scenario.segment_sizes();
+        let trials = r.results.trial_count();
         for (plan, groups) in r.scenario.plans.iter().zip(&r.results.segments) {
-            for ((seg, g), size) in r.scenario.segments.iter().zip(groups).zip(&sizes) {
+            for (seg, g) in r.scenario.segments.iter().zip(groups) {
                 let per = |x: f64| per_user(x, g.users);
                 w.write_record([
                     plan.name.clone(),
                     seg.name.clone(),
-                    size.to_string(),
+                    opt(per_trial(g.users, trials)),
                     per(g.revenue),
                     per(g.cost),
                     per(g.profit),

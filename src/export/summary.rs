@@ -54,7 +54,7 @@ impl Exporter for Summary {
                 s.plan.clone(),
                 s.kind.to_string(),
                 s.trials.to_string(),
-                s.users.to_string(),
+                num(s.users),
                 s.months.to_string(),
                 num(s.revenue_mean),
                 num(s.cost_mean),

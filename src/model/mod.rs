@@ -4,14 +4,18 @@
 //! field is a [`Param`] (fixed or drawn once per trial) except the per-user fields of a
 //! segment, which are [`PerUser`] values drawn once per user per trial.
 
+pub mod accounting;
 pub mod plans;
 pub mod rates;
+pub mod trial;
+pub mod user;
 
 use serde::Serialize;
 
 use crate::dist::{DistSpec, Param, Sampler};
 pub use plans::{Account, Billing, MonthBill, PlanKind, PlanSpec, Rule};
 pub use rates::{Card, Mix, Rates};
+pub use trial::{DrawError, Trial};
 
 /// A value drawn once per trial, shared by all plans: one column of trials.csv.
 #[derive(Clone, Debug, Serialize)]
@@ -121,15 +125,15 @@ impl Scenario {
     /// One trial's draws, one per slot in slot order (each slot's parameters are earlier slots).
     ///
     /// # Errors
-    /// `path: reason` when a drawn parameter is out of range (validation prevents it for the
+    /// [`DrawError`] when a drawn parameter is out of range (validation prevents it for the
     /// scenarios it accepts; kept as a guard).
-    pub fn draw_slots<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Vec<f64>, String> {
+    pub fn draw_slots<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Vec<f64>, DrawError> {
         let mut draws = Vec::with_capacity(self.slots.len());
         for slot in &self.slots {
-            let s = slot
-                .dist
-                .resolve(&draws)
-                .map_err(|e| format!("{}: {e}", slot.path))?;
+            let s = slot.dist.resolve(&draws).map_err(|reason| DrawError {
+                path: slot.path.clone(),
+                reason,
+            })?;
             draws.push(s.sample(rng));
         }
         Ok(draws)
@@ -142,6 +146,19 @@ impl Scenario {
             &self.segments.iter().map(|s| s.share).collect::<Vec<_>>(),
             self.simulation.users,
         )
+    }
+}
+
+impl Scenario {
+    /// Which segment each user index falls in: the cumulative end index of each segment.
+    pub fn segment_ends(&self) -> Vec<u64> {
+        self.segment_sizes()
+            .iter()
+            .scan(0, |acc, n| {
+                *acc += n;
+                Some(*acc)
+            })
+            .collect()
     }
 }
 

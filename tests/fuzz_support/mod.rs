@@ -62,7 +62,10 @@ pub fn exercise(text: &str) {
     let results = match engine::run(&scn, &|_| {}) {
         Ok(r) => r,
         Err(msg) => {
-            assert!(!msg.trim().is_empty(), "engine failed without a message");
+            assert!(
+                !msg.to_string().trim().is_empty(),
+                "engine failed without a message"
+            );
             return;
         }
     };

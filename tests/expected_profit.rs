@@ -57,7 +57,7 @@ output_tokens = {users_dist}
 }
 
 fn assert_close(s: &PlanSummary, expected_per_user: f64) {
-    let expected = expected_per_user * s.users as f64;
+    let expected = expected_per_user * s.users;
     let se = s.profit_se.expect("several trials");
     let z = (s.profit_mean - expected) / se;
     eprintln!(

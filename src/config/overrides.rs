@@ -167,11 +167,11 @@ fn base(text_len: usize, overrides: &[Override], i: usize) -> usize {
 
 /// The override whose value holds span offset `offset`, and the 1-based column (in characters)
 /// of the offset in that value; `None` for an offset in the file text.
-pub(crate) fn locate<'o>(
+pub(crate) fn locate(
     text_len: usize,
-    overrides: &'o [Override],
+    overrides: &[Override],
     offset: usize,
-) -> Option<(&'o Override, usize)> {
+) -> Option<(&Override, usize)> {
     let mut start = text_len + 1;
     for o in overrides {
         if (start..=start + o.value.len()).contains(&offset) {
@@ -324,12 +324,11 @@ fn entry<'t, 'i>(
             .collect(),
         _ => Vec::new(),
     };
-    if let Some(i) = names.iter().position(|n| n.as_deref() == Some(name)) {
-        if let Some(DeValue::Array(items)) = root.get_mut(what).map(Spanned::get_mut) {
-            if let Some(DeValue::Table(t)) = items.get_mut(i).map(Spanned::get_mut) {
-                return Ok(t);
-            }
-        }
+    if let Some(i) = names.iter().position(|n| n.as_deref() == Some(name))
+        && let Some(DeValue::Array(items)) = root.get_mut(what).map(Spanned::get_mut)
+        && let Some(DeValue::Table(t)) = items.get_mut(i).map(Spanned::get_mut)
+    {
+        return Ok(t);
     }
     let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
     let mut msg = format!("no {what} named `{name}`");

@@ -6,6 +6,7 @@ use std::time::Instant;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{CheckArgs, Cli, Command, RunArgs};
+use crate::config::Override;
 use crate::error::Error;
 use crate::export::{self, Report};
 use crate::model::Scenario;
@@ -24,8 +25,11 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn run_scenario(args: &RunArgs) -> Result<(), Error> {
-    let mut scn = config::load(&args.config)?;
-    apply_overrides(&mut scn, args)?;
+    let mut scn = config::load_with(&args.config, &size_overrides(args))?;
+    // Not an override: a TOML integer cannot hold every u64.
+    if let Some(seed) = args.seed {
+        scn.simulation.seed = seed;
+    }
     let threads = match args.threads {
         Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
         Some(n) if n > MAX_THREADS => {
@@ -146,21 +150,23 @@ fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
 }
 
-fn apply_overrides(scn: &mut Scenario, args: &RunArgs) -> Result<(), Error> {
-    let sim = &mut scn.simulation;
-    for (flag, v) in [("--trials", args.trials), ("--users", args.users)] {
-        if v == Some(0) {
-            return Err(Error::Usage(format!("{flag} must be at least 1")));
-        }
-    }
-    if args.months == Some(0) {
-        return Err(Error::Usage("--months must be at least 1".into()));
-    }
-    sim.trials = args.trials.unwrap_or(sim.trials);
-    sim.users = args.users.unwrap_or(sim.users);
-    sim.months = args.months.unwrap_or(sim.months);
-    sim.seed = args.seed.unwrap_or(sim.seed);
-    Ok(())
+/// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks
+/// the file's values get, and errors that name the flag.
+fn size_overrides(args: &RunArgs) -> Vec<Override> {
+    [
+        ("--trials", "trials", args.trials),
+        ("--users", "users", args.users),
+        ("--months", "months", args.months.map(u64::from)),
+    ]
+    .into_iter()
+    .filter_map(|(flag, field, n)| {
+        n.map(|n| Override {
+            path: vec!["simulation".into(), field.into()],
+            value: n.to_string(),
+            origin: format!("{flag} {n}"),
+        })
+    })
+    .collect()
 }
 
 /// The human-readable table printed after a run.

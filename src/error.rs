@@ -2,21 +2,43 @@
 
 use std::path::PathBuf;
 
-/// A problem with a scenario file: where it is and what is wrong.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-#[error("{file}:{line}:{column}: {}{message}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
+/// A problem with a scenario file, or with a value set from outside it: where it is and what
+/// is wrong.
+///
+/// Shown as `FILE:LINE:COLUMN: PATH: MESSAGE`, or, when the problem is in an override, as
+/// `FILE: ORIGIN: PATH: MESSAGE` (e.g. `s.toml: --trials 0: simulation.trials: ...`); the path
+/// and its `: ` are left out when empty.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfigError {
     /// The config file as given.
     pub file: String,
-    /// 1-based line.
+    /// 1-based line (1 in an override).
     pub line: usize,
-    /// 1-based column (characters).
+    /// 1-based column (characters), in the file or in the override's value.
     pub column: usize,
     /// Field path, e.g. `segment.power.output_tokens.sigma` (empty for file-level problems).
     pub path: String,
     /// What is wrong, and where possible how to fix it.
     pub message: String,
+    /// The override the problem is in, as the user gave it (e.g. `--trials 0`); `None` for a
+    /// problem in the file.
+    pub origin: Option<String>,
 }
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.origin {
+            None => write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?,
+            Some(origin) => write!(f, "{}: {origin}: ", self.file)?,
+        }
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
 
 /// Anything that can stop a command.
 #[derive(Debug, thiserror::Error)]

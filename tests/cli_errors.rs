@@ -1090,11 +1090,25 @@ fn zero_trials_users_months_in_the_config() {
 
 #[test]
 fn zero_sizes_on_the_command_line() {
-    for flag in ["--trials", "--users", "--months", "--threads"] {
+    for (flag, message) in [
+        (
+            "--trials",
+            "error: scenario.toml: --trials 0: simulation.trials: trials must be at least 1",
+        ),
+        (
+            "--users",
+            "error: scenario.toml: --users 0: simulation.users: users must be at least 1",
+        ),
+        (
+            "--months",
+            "error: scenario.toml: --months 0: simulation.months: months must be at least 1",
+        ),
+        ("--threads", "error: --threads must be at least 1"),
+    ] {
         expect_usage_error(
             flag,
             &["run", CONFIG, "--quiet", "--out", "out", flag, "0"],
-            &format!("error: {flag} must be at least 1"),
+            message,
             &[],
         );
     }
@@ -1113,7 +1127,8 @@ fn sizes_too_large_are_refused_before_running() {
             "--users",
             "100000000000",
         ],
-        "error: users = 100000000000 is too large",
+        "error: scenario.toml: --users 100000000000: simulation.users: users must be at most \
+         100000000 per trial",
         &[],
     );
     expect_usage_error(

@@ -592,24 +592,26 @@ config_errors! {
 // ---------------------------------------------------------------------------------------------
 
 run_refusals! {
-    flag_trials_zero {} ["--trials", "0"] 2 "error: --trials must be at least 1" []
-    flag_users_zero {} ["--users", "0"] 2 "error: --users must be at least 1" []
-    flag_months_zero {} ["--months", "0"] 2 "error: --months must be at least 1" []
+    flag_trials_zero {} ["--trials", "0"] 2
+        "error: scenario.toml: --trials 0: simulation.trials: trials must be at least 1" []
+    flag_users_zero {} ["--users", "0"] 2
+        "error: scenario.toml: --users 0: simulation.users: users must be at least 1" []
+    flag_months_zero {} ["--months", "0"] 2
+        "error: scenario.toml: --months 0: simulation.months: months must be at least 1" []
     flag_threads_zero {} ["--threads", "0"] 2 "error: --threads must be at least 1" []
     flag_users_too_large {} ["--users", "100000000000"] 2
-        "error: users = 100000000000 is too large (at most 100000000 per trial; use more trials \
-         instead): 2 trials x 100000000000 users x 2 months x 4 plans is estimated at "
-        [" of memory and ", " on 2 threads"]
+        "error: scenario.toml: --users 100000000000: simulation.users: users must be at most \
+         100000000 per trial (use more trials instead), got 100000000000" []
     flag_months_too_large {} ["--months", "5000"] 2
-        "error: months = 5000 is too large (at most 1200): 2 trials x 10 users x 5000 months x 4 \
-         plans is estimated at "
-        [" of memory and ", " on 2 threads"]
+        "error: scenario.toml: --months 5000: simulation.months: months must be at most 1200 \
+         (100 years), got 5000" []
     flag_trials_work_too_large {} ["--trials", "1000000000000"] 2
         "error: 8.00e13 user-plan-months is too large (at most 1e13): 1000000000000 trials x 10 \
          users x 2 months x 4 plans is estimated at "
         [" of memory and ", " on 2 threads"]
-    flag_trials_u64_max {} ["--trials", "18446744073709551615"] 2 "error: "
-        ["user-plan-months is too large (at most 1e13)", "estimated at", " of memory and "]
+    flag_trials_u64_max {} ["--trials", "18446744073709551615"] 2
+        "error: scenario.toml: --trials 18446744073709551615: simulation.trials: integer out of \
+         range" []
     flag_trials_too_large_for_memory {} ["--trials", "1000000000", "--users", "1", "--months", "1"] 2
         "error: the run is too large for memory (at most 16.0 GB estimated): 1000000000 trials x \
          1 users x 1 months x 4 plans is estimated at "

@@ -6,6 +6,7 @@
 //! model never sees TOML.
 
 pub mod dist;
+pub mod overrides;
 pub mod reader;
 
 use std::collections::HashSet;
@@ -14,6 +15,7 @@ use std::path::Path;
 use toml::de::DeTable;
 
 use self::dist::{Draws, Range};
+pub use self::overrides::Override;
 use self::reader::{Src, Tbl};
 use crate::error::{ConfigError, Error};
 use crate::model::plans::credit::{CreditSpec, TopUpSpec};
@@ -36,6 +38,15 @@ pub const MAX_CONFIG_BYTES: u64 = 10_000_000;
 /// # Errors
 /// [`Error::Config`] for a missing, unreadable, non-UTF-8 or invalid file (all exit code 2).
 pub fn load(path: &Path) -> Result<Scenario, Error> {
+    load_with(path, &[])
+}
+
+/// Reads a scenario file, applies `overrides` to it and validates the result (see
+/// [`parse_with`]).
+///
+/// # Errors
+/// As [`load`]; a problem in an override is located at it.
+pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error> {
     use std::io::Read;
     let file = path.display().to_string();
     let at_file = |message: String| ConfigError {
@@ -44,6 +55,7 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
         column: 1,
         path: String::new(),
         message,
+        origin: None,
     };
     if path.is_dir() {
         return Err(at_file("is a directory, not a scenario file".into()).into());
@@ -82,9 +94,10 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
             path: String::new(),
             message: "not UTF-8 text (is this a binary file?); a scenario is a TOML text file"
                 .into(),
+            origin: None,
         }
     })?;
-    Ok(parse(&text, &file)?)
+    Ok(parse_with(&text, &file, overrides)?)
 }
 
 /// Parses and validates scenario text; `file` names it in errors.
@@ -92,12 +105,27 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
 /// # Errors
 /// The first problem found, with its location.
 pub fn parse(text: &str, file: &str) -> Result<Scenario, ConfigError> {
-    let src = Src { file, text };
-    let doc = DeTable::parse(text).map_err(|e| {
+    parse_with(text, file, &[])
+}
+
+/// Parses scenario text, applies `overrides` to the parsed tree in order (a later one wins),
+/// then validates the result, so an overridden value gets the same checks as the file's.
+///
+/// # Errors
+/// The first problem found: in the file, with its line and column; in an override, with its
+/// [`ConfigError::origin`].
+pub fn parse_with(text: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ConfigError> {
+    let src = Src {
+        file,
+        text,
+        overrides,
+    };
+    let mut doc = DeTable::parse(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
         let msg = e.message().trim().to_string();
         src.err(&span, "", format!("malformed TOML: {msg}"))
     })?;
+    overrides::apply(&src, doc.get_mut(), overrides)?;
     build(&src, &doc)
 }
 
@@ -463,10 +491,7 @@ fn plan(
 pub fn parse_distribution(
     text: &str,
 ) -> Result<(crate::model::PerUser, Vec<crate::model::Slot>), ConfigError> {
-    let src = Src {
-        file: "<distribution>",
-        text,
-    };
+    let src = Src::new("<distribution>", text);
     let doc = DeTable::parse(text).map_err(|e| {
         src.err(
             &e.span().unwrap_or(0..0),

@@ -7,6 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
+use super::overrides::{self, Override};
 use crate::error::ConfigError;
 
 /// A spanned TOML value.
@@ -18,18 +19,39 @@ pub struct Src<'a> {
     pub file: &'a str,
     /// Whole text.
     pub text: &'a str,
+    /// Overrides applied to the parsed text: spans past the end of `text` are in their values
+    /// ([`overrides::locate`]).
+    pub overrides: &'a [Override],
 }
 
-impl Src<'_> {
-    /// An error at byte offset `span.start`.
+impl<'a> Src<'a> {
+    /// The source of `text`, without overrides.
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        Src {
+            file,
+            text,
+            overrides: &[],
+        }
+    }
+
+    /// An error at byte offset `span.start`: in the file, or in the override that offset
+    /// belongs to.
     pub fn err(&self, span: &Range<usize>, path: &str, msg: impl Into<String>) -> ConfigError {
-        let (line, column) = line_col(self.text, span.start);
+        let (line, column, origin) =
+            match overrides::locate(self.text.len(), self.overrides, span.start) {
+                Some((o, column)) => (1, column, Some(o.origin.clone())),
+                None => {
+                    let (line, column) = line_col(self.text, span.start);
+                    (line, column, None)
+                }
+            };
         ConfigError {
             file: self.file.to_string(),
             line,
             column,
             path: path.to_string(),
             message: msg.into(),
+            origin,
         }
     }
 }

@@ -6,7 +6,9 @@
 //! through `check`, a tiny run (sizes clamped), the summary and every exporter, asserting what
 //! plansim promises: no panic; a refusal names `file:line:column` inside the text; an accepted
 //! scenario either runs to finite results or fails with a message; outputs never hold NaN or
-//! inf; bills, fees and costs are never negative.
+//! inf; bills, fees and costs are never negative. [`exercise_bytes`] does the same for raw
+//! bytes; bytes that are not UTF-8 go through the file reader the binary uses, which must
+//! refuse them at the first bad byte.
 //!
 //! [`scenario`] turns arbitrary bytes into a TOML scenario whose structure is mostly right and
 //! whose values, names and fields are often wrong: edge numbers (0, -0, -1, 1e308, nan, inf,
@@ -16,13 +18,73 @@
 
 #![allow(dead_code)]
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use plansim::config;
 use plansim::engine;
+use plansim::error::Error;
 use plansim::export::{self, Report};
 use plansim::summary;
 
 /// File name used in messages.
 pub const FILE: &str = "fuzz.toml";
+
+/// How far one input got through [`exercise`] (every stage it reached was checked).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Refused before validation succeeded (not UTF-8, malformed or invalid), with a located
+    /// one-line message.
+    Refused,
+    /// Accepted; the engine stopped with a message.
+    EngineFailed,
+    /// Accepted and run, but a total or statistic left f64 range: the binary refuses to write
+    /// these.
+    Overflowed,
+    /// Accepted, run, summarised and written by every exporter.
+    Written,
+}
+
+/// Runs raw bytes (a scenario file's contents) through [`exercise`]. Bytes that are not UTF-8
+/// are written to a temporary file and read by [`config::load`], as the binary reads a
+/// scenario: it must refuse them with a config error at the line and column of the first byte
+/// that is not UTF-8.
+pub fn exercise_bytes(data: &[u8]) -> Outcome {
+    let bad = match std::str::from_utf8(data) {
+        Ok(text) => return exercise(text),
+        Err(e) => e.valid_up_to(),
+    };
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let path = std::env::temp_dir().join(format!(
+        "plansim-fuzz-{}-{}.toml",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::write(&path, data).expect("write the input to a temporary file");
+    let loaded = config::load(&path);
+    std::fs::remove_file(&path).expect("remove the temporary file");
+    let e = match loaded {
+        Err(Error::Config(e)) => e,
+        Err(other) => panic!("bytes that are not UTF-8 gave a non-config error: {other}"),
+        Ok(_) => panic!("bytes that are not UTF-8 were accepted as a scenario"),
+    };
+    let before = std::str::from_utf8(&data[..bad]).expect("valid up to the first bad byte");
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    assert_eq!(
+        (e.line, e.column),
+        (line, column),
+        "not at the first byte that is not UTF-8 (byte {bad}): {e}"
+    );
+    assert!(e.message.contains("not UTF-8"), "message: {e}");
+    let shown = e.to_string();
+    let file = path.display().to_string();
+    assert!(
+        shown.starts_with(&format!("{file}:{line}:{column}: ")),
+        "message does not start with file:line:col: {shown}"
+    );
+    assert!(!shown.contains('\n'), "multi-line message: {shown}");
+    Outcome::Refused
+}
 
 /// Largest sizes of the tiny run.
 const TRIALS: u64 = 3;
@@ -30,7 +92,7 @@ const USERS: u64 = 40;
 const MONTHS: u32 = 6;
 
 /// Runs one scenario text through every stage; panics (a finding) when a promise is broken.
-pub fn exercise(text: &str) {
+pub fn exercise(text: &str) -> Outcome {
     let scn = match config::parse(text, FILE) {
         Ok(scn) => scn,
         Err(e) => {
@@ -48,7 +110,7 @@ pub fn exercise(text: &str) {
                 "message does not start with file:line:col: {shown}"
             );
             assert!(!shown.contains('\n'), "multi-line message: {shown}");
-            return;
+            return Outcome::Refused;
         }
     };
     let mut scn = scn;
@@ -66,14 +128,14 @@ pub fn exercise(text: &str) {
                 !msg.to_string().trim().is_empty(),
                 "engine failed without a message"
             );
-            return;
+            return Outcome::EngineFailed;
         }
     };
     let summaries = summary::summarize(&scn, &results);
     if results.non_finite_plan().is_some() || summaries.iter().any(|s| !s.is_finite()) {
         // The binary refuses to write these ("totals overflowed", exit 2): nothing more to
         // check.
-        return;
+        return Outcome::Overflowed;
     }
     for t in &results.trials {
         for (p, pt) in t.plans.iter().enumerate() {
@@ -129,6 +191,7 @@ pub fn exercise(text: &str) {
             }
         }
     }
+    Outcome::Written
 }
 
 /// Columns of a CSV row (plansim quotes no cells that hold commas except names, which are

@@ -41,7 +41,10 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         None => default_threads(),
     };
     if let Some(problem) = engine::size_problem(&scn, threads) {
-        return Err(Error::Usage(problem));
+        return Err(Error::TooLarge {
+            config: None,
+            problem,
+        });
     }
     // The default output/ folder is created only when there is something to write into it.
     let default_root = PathBuf::from("output");
@@ -54,7 +57,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     };
     // Checks `output` itself when it does not exist yet, else the output folder.
     export::preflight(if make_root { &default_root } else { &out })?;
-    interrupt::install().map_err(|e| Error::Engine(format!("cannot handle signals: {e}")))?;
+    interrupt::install().map_err(|e| Error::System(format!("cannot handle signals: {e}")))?;
     let interrupted = |signal| Error::Interrupted {
         signal,
         what: if out.exists() {
@@ -66,7 +69,7 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .map_err(|e| Error::Engine(format!("cannot start {threads} threads: {e}")))?;
+        .map_err(|e| Error::System(format!("cannot start {threads} threads: {e}")))?;
     let sim = &scn.simulation;
     let bar = if args.quiet {
         ProgressBar::hidden()
@@ -87,7 +90,10 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let results = pool
         .install(|| engine::run_until(&scn, &|n| bar.inc(n), interrupt::flag()))
         // A drawn parameter out of range: the scenario's fault, though only a draw shows it.
-        .map_err(|e| Error::Usage(format!("{}: {e}", args.config.display())))?;
+        .map_err(|source| Error::Engine {
+            config: args.config.display().to_string(),
+            source,
+        })?;
     let wall_seconds = started.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let Some(results) = results else {
@@ -104,11 +110,10 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
                 .map(|s| s.plan.as_str())
         });
     if let Some(plan) = overflowed {
-        return Err(Error::Usage(format!(
-            "{}: plan {plan}: totals overflowed (values beyond the range of f64); the \
-             scenario's values are too extreme to simulate: scale them down",
-            args.config.display(),
-        )));
+        return Err(Error::Overflow {
+            config: args.config.display().to_string(),
+            plan: plan.to_string(),
+        });
     }
     if make_root {
         std::fs::create_dir(&default_root).map_err(|e| Error::io(&default_root, e))?;
@@ -208,10 +213,10 @@ fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
     let scn = config::load(&args.config)?;
     // The same size limits as `run` (which can override sizes from the command line).
     if let Some(problem) = engine::size_problem(&scn, default_threads()) {
-        return Err(Error::Usage(format!(
-            "{}: {problem}",
-            args.config.display()
-        )));
+        return Err(Error::TooLarge {
+            config: Some(args.config.display().to_string()),
+            problem,
+        });
     }
     print!("{}", check::report(&scn));
     Ok(())

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use crate::engine::{EngineError, SizeProblem};
+
 /// A problem with a scenario file, or with a value set from outside it: where it is and what
 /// is wrong.
 ///
@@ -40,7 +42,8 @@ impl std::fmt::Display for ConfigError {
 
 impl std::error::Error for ConfigError {}
 
-/// Anything that can stop a command.
+/// Anything that can stop a command, by cause; [`Error::exit_code`] maps each cause to the
+/// exit code documented in the README's exit-code table.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The scenario is invalid (exit code 2).
@@ -49,6 +52,39 @@ pub enum Error {
     /// A command-line value is invalid (exit code 2).
     #[error("{0}")]
     Usage(String),
+    /// The output folder cannot receive outputs: not a folder, holds files plansim did not
+    /// write, a symbolic link, an unwritable or missing parent (exit code 2).
+    #[error("{0}")]
+    Output(String),
+    /// The run is over the size limits (exit code 2); `config` names the file when the message
+    /// should.
+    #[error("{}{problem}", config.as_ref().map_or(String::new(), |c| format!("{c}: ")))]
+    TooLarge {
+        /// The config file, when named in the message.
+        config: Option<String>,
+        /// The limit and the estimate.
+        problem: SizeProblem,
+    },
+    /// The scenario made the engine fail (a drawn parameter out of range, a trial range outside
+    /// the scenario): the scenario's fault, though only a draw shows it (exit code 2).
+    #[error("{config}: {source}")]
+    Engine {
+        /// The config file.
+        config: String,
+        /// What failed.
+        source: EngineError,
+    },
+    /// Sums overflowed f64: the scenario's values are too extreme (exit code 2).
+    #[error(
+        "{config}: plan {plan}: totals overflowed (values beyond the range of f64); the \
+         scenario's values are too extreme to simulate: scale them down"
+    )]
+    Overflow {
+        /// The config file.
+        config: String,
+        /// The first plan whose sums overflowed.
+        plan: String,
+    },
     /// Reading or writing a file failed (exit code 1).
     #[error("{}: {source}", path.display())]
     Io {
@@ -57,9 +93,9 @@ pub enum Error {
         /// The underlying error.
         source: std::io::Error,
     },
-    /// The simulation itself failed (exit code 1).
+    /// The system refused what the run needs: threads, signal handlers (exit code 1).
     #[error("simulation failed: {0}")]
-    Engine(String),
+    System(String),
     /// A signal asked the run to stop (exit code 128 + the signal: 130 for Ctrl-C, 143 for
     /// SIGTERM).
     #[error("interrupted by {}: stopped without writing; {}", signal_name(*signal), what)]
@@ -80,12 +116,17 @@ fn signal_name(signal: i32) -> String {
 }
 
 impl Error {
-    /// The process exit code for this error: 2 for bad input, 128 + the signal when
-    /// interrupted, 1 for everything else.
+    /// The process exit code for this error: 2 for input the user can fix, 1 for the
+    /// environment, 128 + the signal when interrupted.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Config(_) | Error::Usage(_) => 2,
-            Error::Io { .. } | Error::Engine(_) => 1,
+            Error::Config(_)
+            | Error::Usage(_)
+            | Error::Output(_)
+            | Error::TooLarge { .. }
+            | Error::Engine { .. }
+            | Error::Overflow { .. } => 2,
+            Error::Io { .. } | Error::System(_) => 1,
             Error::Interrupted { signal, .. } => 128 + signal,
         }
     }
@@ -96,5 +137,94 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{EngineError, Footprint, SizeLimit};
+
+    fn size() -> SizeProblem {
+        SizeProblem {
+            limit: SizeLimit::Memory,
+            estimate: Footprint {
+                work: 1.0,
+                bytes: 2e10,
+                seconds: 1.0,
+            },
+            trials: 1,
+            users: 1,
+            months: 1,
+            plans: 1,
+            threads: 1,
+        }
+    }
+
+    #[test]
+    fn each_cause_has_its_documented_exit_code() {
+        let io = || std::io::Error::other("x");
+        let cases: Vec<(Error, i32)> = vec![
+            (Error::Usage("x".into()), 2),
+            (Error::Output("x".into()), 2),
+            (
+                Error::TooLarge {
+                    config: None,
+                    problem: size(),
+                },
+                2,
+            ),
+            (
+                Error::Engine {
+                    config: "s.toml".into(),
+                    source: EngineError::TooLarge(size()),
+                },
+                2,
+            ),
+            (
+                Error::Overflow {
+                    config: "s.toml".into(),
+                    plan: "p".into(),
+                },
+                2,
+            ),
+            (Error::io("f", io()), 1),
+            (Error::System("x".into()), 1),
+            (
+                Error::Interrupted {
+                    signal: 2,
+                    what: "x".into(),
+                },
+                130,
+            ),
+            (
+                Error::Interrupted {
+                    signal: 15,
+                    what: "x".into(),
+                },
+                143,
+            ),
+        ];
+        for (e, code) in cases {
+            assert_eq!(e.exit_code(), code, "{e}");
+        }
+    }
+
+    #[test]
+    fn a_size_problem_names_the_config_only_when_asked() {
+        let plain = Error::TooLarge {
+            config: None,
+            problem: size(),
+        };
+        let named = Error::TooLarge {
+            config: Some("s.toml".into()),
+            problem: size(),
+        };
+        assert!(
+            plain
+                .to_string()
+                .starts_with("the run is too large for memory")
+        );
+        assert_eq!(named.to_string(), format!("s.toml: {plain}"));
     }
 }

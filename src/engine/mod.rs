@@ -28,7 +28,9 @@ use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
 pub use ranking::{decile_sizes, deciles};
-pub use sizing::{BLOCK_SUMS_IN_FLIGHT, Footprint, MAX_MEMORY, MAX_WORK, size_problem};
+pub use sizing::{
+    BLOCK_SUMS_IN_FLIGHT, Footprint, MAX_MEMORY, MAX_WORK, SizeLimit, SizeProblem, size_problem,
+};
 pub use streams::{RNG_NAME, stream};
 
 use crate::model::accounting::UserOutcome;
@@ -46,8 +48,8 @@ pub const USERS_IN_FLIGHT: u64 = 4_000_000;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum EngineError {
     /// The run is over the size limits (the message gives the estimate).
-    #[error("{0}")]
-    TooLarge(String),
+    #[error(transparent)]
+    TooLarge(#[from] SizeProblem),
     /// A per-trial draw made a distribution invalid (validation prevents it; kept as a guard).
     #[error("trial {trial}: {source}")]
     Draw {

@@ -101,45 +101,80 @@ fn fmt_seconds(s: f64) -> String {
     }
 }
 
+/// Which size limit a run is over.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SizeLimit {
+    /// More months than [`MAX_MONTHS`].
+    Months(u32),
+    /// More users per trial than [`MAX_USERS`].
+    Users(u64),
+    /// More user-plan-months than [`MAX_WORK`].
+    Work(f64),
+    /// More estimated memory than [`MAX_MEMORY`].
+    Memory,
+}
+
+/// A run over a size limit, with what it was estimated to need.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}: {trials} trials x {users} users x {months} months x {plans} plans is estimated at {} of memory and {} on {threads} thread{}", self.why(), fmt_bytes(self.estimate.bytes), fmt_seconds(self.estimate.seconds), if *threads == 1 { "" } else { "s" })]
+pub struct SizeProblem {
+    /// The limit.
+    pub limit: SizeLimit,
+    /// The estimate.
+    pub estimate: Footprint,
+    /// Trials.
+    pub trials: u64,
+    /// Users per trial.
+    pub users: u64,
+    /// Months.
+    pub months: u32,
+    /// Plans.
+    pub plans: usize,
+    /// Threads the estimate is for.
+    pub threads: usize,
+}
+
+impl SizeProblem {
+    fn why(&self) -> String {
+        match self.limit {
+            SizeLimit::Months(m) => format!("months = {m} is too large (at most {MAX_MONTHS})"),
+            SizeLimit::Users(u) => format!(
+                "users = {u} is too large (at most {MAX_USERS} per trial; use more trials instead)"
+            ),
+            SizeLimit::Work(w) => {
+                format!("{w:.2e} user-plan-months is too large (at most {MAX_WORK:.0e})")
+            }
+            SizeLimit::Memory => format!(
+                "the run is too large for memory (at most {} estimated)",
+                fmt_bytes(MAX_MEMORY)
+            ),
+        }
+    }
+}
+
 /// Why `scn` cannot run on `threads` threads, if it cannot: checked before anything is
 /// allocated, with the estimated memory and time in the message.
-pub fn size_problem(scn: &Scenario, threads: usize) -> Option<String> {
+pub fn size_problem(scn: &Scenario, threads: usize) -> Option<SizeProblem> {
     let sim = &scn.simulation;
     let f = Footprint::of(scn, threads);
-    let cost = format!(
-        "{} trials x {} users x {} months x {} plans is estimated at {} of memory and {} on {} \
-         thread{}",
-        sim.trials,
-        sim.users,
-        sim.months,
-        scn.plans.len(),
-        fmt_bytes(f.bytes),
-        fmt_seconds(f.seconds),
-        threads,
-        if threads == 1 { "" } else { "s" }
-    );
-    let why = if sim.months > MAX_MONTHS {
-        format!(
-            "months = {} is too large (at most {MAX_MONTHS})",
-            sim.months
-        )
+    let limit = if sim.months > MAX_MONTHS {
+        SizeLimit::Months(sim.months)
     } else if sim.users > MAX_USERS {
-        format!(
-            "users = {} is too large (at most {MAX_USERS} per trial; use more trials instead)",
-            sim.users
-        )
+        SizeLimit::Users(sim.users)
     } else if f.work > MAX_WORK {
-        format!(
-            "{:.2e} user-plan-months is too large (at most {MAX_WORK:.0e})",
-            f.work
-        )
+        SizeLimit::Work(f.work)
     } else if f.bytes > MAX_MEMORY {
-        format!(
-            "the run is too large for memory (at most {} estimated)",
-            fmt_bytes(MAX_MEMORY)
-        )
+        SizeLimit::Memory
     } else {
         return None;
     };
-    Some(format!("{why}: {cost}"))
+    Some(SizeProblem {
+        limit,
+        estimate: f,
+        trials: sim.trials,
+        users: sim.users,
+        months: sim.months,
+        plans: scn.plans.len(),
+        threads,
+    })
 }

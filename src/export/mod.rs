@@ -104,16 +104,16 @@ pub fn csv_writer(out: &mut dyn Write) -> csv::Writer<&mut dyn Write> {
 /// holding only plansim's own outputs.
 ///
 /// # Errors
-/// [`Error::Usage`] naming the problem.
+/// [`Error::Output`] naming the problem.
 pub fn preflight(dir: &Path) -> Result<(), Error> {
     if dir.file_name().is_none() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Output(format!(
             "output folder {}: name a folder of its own (not `.`, `..` or a root)",
             dir.display()
         )));
     }
     if dir.is_symlink() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Output(format!(
             "output path {} is a symbolic link; give the folder it points to instead",
             dir.display()
         )));
@@ -125,7 +125,7 @@ pub fn preflight(dir: &Path) -> Result<(), Error> {
         } else {
             "does not exist"
         };
-        return Err(Error::Usage(format!(
+        return Err(Error::Output(format!(
             "output folder {}: its parent folder {} {what}",
             dir.display(),
             parent.display()
@@ -133,7 +133,7 @@ pub fn preflight(dir: &Path) -> Result<(), Error> {
     }
     let probe = temp_name(dir, "probe");
     if let Err(e) = std::fs::create_dir(&probe) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Output(format!(
             "output folder {}: cannot create folders in {} ({e})",
             dir.display(),
             parent.display()
@@ -142,7 +142,7 @@ pub fn preflight(dir: &Path) -> Result<(), Error> {
     let _ = std::fs::remove_dir(&probe);
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(Error::Usage(format!(
+            return Err(Error::Output(format!(
                 "output path {} exists and is not a folder",
                 dir.display()
             )));
@@ -155,7 +155,7 @@ pub fn preflight(dir: &Path) -> Result<(), Error> {
             let ok = name.to_str().is_some_and(|n| names.contains(&n))
                 && entry.file_type().is_ok_and(|t| t.is_file());
             if !ok {
-                return Err(Error::Usage(format!(
+                return Err(Error::Output(format!(
                     "output folder {} holds {:?}, which plansim did not write; \
                      refusing to replace it (choose another --out or move that file)",
                     dir.display(),
@@ -195,7 +195,7 @@ fn temp_name(dir: &Path, kind: &str) -> PathBuf {
 /// temporary folder is removed and `Ok(false)` is returned with `dir` untouched.
 ///
 /// # Errors
-/// [`Error::Usage`] when `dir` cannot receive outputs, [`Error::Io`] when writing fails; in
+/// [`Error::Output`] when `dir` cannot receive outputs, [`Error::Io`] when writing fails; in
 /// both cases `dir` is left as it was and no temporary files remain.
 pub fn write_all(dir: &Path, report: &Report<'_>, stop: &AtomicBool) -> Result<bool, Error> {
     preflight(dir)?;

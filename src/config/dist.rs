@@ -142,6 +142,10 @@ impl Draws {
         Ok(spec)
     }
 
+    /// A distribution table at `path` (a mixture component also accepts the keys in `extra`).
+    /// Checked in this order, each failure located: a table, its `dist` name, unknown keys,
+    /// the family's choice of parametrisation, each parameter, the components, the orders
+    /// between parameters, then the modifiers.
     fn dist_in(
         &mut self,
         src: &Src<'_>,

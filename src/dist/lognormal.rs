@@ -43,28 +43,34 @@ fn form(present: &[&str]) -> Result<Form, String> {
     if has("mu") && has("sigma") {
         return Ok(Form::new(
             &[("mu", Range::Any), ("sigma", Range::Positive)],
-            |v| lognormal(LogNormalSpec::MuSigma {
-                mu: v.at("mu"),
-                sigma: v.at("sigma"),
-            }),
+            |v| {
+                lognormal(LogNormalSpec::MuSigma {
+                    mu: v.at("mu"),
+                    sigma: v.at("sigma"),
+                })
+            },
         ));
     }
     if has("median") && has("sigma") {
         return Ok(Form::new(
             &[("median", Range::Positive), ("sigma", Range::Positive)],
-            |v| lognormal(LogNormalSpec::MedianSigma {
-                median: v.at("median"),
-                sigma: v.at("sigma"),
-            }),
+            |v| {
+                lognormal(LogNormalSpec::MedianSigma {
+                    median: v.at("median"),
+                    sigma: v.at("sigma"),
+                })
+            },
         ));
     }
     if has("mean") && has("sd") {
         return Ok(Form::new(
             &[("mean", Range::Positive), ("sd", Range::Positive)],
-            |v| lognormal(LogNormalSpec::MeanSd {
-                mean: v.at("mean"),
-                sd: v.at("sd"),
-            }),
+            |v| {
+                lognormal(LogNormalSpec::MeanSd {
+                    mean: v.at("mean"),
+                    sd: v.at("sd"),
+                })
+            },
         ));
     }
     let pcts: Vec<(&'static str, f64)> = PERCENTILE_KEYS
@@ -267,7 +273,11 @@ mod tests {
 
     /// Draws from a lognormal given by two percentiles: the empirical CDF is right at both
     /// given levels and at other quantiles of the distribution they imply.
-    fn check_two_percentiles(text: &str, (k1, p1, v1): (&str, f64, f64), (k2, p2, v2): (&str, f64, f64)) {
+    fn check_two_percentiles(
+        text: &str,
+        (k1, p1, v1): (&str, f64, f64),
+        (k2, p2, v2): (&str, f64, f64),
+    ) {
         let x = draws(text, 11);
         assert_cdf(&x, v1, p1, &format!("{text} at {k1}"));
         assert_cdf(&x, v2, p2, &format!("{text} at {k2}"));

@@ -51,7 +51,10 @@ pub(super) struct Pareto {
 
 impl Pareto {
     pub(super) fn new(min: f64, alpha: f64) -> Result<Self, String> {
-        let (min, alpha) = (require_positive("min", min)?, require_positive("alpha", alpha)?);
+        let (min, alpha) = (
+            require_positive("min", min)?,
+            require_positive("alpha", alpha)?,
+        );
         Ok(Pareto {
             d: rand_distr::Pareto::new(min, alpha).map_err(|e| e.to_string())?,
             min,

@@ -91,9 +91,7 @@ impl DistSpec {
             Shape::Lognormal { spec } => Kind::LogNormal(LogNormal::new(spec.mu_sigma(d))?),
             Shape::Pareto { min, alpha } => Kind::Pareto(Pareto::new(v(min), v(alpha))?),
             Shape::Gamma { shape, scale } => Kind::Gamma(Gamma::new(v(shape), v(scale))?),
-            Shape::GammaMoments { mean, sd } => {
-                Kind::Gamma(Gamma::from_moments(v(mean), v(sd))?)
-            }
+            Shape::GammaMoments { mean, sd } => Kind::Gamma(Gamma::from_moments(v(mean), v(sd))?),
             Shape::Weibull { shape, scale } => Kind::Weibull(Weibull::new(v(shape), v(scale))?),
             Shape::Exponential { mean } => Kind::Exp(Exponential::new(v(mean))?),
             Shape::Beta { alpha, beta } => Kind::Beta(Beta::new(v(alpha), v(beta))?),

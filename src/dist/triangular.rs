@@ -24,7 +24,11 @@ fn form(_present: &[&str]) -> Result<Form, String> {
 /// `{min, mode, max}` with `min <= mode <= max` and `min < max` for every draw.
 pub(super) fn min_mode_max(build: fn(Values) -> Shape) -> Form {
     Form::new(
-        &[("min", Range::Any), ("mode", Range::Any), ("max", Range::Any)],
+        &[
+            ("min", Range::Any),
+            ("mode", Range::Any),
+            ("max", Range::Any),
+        ],
         build,
     )
     .le("min", "mode")

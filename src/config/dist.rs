@@ -1,13 +1,23 @@
 //! Reading numeric fields that may be "a number or a distribution table, nested", and checking
 //! them against the range their field accepts.
+//!
+//! The reader knows no distribution by name: a table's `dist = "..."` picks a
+//! `Family` from `dist::FAMILIES`, which says which keys the table accepts,
+//! which parameters to read (with their ranges) for the keys present, which of them must be
+//! ordered, and how to build the shape from the values read.
 
 use toml::de::DeValue;
 
 use super::reader::{Src, Tbl, Value, number, type_name};
 pub use crate::dist::Range;
-use crate::dist::{DistSpec, LogNormalSpec, PERCENTILE_KEYS, Param, Shape, Support};
+use crate::dist::{DistSpec, FAMILIES, Param, Support, Values};
 use crate::error::ConfigError;
 use crate::model::{PerUser, Slot};
+
+/// The modifiers every distribution table accepts (with `dist`).
+const MODS: [&str; 4] = ["dist", "floor", "ceiling", "zero"];
+/// Keys of a distribution table that are not parameters of its family.
+const NOT_PARAMS: [&str; 5] = ["dist", "floor", "ceiling", "zero", "weight"];
 
 /// The per-trial draws found so far, with the supports used to validate later fields.
 #[derive(Default)]
@@ -132,6 +142,10 @@ impl Draws {
         Ok(spec)
     }
 
+    /// A distribution table at `path` (a mixture component also accepts the keys in `extra`).
+    /// Checked in this order, each failure located: a table, its `dist` name, unknown keys,
+    /// the family's choice of parametrisation, each parameter, the components, the orders
+    /// between parameters, then the modifiers.
     fn dist_in(
         &mut self,
         src: &Src<'_>,
@@ -139,123 +153,50 @@ impl Draws {
         path: &str,
         extra: &[&str],
     ) -> Result<DistSpec, ConfigError> {
-        const KINDS: [&str; 11] = [
-            "uniform",
-            "normal",
-            "lognormal",
-            "pareto",
-            "gamma",
-            "weibull",
-            "exponential",
-            "beta",
-            "triangular",
-            "pert",
-            "mixture",
-        ];
-        const MODS: [&str; 4] = ["dist", "floor", "ceiling", "zero"];
         let t = Tbl::of(src, v, path)?;
+        let names: Vec<&str> = FAMILIES.iter().map(|f| f.name).collect();
         let kind_v = t.get("dist").ok_or_else(|| {
             t.err(format!(
                 "a distribution table needs `dist = \"...\"`, one of: {}",
-                KINDS.join(", ")
+                names.join(", ")
             ))
         })?;
         let kind = super::reader::as_str(src, kind_v, &t.child("dist"))?;
-        let params: &[&str] = match kind {
-            "uniform" => &["min", "max"],
-            "normal" => &["mean", "sd"],
-            "lognormal" => &[
-                "mu", "sigma", "median", "mean", "sd", "p01", "p05", "p10", "p25", "p50", "p75",
-                "p90", "p95", "p99",
-            ],
-            "pareto" => &["min", "alpha"],
-            "gamma" => &["shape", "scale", "mean", "sd"],
-            "weibull" => &["shape", "scale"],
-            "exponential" => &["mean"],
-            "beta" => &["alpha", "beta"],
-            "triangular" | "pert" => &["min", "mode", "max"],
-            "mixture" => &["components"],
-            other => {
-                let mut msg = format!("unknown distribution `{other}`");
-                match super::reader::suggest(other, &KINDS) {
-                    Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
-                    None => msg.push_str(&format!("; expected one of: {}", KINDS.join(", "))),
-                }
-                return Err(src.err(&kind_v.span(), &t.child("dist"), msg));
+        let Some(family) = crate::dist::family(kind) else {
+            let mut msg = format!("unknown distribution `{kind}`");
+            match super::reader::suggest(kind, &names) {
+                Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
+                None => msg.push_str(&format!("; expected one of: {}", names.join(", "))),
             }
+            return Err(src.err(&kind_v.span(), &t.child("dist"), msg));
         };
-        let allowed: Vec<&str> = params
+        let allowed: Vec<&str> = family
+            .keys
             .iter()
             .chain(MODS.iter())
             .chain(extra.iter())
             .copied()
             .collect();
         t.allow(&allowed)?;
-        let p = |d: &mut Self, key: &str, range: Range| d.param_req(&t, key, range);
-        let shape = match kind {
-            "uniform" => {
-                let min = p(self, "min", Range::Any)?;
-                let max = p(self, "max", Range::Any)?;
-                self.ordered(&t, ("min", min), ("max", max), true)?;
-                Shape::Uniform { min, max }
-            }
-            "normal" => Shape::Normal {
-                mean: p(self, "mean", Range::Any)?,
-                sd: p(self, "sd", Range::Positive)?,
-            },
-            "lognormal" => Shape::Lognormal {
-                spec: self.lognormal(&t)?,
-            },
-            "pareto" => Shape::Pareto {
-                min: p(self, "min", Range::Positive)?,
-                alpha: p(self, "alpha", Range::Positive)?,
-            },
-            "gamma" => {
-                if t.has("mean") || t.has("sd") {
-                    self.exactly(
-                        &t,
-                        &["mean", "sd"],
-                        "gamma takes {shape, scale} or {mean, sd}",
-                    )?;
-                    Shape::GammaMoments {
-                        mean: p(self, "mean", Range::Positive)?,
-                        sd: p(self, "sd", Range::Positive)?,
-                    }
-                } else {
-                    Shape::Gamma {
-                        shape: p(self, "shape", Range::Positive)?,
-                        scale: p(self, "scale", Range::Positive)?,
-                    }
+        let present: Vec<&str> = t.keys().filter(|k| !NOT_PARAMS.contains(k)).collect();
+        let form = (family.form)(&present).map_err(|msg| t.err(msg))?;
+        let mut values = Values::default();
+        for &(key, range) in &form.params {
+            values.params.push((key, self.param_req(&t, key, range)?));
+        }
+        if let Some(key) = form.components {
+            values.components = self.mixture(&t, key)?;
+        }
+        for o in &form.order {
+            let (lo, hi) = ((o.lo, values.at(o.lo)), (o.hi, values.at(o.hi)));
+            self.ordered(&t, lo, hi, o.strict).map_err(|mut e| {
+                if let Some(c) = o.context {
+                    e.message = format!("{c}: {}", e.message);
                 }
-            }
-            "weibull" => Shape::Weibull {
-                shape: p(self, "shape", Range::Positive)?,
-                scale: p(self, "scale", Range::Positive)?,
-            },
-            "exponential" => Shape::Exponential {
-                mean: p(self, "mean", Range::Positive)?,
-            },
-            "beta" => Shape::Beta {
-                alpha: p(self, "alpha", Range::Positive)?,
-                beta: p(self, "beta", Range::Positive)?,
-            },
-            "triangular" | "pert" => {
-                let min = p(self, "min", Range::Any)?;
-                let mode = p(self, "mode", Range::Any)?;
-                let max = p(self, "max", Range::Any)?;
-                self.ordered(&t, ("min", min), ("mode", mode), false)?;
-                self.ordered(&t, ("mode", mode), ("max", max), false)?;
-                self.ordered(&t, ("min", min), ("max", max), true)?;
-                if kind == "pert" {
-                    Shape::Pert { min, mode, max }
-                } else {
-                    Shape::Triangular { min, mode, max }
-                }
-            }
-            _ => Shape::Mixture {
-                components: self.mixture(&t)?,
-            },
-        };
+                e
+            })?;
+        }
+        let shape = (form.build)(values);
         let floor = self.param_opt(&t, "floor", Range::Any)?;
         let ceiling = self.param_opt(&t, "ceiling", Range::Any)?;
         if let (Some(f), Some(c)) = (floor, ceiling) {
@@ -304,79 +245,14 @@ impl Draws {
         Err(t.src.err(&v.span(), &t.child(key), msg))
     }
 
-    fn exactly(&self, t: &Tbl<'_, '_>, keys: &[&str], what: &str) -> Result<(), ConfigError> {
-        let present: Vec<&str> = t.keys().filter(|k| *k != "dist").collect();
-        let params: Vec<&str> = present
-            .iter()
-            .copied()
-            .filter(|k| !["floor", "ceiling", "zero", "weight"].contains(k))
-            .collect();
-        if keys.iter().all(|k| params.contains(k)) && params.len() == keys.len() {
-            Ok(())
-        } else {
-            Err(t.err(format!("{what}; found {{{}}}", params.join(", "))))
-        }
-    }
-
-    fn lognormal(&mut self, t: &Tbl<'_, '_>) -> Result<LogNormalSpec, ConfigError> {
-        let params: Vec<&str> = t
-            .keys()
-            .filter(|k| !["dist", "floor", "ceiling", "zero", "weight"].contains(k))
-            .collect();
-        let has = |k: &str| params.contains(&k);
-        let usage = "lognormal takes exactly one of {mu, sigma}, {median, sigma}, {mean, sd} \
-                     or two percentiles among p01 p05 p10 p25 median (or p50) p75 p90 p95 p99";
-        let bad = || t.err(format!("{usage}; found {{{}}}", params.join(", ")));
-        if params.len() != 2 {
-            return Err(bad());
-        }
-        if has("mu") && has("sigma") {
-            return Ok(LogNormalSpec::MuSigma {
-                mu: self.param_req(t, "mu", Range::Any)?,
-                sigma: self.param_req(t, "sigma", Range::Positive)?,
-            });
-        }
-        if has("median") && has("sigma") {
-            return Ok(LogNormalSpec::MedianSigma {
-                median: self.param_req(t, "median", Range::Positive)?,
-                sigma: self.param_req(t, "sigma", Range::Positive)?,
-            });
-        }
-        if has("mean") && has("sd") {
-            return Ok(LogNormalSpec::MeanSd {
-                mean: self.param_req(t, "mean", Range::Positive)?,
-                sd: self.param_req(t, "sd", Range::Positive)?,
-            });
-        }
-        let pcts: Vec<(&str, f64)> = PERCENTILE_KEYS
-            .iter()
-            .filter(|(k, _, _)| has(k))
-            .map(|(k, _, z)| (*k, *z))
-            .collect();
-        if pcts.len() != 2 {
-            return Err(bad());
-        }
-        if pcts[0].1 == pcts[1].1 {
-            return Err(
-                t.err("`median` and `p50` are the same percentile; give two different levels")
-            );
-        }
-        let lo = self.param_req(t, pcts[0].0, Range::Positive)?;
-        let hi = self.param_req(t, pcts[1].0, Range::Positive)?;
-        self.ordered(t, (pcts[0].0, lo), (pcts[1].0, hi), true)
-            .map_err(|mut e| {
-                e.message = format!("percentiles must increase with their level: {}", e.message);
-                e
-            })?;
-        Ok(LogNormalSpec::Percentiles {
-            low: (pcts[0].1, lo),
-            high: (pcts[1].1, hi),
-        })
-    }
-
-    fn mixture(&mut self, t: &Tbl<'_, '_>) -> Result<Vec<(Param, DistSpec)>, ConfigError> {
-        let v = t.req("components")?;
-        let path = t.child("components");
+    /// A list of weighted distribution tables (a mixture's components).
+    fn mixture(
+        &mut self,
+        t: &Tbl<'_, '_>,
+        key: &str,
+    ) -> Result<Vec<(Param, DistSpec)>, ConfigError> {
+        let v = t.req(key)?;
+        let path = t.child(key);
         let DeValue::Array(items) = v.get_ref() else {
             return Err(t.src.err(
                 &v.span(),
@@ -456,5 +332,22 @@ fn check_support(
                 range.fix()
             ),
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::parse_distribution;
+    use crate::model::PerUser;
+
+    #[test]
+    fn drawn_parameters_become_slots_named_by_their_field_path() {
+        let (spec, slots) = parse_distribution(
+            r#"x = { dist = "lognormal", median = { dist = "uniform", min = 2e5, max = 3e5 }, sigma = 1 }"#,
+        )
+        .unwrap();
+        assert!(matches!(spec, PerUser::Dist(_)));
+        let names: Vec<&str> = slots.iter().map(|s| s.path.as_str()).collect();
+        assert_eq!(names, ["x.median"]);
     }
 }

@@ -24,6 +24,7 @@ use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 use crate::dist::Sampler;
+use crate::model::plans::{RuleVisitor, Usage};
 use crate::model::{Account, Billing, Mix, Rates, Rule, Scenario};
 
 mod sizing;
@@ -631,6 +632,8 @@ impl UserScratch {
 struct PlanUser<'a> {
     /// Demand in each active month.
     demand: &'a [f64],
+    /// The user's prompt mix.
+    mix: &'a Mix,
     /// usage_response of the plan.
     response: f64,
     /// Meter value of one output token (with its prompt tokens).
@@ -688,6 +691,7 @@ fn live_user<R: rand::Rng>(
     for (p, rule) in st.rules.iter().enumerate() {
         let pu = PlanUser {
             demand: &sc.demand,
+            mix: &mix,
             response: st.response[p],
             k_meter: rule.meter().per_output_token(&mix),
             k_cost,
@@ -695,17 +699,23 @@ fn live_user<R: rand::Rng>(
         };
         let acc = &mut months[p * n_months..(p + 1) * n_months];
         let o = &mut sc.outcomes[p];
-        *o = match rule {
-            Rule::Payg(r) => bill_months(r, st, &pu, top_up_u, acc),
-            Rule::Flat(r) => bill_months(r, st, &pu, top_up_u, acc),
-            Rule::Credit(r) => bill_months(r, st, &pu, top_up_u, acc),
-            Rule::Hybrid(r) => bill_months(r, st, &pu, top_up_u, acc),
-        };
+        *o = rule.visit(BillMonths(st, &pu, top_up_u, acc));
         if left {
             rule.close(&mut o.account);
             o.totals.churned_users = 1;
         }
         o.totals.breakage_credits = o.account.expired;
+    }
+}
+
+/// [`bill_months`] as a [`RuleVisitor`]: the arguments after the rule.
+struct BillMonths<'a, 'b>(&'a TrialSetup, &'a PlanUser<'b>, f64, &'a mut [MonthTotals]);
+
+impl RuleVisitor for BillMonths<'_, '_> {
+    type Out = UserOutcome;
+    #[inline]
+    fn visit<B: Billing>(self, rule: &B) -> UserOutcome {
+        bill_months(rule, self.0, self.1, self.2, self.3)
     }
 }
 
@@ -722,7 +732,12 @@ fn bill_months<B: Billing>(
     let (mut revenue, mut cost, mut fees, mut served) = (0.0, 0.0, 0.0, 0.0);
     for (m, (&demand, acc)) in pu.demand.iter().zip(months.iter_mut()).enumerate() {
         let out = demand * pu.response;
-        let mb = rule.month(&mut account, out * pu.k_meter);
+        let usage = Usage {
+            output_tokens: out,
+            mix: pu.mix,
+            metered: out * pu.k_meter,
+        };
+        let mb = rule.month(&mut account, usage);
         let served_m = out * mb.served;
         let cost_m = served_m * pu.k_cost * st.decline[m];
         // Fees on every bill > 0 (branch-free).

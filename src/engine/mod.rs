@@ -699,7 +699,13 @@ fn live_user<R: rand::Rng>(
         };
         let acc = &mut months[p * n_months..(p + 1) * n_months];
         let o = &mut sc.outcomes[p];
-        *o = rule.visit(BillMonths(st, &pu, top_up_u, acc));
+        rule.visit(BillMonths {
+            st,
+            pu: &pu,
+            top_up_u,
+            months: acc,
+            out: o,
+        });
         if left {
             rule.close(&mut o.account);
             o.totals.churned_users = 1;
@@ -708,14 +714,21 @@ fn live_user<R: rand::Rng>(
     }
 }
 
-/// [`bill_months`] as a [`RuleVisitor`]: the arguments after the rule.
-struct BillMonths<'a, 'b>(&'a TrialSetup, &'a PlanUser<'b>, f64, &'a mut [MonthTotals]);
+/// [`bill_months`] for the concrete kind of a rule, as a [`RuleVisitor`]. It writes the
+/// outcome in place: returning it lets LLVM merge the kinds' tails (1% more instructions).
+struct BillMonths<'a, 'b> {
+    st: &'a TrialSetup,
+    pu: &'a PlanUser<'b>,
+    top_up_u: f64,
+    months: &'a mut [MonthTotals],
+    out: &'a mut UserOutcome,
+}
 
 impl RuleVisitor for BillMonths<'_, '_> {
-    type Out = UserOutcome;
-    #[inline]
-    fn visit<B: Billing>(self, rule: &B) -> UserOutcome {
-        bill_months(rule, self.0, self.1, self.2, self.3)
+    type Out = ();
+    #[inline(always)]
+    fn visit<B: Billing>(self, rule: &B) {
+        *self.out = bill_months(rule, self.st, self.pu, self.top_up_u, self.months);
     }
 }
 

@@ -187,8 +187,9 @@ macro_rules! plan_kinds {
         }
 
         impl Rule {
-            /// Calls `v` with the concrete rule (monomorphised per kind).
-            #[inline]
+            /// Calls `v` with the concrete rule (monomorphised per kind). Always inlined, so the
+            /// engine's per-user loop compiles as if it matched on the kind itself.
+            #[inline(always)]
             pub fn visit<V: RuleVisitor>(&self, v: V) -> V::Out {
                 match self {
                     $(Rule::$kind(r) => v.visit(r),)+

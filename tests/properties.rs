@@ -55,7 +55,8 @@ use plansim::config::parse;
 use plansim::engine::{run, simulate_user, stream};
 use plansim::export::{Report, write_all};
 use plansim::model::accounting::UserOutcome;
-use plansim::model::{Account, Billing, PlanKind, Rule, Scenario};
+use plansim::model::plans::Usage;
+use plansim::model::{Account, Billing, Mix, PlanKind, Rule, Scenario};
 use plansim::results::{RunResults, Totals};
 use proptest::option;
 use proptest::prelude::*;
@@ -715,6 +716,22 @@ fn totals_sane(
     Ok(())
 }
 
+/// No prompt tokens.
+const NO_PROMPT: Mix = Mix {
+    input: 0.0,
+    cache_write: 0.0,
+    cache_read: 0.0,
+};
+
+/// A month metered at `x` (as `x` output tokens with no prompt tokens): what the rules bill on.
+fn usage(x: f64) -> Usage<'static> {
+    Usage {
+        output_tokens: x,
+        mix: &NO_PROMPT,
+        metered: x,
+    }
+}
+
 /// The trial's rules through the [`Billing`] trait, with the draws they were resolved with.
 fn rules(scn: &Scenario, seed: u64) -> (Vec<f64>, Vec<Rule>) {
     let mut rng = stream(seed, 1, 2, 3);
@@ -819,7 +836,7 @@ proptest! {
             let mut acct = rule.open(top_up_u);
             for (m, &x) in metered.iter().enumerate() {
                 let burned_before = acct.burned;
-                let mb = rule.month(&mut acct, x);
+                let mb = rule.month(&mut acct, usage(x));
                 prop_assert!(
                     mb.bill.is_finite() && mb.bill >= 0.0,
                     "{name} month {m}: bill {} for metered {x}", mb.bill
@@ -879,7 +896,7 @@ proptest! {
         for p in [REF, PAYG, HYBRID] {
             let bills: Vec<f64> = sorted
                 .iter()
-                .map(|&x| rules[p].month(&mut rules[p].open(top_up_u), x).bill)
+                .map(|&x| rules[p].month(&mut rules[p].open(top_up_u), usage(x)).bill)
                 .collect();
             prop_assert!(
                 bills.windows(2).all(|b| b[0] <= b[1]),

@@ -7,6 +7,7 @@
 
 pub mod dist;
 pub mod overrides;
+mod plan;
 pub mod reader;
 
 use std::collections::HashSet;
@@ -18,13 +19,7 @@ use self::dist::{Draws, Range};
 pub use self::overrides::Override;
 use self::reader::{Src, Tbl};
 use crate::error::{ConfigError, Error};
-use crate::model::plans::credit::{CreditSpec, TopUpSpec};
-use crate::model::plans::flat::FlatSpec;
-use crate::model::plans::hybrid::HybridSpec;
-use crate::model::plans::payg::PaygSpec;
-use crate::model::{
-    Card, Cost, MAX_MONTHS, MAX_USERS, PlanKind, PlanSpec, Scenario, Segment, Simulation,
-};
+use crate::model::{Card, Cost, MAX_MONTHS, MAX_USERS, Scenario, Segment, Simulation};
 
 /// Default number of trials.
 pub const DEFAULT_TRIALS: u64 = 1000;
@@ -194,7 +189,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, Co
     let mut seen = HashSet::new();
     let mut plans = Vec::new();
     for t in plan_tables {
-        plans.push(plan(&mut draws, t, &mut seen)?);
+        plans.push(plan::plan(&mut draws, t, &mut seen)?);
     }
 
     Ok(Scenario {
@@ -390,95 +385,6 @@ fn segment(
         monthly_growth: draws.param_or(&t, "monthly_growth", Range::AboveMinusOne, 0.0)?,
         monthly_churn: draws.param_or(&t, "monthly_churn", Range::Unit, 0.0)?,
         name,
-    })
-}
-
-const PLAN_KINDS: [&str; 4] = ["payg", "flat", "credit", "hybrid"];
-
-fn plan(
-    draws: &mut Draws,
-    mut t: Tbl<'_, '_>,
-    seen: &mut HashSet<String>,
-) -> Result<PlanSpec, ConfigError> {
-    let kind_v = t.req("kind")?;
-    let kind = reader::as_str(t.src, kind_v, &t.child("kind"))?;
-    let terms: &[&str] = match kind {
-        "payg" => &["rates", "monthly_minimum"],
-        "flat" => &["price", "cap"],
-        "credit" => &["price", "credits", "burn", "rollover", "top_up"],
-        "hybrid" => &[
-            "rates",
-            "base_fee",
-            "included",
-            "overage_multiplier",
-            "spend_cap",
-        ],
-        other => {
-            let mut msg = format!("unknown plan kind `{other}`");
-            match reader::suggest(other, &PLAN_KINDS) {
-                Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
-                None => msg.push_str(&format!("; expected one of: {}", PLAN_KINDS.join(", "))),
-            }
-            return Err(t.src.err(&kind_v.span(), &t.child("kind"), msg));
-        }
-    };
-    let allowed: Vec<&str> = ["name", "kind", "usage_response"]
-        .iter()
-        .chain(terms.iter())
-        .copied()
-        .collect();
-    if !t.has("name") {
-        t.allow(&allowed)?; // a misspelt `name` is reported as such
-    }
-    let name = unique_name(&t, seen, "plan")?;
-    t.path = format!("plan.{name}");
-    t.allow(&allowed)?;
-    let usage_response = draws.param_or(&t, "usage_response", Range::NonNeg, 1.0)?;
-    let kind = match kind {
-        "payg" => PlanKind::Payg(PaygSpec {
-            rates: card_table(draws, &t, "rates")?,
-            monthly_minimum: draws.param_or(&t, "monthly_minimum", Range::NonNeg, 0.0)?,
-        }),
-        "flat" => PlanKind::Flat(FlatSpec {
-            price: draws.param_req(&t, "price", Range::NonNeg)?,
-            cap: draws.param_opt(&t, "cap", Range::NonNeg)?,
-        }),
-        "credit" => {
-            let price = draws.param_req(&t, "price", Range::NonNeg)?;
-            let credits = draws.param_req(&t, "credits", Range::NonNeg)?;
-            let burn = rate_card(draws, &t.req_table("burn")?)?;
-            let rollover = draws.param_or(&t, "rollover", Range::NonNeg, 0.0)?;
-            let top_up = match t.table("top_up")? {
-                None => None,
-                Some(tu) => {
-                    tu.allow(&["price", "credits", "probability"])?;
-                    Some(TopUpSpec {
-                        price: draws.param_req(&tu, "price", Range::NonNeg)?,
-                        credits: draws.param_req(&tu, "credits", Range::Positive)?,
-                        probability: draws.param_req(&tu, "probability", Range::Unit)?,
-                    })
-                }
-            };
-            PlanKind::Credit(CreditSpec {
-                price,
-                credits,
-                burn,
-                rollover,
-                top_up,
-            })
-        }
-        _ => PlanKind::Hybrid(HybridSpec {
-            rates: card_table(draws, &t, "rates")?,
-            base_fee: draws.param_req(&t, "base_fee", Range::NonNeg)?,
-            included: draws.param_or(&t, "included", Range::NonNeg, 0.0)?,
-            overage_multiplier: draws.param_or(&t, "overage_multiplier", Range::NonNeg, 1.0)?,
-            spend_cap: draws.param_opt(&t, "spend_cap", Range::NonNeg)?,
-        }),
-    };
-    Ok(PlanSpec {
-        name,
-        usage_response,
-        kind,
     })
 }
 

@@ -5,9 +5,10 @@
 //! served tokens cost their share of the month-0 cost card times the decline factor of m; every
 //! bill > 0 pays fee_rate x bill + fee_fixed; each active month costs per_user_month.
 
+use super::plans::{RuleVisitor, Usage};
 use super::trial::Trial;
 use super::user::UserLife;
-use super::{Account, Billing, Rule};
+use super::{Account, Billing, Mix};
 use crate::results::{MonthTotals, Totals};
 
 /// One user's results on one plan.
@@ -23,6 +24,8 @@ pub struct UserOutcome {
 struct PlanUser<'a> {
     /// Demand in each active month.
     demand: &'a [f64],
+    /// The user's prompt mix.
+    mix: &'a Mix,
     /// usage_response of the plan.
     response: f64,
     /// Meter value of one output token (with its prompt tokens).
@@ -44,23 +47,44 @@ pub fn bill_plan(
     let rule = &trial.rules[p];
     let pu = PlanUser {
         demand: &life.demand,
+        mix: &life.mix,
         response: trial.response[p],
         k_meter: rule.meter().per_output_token(&life.mix),
         k_cost: life.k_cost,
         k_retail: life.k_retail,
     };
-    let mut o = match rule {
-        Rule::Payg(r) => bill_months(r, trial, &pu, life.top_up_u, months),
-        Rule::Flat(r) => bill_months(r, trial, &pu, life.top_up_u, months),
-        Rule::Credit(r) => bill_months(r, trial, &pu, life.top_up_u, months),
-        Rule::Hybrid(r) => bill_months(r, trial, &pu, life.top_up_u, months),
-    };
+    let mut o = UserOutcome::default();
+    rule.visit(BillMonths {
+        trial,
+        pu: &pu,
+        top_up_u: life.top_up_u,
+        months,
+        out: &mut o,
+    });
     if life.left {
         rule.close(&mut o.account);
         o.totals.churned_users = 1;
     }
     o.totals.breakage_credits = o.account.expired;
     o
+}
+
+/// [`bill_months`] for the concrete kind of a rule, as a [`RuleVisitor`]. It writes the
+/// outcome in place: returning it lets LLVM merge the kinds' tails (1% more instructions).
+struct BillMonths<'a, 'b> {
+    trial: &'a Trial,
+    pu: &'a PlanUser<'b>,
+    top_up_u: f64,
+    months: &'a mut [MonthTotals],
+    out: &'a mut UserOutcome,
+}
+
+impl RuleVisitor for BillMonths<'_, '_> {
+    type Out = ();
+    #[inline(always)]
+    fn visit<B: Billing>(self, rule: &B) {
+        *self.out = bill_months(rule, self.trial, self.pu, self.top_up_u, self.months);
+    }
 }
 
 /// Bills every active month of one user on one plan (monomorphised per plan kind).
@@ -76,7 +100,12 @@ fn bill_months<B: Billing>(
     let (mut revenue, mut cost, mut fees, mut served) = (0.0, 0.0, 0.0, 0.0);
     for (m, (&demand, acc)) in pu.demand.iter().zip(months.iter_mut()).enumerate() {
         let out = demand * pu.response;
-        let mb = rule.month(&mut account, out * pu.k_meter);
+        let usage = Usage {
+            output_tokens: out,
+            mix: pu.mix,
+            metered: out * pu.k_meter,
+        };
+        let mb = rule.month(&mut account, usage);
         let served_m = out * mb.served;
         let cost_m = served_m * pu.k_cost * trial.decline[m];
         // Fees on every bill > 0 (branch-free).

@@ -4,8 +4,9 @@
 
 use serde::Serialize;
 
-use super::{Account, Billing, MonthBill, PlanDesign};
-use crate::dist::Param;
+use super::schema::{Field, FieldValues};
+use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
 
 /// Optional top-up packs.
@@ -17,6 +18,21 @@ pub struct TopUpSpec {
     pub credits: Param,
     /// Share of users who buy packs when short.
     pub probability: Param,
+}
+
+impl TopUpSpec {
+    const FIELDS: &'static [Field] = &[
+        Field::param("price", Range::NonNeg),
+        Field::param("credits", Range::Positive),
+        Field::param("probability", Range::Unit),
+    ];
+    fn build(v: &mut FieldValues) -> Self {
+        TopUpSpec {
+            price: v.param("price"),
+            credits: v.param("credits"),
+            probability: v.param("probability"),
+        }
+    }
 }
 
 /// Configured terms.
@@ -47,7 +63,23 @@ pub struct Credit {
 
 impl PlanDesign for CreditSpec {
     const KIND: &'static str = "credit";
+    const FIELDS: &'static [Field] = &[
+        Field::param("price", Range::NonNeg),
+        Field::param("credits", Range::NonNeg),
+        Field::card("burn"),
+        Field::param_or("rollover", Range::NonNeg, 0.0),
+        Field::opt_table("top_up", TopUpSpec::FIELDS),
+    ];
     type Rule = Credit;
+    fn build(v: &mut FieldValues) -> Self {
+        CreditSpec {
+            price: v.param("price"),
+            credits: v.param("credits"),
+            burn: v.card("burn"),
+            rollover: v.param("rollover"),
+            top_up: v.opt_table("top_up").as_mut().map(TopUpSpec::build),
+        }
+    }
     fn resolve(&self, d: &[f64], _retail: &Rates) -> Credit {
         let top_up = self
             .top_up
@@ -73,7 +105,8 @@ impl Billing for Credit {
         }
     }
     #[inline]
-    fn month(&self, a: &mut Account, need: f64) -> MonthBill {
+    fn month(&self, a: &mut Account, usage: Usage<'_>) -> MonthBill {
+        let need = usage.metered;
         let mut bill = self.price;
         a.balance += self.credits;
         a.granted += self.credits;

@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::{Account, Billing, MonthBill, PlanDesign};
-use crate::dist::Param;
+use super::schema::{Field, FieldValues};
+use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use crate::dist::{Param, Range};
 use crate::model::rates::Rates;
 
 /// Configured terms.
@@ -25,7 +26,17 @@ pub struct Flat {
 
 impl PlanDesign for FlatSpec {
     const KIND: &'static str = "flat";
+    const FIELDS: &'static [Field] = &[
+        Field::param("price", Range::NonNeg),
+        Field::opt_param("cap", Range::NonNeg),
+    ];
     type Rule = Flat;
+    fn build(v: &mut FieldValues) -> Self {
+        FlatSpec {
+            price: v.param("price"),
+            cap: v.opt_param("cap"),
+        }
+    }
     fn resolve(&self, d: &[f64], retail: &Rates) -> Flat {
         Flat {
             retail: *retail,
@@ -41,12 +52,12 @@ impl Billing for Flat {
         &self.retail
     }
     #[inline]
-    fn month(&self, _: &mut Account, metered: f64) -> MonthBill {
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         // Branch-free: min(1, cap / metered) is 1 whenever the cap does not bind (including
         // metered = 0, where the ratio is inf or NaN and `min` returns 1).
         MonthBill {
             bill: self.price,
-            served: 1f64.min(self.cap / metered),
+            served: 1f64.min(self.cap / usage.metered),
         }
     }
 }

@@ -3,8 +3,9 @@
 
 use serde::Serialize;
 
-use super::{Account, Billing, MonthBill, PlanDesign};
-use crate::dist::Param;
+use super::schema::{Field, FieldValues};
+use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
 
 /// Configured terms.
@@ -36,7 +37,23 @@ pub struct Hybrid {
 
 impl PlanDesign for HybridSpec {
     const KIND: &'static str = "hybrid";
+    const FIELDS: &'static [Field] = &[
+        Field::opt_card("rates"),
+        Field::param("base_fee", Range::NonNeg),
+        Field::param_or("included", Range::NonNeg, 0.0),
+        Field::param_or("overage_multiplier", Range::NonNeg, 1.0),
+        Field::opt_param("spend_cap", Range::NonNeg),
+    ];
     type Rule = Hybrid;
+    fn build(v: &mut FieldValues) -> Self {
+        HybridSpec {
+            rates: v.opt_card("rates"),
+            base_fee: v.param("base_fee"),
+            included: v.param("included"),
+            overage_multiplier: v.param("overage_multiplier"),
+            spend_cap: v.opt_param("spend_cap"),
+        }
+    }
     fn resolve(&self, d: &[f64], retail: &Rates) -> Hybrid {
         let included = self.included.value(d);
         let multiplier = self.overage_multiplier.value(d);
@@ -62,7 +79,8 @@ impl Billing for Hybrid {
         &self.rates
     }
     #[inline]
-    fn month(&self, _: &mut Account, charge: f64) -> MonthBill {
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        let charge = usage.metered;
         let overage = (charge - self.included).max(0.0) * self.multiplier;
         // When the spend cap binds, serve exactly the usage whose overage reaches it:
         // (included + cap / multiplier) / charge, which is >= 1 (so `min` gives 1) whenever

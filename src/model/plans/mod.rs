@@ -1,9 +1,15 @@
-//! Plans: one kind per file, each a configured design ([`PlanDesign`]) that resolves per trial
-//! into a billing rule ([`Billing`]).
+//! Plans: one kind per file, each a configured design ([`PlanDesign`]) that declares its fields
+//! ([`schema`]), builds itself from their values and resolves per trial into a billing rule
+//! ([`Billing`]). One registry line per kind (`plan_kinds!` below) generates everything that
+//! dispatches on the kind: [`PlanKind`], [`Rule`], the kind list the config reader looks names up
+//! in ([`KINDS`]) and the static dispatch of the engine ([`Rule::visit`]). A new kind is a new
+//! file (its spec with `KIND`, `FIELDS`, `build` and `resolve`; its rule with [`Billing`]), its
+//! `pub mod` line and its registry line.
 //!
-//! A rule sees one user-month at a time: the value of the tokens the user demands under the
-//! plan, measured with the plan's own meter card (API rates, retail value for fair-use caps,
-//! credit burn), and the user's [`Account`] (credit balance, ledger). It returns the bill and
+//! A rule sees one user-month at a time: its [`Usage`] (the output tokens the user demands
+//! under the plan, their prompt mix, and their value measured with the plan's own meter card:
+//! API rates, retail value for fair-use caps, credit burn) and the user's [`Account`] (credit
+//! balance, ledger). It returns the bill and
 //! the share of the demand that is served; a served share below 1 applies equally to every
 //! token kind.
 
@@ -11,10 +17,12 @@ pub mod credit;
 pub mod flat;
 pub mod hybrid;
 pub mod payg;
+pub mod schema;
 
 use serde::Serialize;
 
-use super::rates::Rates;
+use self::schema::{Field, FieldValues};
+use super::rates::{Mix, Rates};
 use crate::dist::Param;
 
 /// Per-user, per-plan state carried across months.
@@ -43,6 +51,36 @@ pub struct MonthBill {
     pub served: f64,
 }
 
+/// One user-month of demand on a plan, as a rule sees it. Copy and allocation-free: it is
+/// built in the engine's innermost loop.
+#[derive(Clone, Copy, Debug)]
+pub struct Usage<'a> {
+    /// Output tokens demanded (after the plan's usage_response).
+    pub output_tokens: f64,
+    /// The user's prompt tokens per output token.
+    pub mix: &'a Mix,
+    /// The demand valued at the rule's [`Billing::meter`] card.
+    pub metered: f64,
+}
+
+impl Usage<'_> {
+    /// Fresh input tokens demanded.
+    #[inline]
+    pub fn input_tokens(&self) -> f64 {
+        self.output_tokens * self.mix.input
+    }
+    /// Cache write tokens demanded.
+    #[inline]
+    pub fn cache_write_tokens(&self) -> f64 {
+        self.output_tokens * self.mix.cache_write
+    }
+    /// Cache read tokens demanded.
+    #[inline]
+    pub fn cache_read_tokens(&self) -> f64 {
+        self.output_tokens * self.mix.cache_read
+    }
+}
+
 /// A billing rule with concrete values for one trial.
 pub trait Billing {
     /// The card that meters demand for this plan.
@@ -52,8 +90,8 @@ pub trait Billing {
         let _ = top_up_u;
         Account::default()
     }
-    /// Bills one month; `metered` is the demand valued at [`Billing::meter`].
-    fn month(&self, acct: &mut Account, metered: f64) -> MonthBill;
+    /// Bills one month of `usage`.
+    fn month(&self, acct: &mut Account, usage: Usage<'_>) -> MonthBill;
     /// The user leaves: whatever the account holds expires.
     fn close(&self, acct: &mut Account) {
         acct.expired += acct.balance;
@@ -62,9 +100,13 @@ pub trait Billing {
 }
 
 /// A plan design as configured, before per-trial draws.
-pub trait PlanDesign {
-    /// The `kind` string of the config.
+pub trait PlanDesign: Sized {
+    /// The `kind` string of the config (the snake_case name of its [`PlanKind`] variant).
     const KIND: &'static str;
+    /// Its fields besides `name`, `kind` and `usage_response`, in draw order.
+    const FIELDS: &'static [Field];
+    /// The design from the values read for [`PlanDesign::FIELDS`].
+    fn build(values: &mut FieldValues) -> Self;
     /// The resolved rule.
     type Rule: Billing;
     /// Concrete values for one trial; `retail` is the trial's list card.
@@ -82,10 +124,107 @@ pub struct PlanSpec {
     pub kind: PlanKind,
 }
 
-/// The terms of each plan kind.
-#[derive(Clone, Debug, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum PlanKind {
+/// Works on a rule of whichever kind, statically: [`Rule::visit`] calls `visit` with the
+/// concrete rule, so the code is monomorphised per kind (the engine's hot loop).
+pub trait RuleVisitor {
+    /// What the visit returns.
+    type Out;
+    /// Works on the concrete rule.
+    fn visit<B: Billing>(self, rule: &B) -> Self::Out;
+}
+
+/// Generates every dispatch on the kind from the list of kinds: `Variant(spec type)`, each with
+/// its doc comment; the variant name in snake_case is the config's `kind` string.
+macro_rules! plan_kinds {
+    ($($(#[$doc:meta])* $kind:ident($spec:ty)),+ $(,)?) => {
+        /// The terms of each plan kind.
+        #[derive(Clone, Debug, Serialize)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum PlanKind {
+            $($(#[$doc])* $kind($spec),)+
+        }
+
+        /// A resolved rule of any kind (static dispatch for the hot loop).
+        #[derive(Clone, Debug)]
+        pub enum Rule {
+            $($(#[$doc])* $kind(<$spec as PlanDesign>::Rule),)+
+        }
+
+        /// A registered plan kind, for the config reader: its name, fields and builder.
+        pub struct KindSchema {
+            /// The `kind` string.
+            pub name: &'static str,
+            /// Its fields, in draw order.
+            pub fields: &'static [Field],
+            /// Builds the design from the values read for `fields`.
+            pub build: fn(&mut FieldValues) -> PlanKind,
+        }
+
+        /// Every plan kind, in registry order.
+        pub static KINDS: &[KindSchema] = &[$(KindSchema {
+            name: <$spec as PlanDesign>::KIND,
+            fields: <$spec as PlanDesign>::FIELDS,
+            build: |v| PlanKind::$kind(<$spec as PlanDesign>::build(v)),
+        },)+];
+
+        /// The `kind` strings, in registry order (for messages).
+        pub const KIND_NAMES: &[&str] = &[$(<$spec as PlanDesign>::KIND,)+];
+
+        impl PlanKind {
+            /// The config's `kind` string.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $(PlanKind::$kind(_) => <$spec as PlanDesign>::KIND,)+
+                }
+            }
+
+            /// The rule for one trial.
+            pub fn resolve(&self, draws: &[f64], retail: &Rates) -> Rule {
+                match self {
+                    $(PlanKind::$kind(s) => Rule::$kind(s.resolve(draws, retail)),)+
+                }
+            }
+        }
+
+        impl Rule {
+            /// Calls `v` with the concrete rule (monomorphised per kind). Always inlined, so the
+            /// engine's per-user loop compiles as if it matched on the kind itself.
+            #[inline(always)]
+            pub fn visit<V: RuleVisitor>(&self, v: V) -> V::Out {
+                match self {
+                    $(Rule::$kind(r) => v.visit(r),)+
+                }
+            }
+        }
+
+        impl Billing for Rule {
+            fn meter(&self) -> &Rates {
+                match self {
+                    $(Rule::$kind(r) => r.meter(),)+
+                }
+            }
+            fn open(&self, top_up_u: f64) -> Account {
+                match self {
+                    $(Rule::$kind(r) => r.open(top_up_u),)+
+                }
+            }
+            #[inline]
+            fn month(&self, acct: &mut Account, usage: Usage<'_>) -> MonthBill {
+                match self {
+                    $(Rule::$kind(r) => r.month(acct, usage),)+
+                }
+            }
+            fn close(&self, acct: &mut Account) {
+                match self {
+                    $(Rule::$kind(r) => r.close(acct),)+
+                }
+            }
+        }
+    };
+}
+
+// The registry: one line per kind.
+plan_kinds! {
     /// Pay as you go.
     Payg(payg::PaygSpec),
     /// Flat rate with an optional fair-use cap.
@@ -96,64 +235,172 @@ pub enum PlanKind {
     Hybrid(hybrid::HybridSpec),
 }
 
-impl PlanKind {
-    /// The config's `kind` string.
-    pub fn name(&self) -> &'static str {
-        match self {
-            PlanKind::Payg(_) => payg::PaygSpec::KIND,
-            PlanKind::Flat(_) => flat::FlatSpec::KIND,
-            PlanKind::Credit(_) => credit::CreditSpec::KIND,
-            PlanKind::Hybrid(_) => hybrid::HybridSpec::KIND,
+/// The registered kind named `name`.
+pub fn kind(name: &str) -> Option<&'static KindSchema> {
+    KINDS.iter().find(|k| k.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::schema::{FieldKind, FieldValue, Need};
+    use super::*;
+    use crate::model::rates::Card;
+
+    /// Values for `fields` as the reader gives them: every field present, or only the
+    /// required ones (defaults filled in, optional ones absent).
+    fn values(fields: &[Field], all: bool) -> FieldValues {
+        let p = Param::Fixed(1.0);
+        let card = Card {
+            input: p,
+            cache_write: p,
+            cache_read: p,
+            output: p,
+        };
+        let mut v = FieldValues::default();
+        for f in fields {
+            let value = match f.kind {
+                FieldKind::Param { need, .. } => match need {
+                    Need::Required => FieldValue::Param(p),
+                    Need::Default(x) => FieldValue::Param(if all { p } else { Param::Fixed(x) }),
+                    Need::Optional => FieldValue::OptParam(all.then_some(p)),
+                },
+                FieldKind::Card { required: true } => FieldValue::Card(card),
+                FieldKind::Card { required: false } => FieldValue::OptCard(all.then_some(card)),
+                FieldKind::Table { required, fields } => {
+                    FieldValue::Table((required || all).then(|| values(fields, all)))
+                }
+            };
+            v.push(f.name, value);
+        }
+        v
+    }
+
+    /// Names must be unique and must not shadow the keys every plan takes.
+    fn check_names(fields: &[Field], what: &str) {
+        for (i, f) in fields.iter().enumerate() {
+            assert!(
+                !["name", "kind", "usage_response"].contains(&f.name),
+                "{what}: `{}` is a key every plan takes",
+                f.name
+            );
+            assert!(
+                fields[..i].iter().all(|g| g.name != f.name),
+                "{what}: `{}` declared twice",
+                f.name
+            );
+            if let FieldKind::Table { fields, .. } = f.kind {
+                check_names(fields, &format!("{what}.{}", f.name));
+            }
         }
     }
 
-    /// The rule for one trial.
-    pub fn resolve(&self, draws: &[f64], retail: &Rates) -> Rule {
-        match self {
-            PlanKind::Payg(s) => Rule::Payg(s.resolve(draws, retail)),
-            PlanKind::Flat(s) => Rule::Flat(s.resolve(draws, retail)),
-            PlanKind::Credit(s) => Rule::Credit(s.resolve(draws, retail)),
-            PlanKind::Hybrid(s) => Rule::Hybrid(s.resolve(draws, retail)),
+    /// Each registered kind reads exactly its declared fields with the accessor of their
+    /// declaration, and its `kind` string is the tag run.json writes for it.
+    #[test]
+    fn every_kind_builds_from_its_declared_fields() {
+        assert_eq!(KIND_NAMES.len(), KINDS.len());
+        for (i, k) in KINDS.iter().enumerate() {
+            assert_eq!(KIND_NAMES[i], k.name);
+            assert!(kind(k.name).is_some_and(|found| std::ptr::eq(found, k)));
+            check_names(k.fields, k.name);
+            for all in [true, false] {
+                let mut v = values(k.fields, all);
+                let spec = (k.build)(&mut v);
+                assert!(v.is_empty(), "{}: build left fields unread: {v:?}", k.name);
+                assert_eq!(spec.name(), k.name);
+                let json = serde_json::to_value(&spec).expect("specs serialise");
+                assert_eq!(json["kind"], k.name, "serde tag of {}", k.name);
+            }
+        }
+        assert!(kind("free").is_none());
+    }
+
+    /// The smallest kind, registered in a registry of its own: one file's worth of code and
+    /// one registry line make a kind that builds, resolves and bills through the generated
+    /// dispatch.
+    mod one_file_kind {
+        use super::super::*;
+
+        /// Free: bills nothing and serves everything.
+        #[derive(Clone, Debug, Serialize)]
+        pub struct FreeSpec {}
+
+        /// Resolved rule.
+        #[derive(Clone, Debug)]
+        pub struct Free(Rates);
+
+        impl PlanDesign for FreeSpec {
+            const KIND: &'static str = "free";
+            const FIELDS: &'static [Field] = &[];
+            type Rule = Free;
+            fn build(_: &mut FieldValues) -> Self {
+                FreeSpec {}
+            }
+            fn resolve(&self, _: &[f64], retail: &Rates) -> Free {
+                Free(*retail)
+            }
+        }
+
+        impl Billing for Free {
+            fn meter(&self) -> &Rates {
+                &self.0
+            }
+            fn month(&self, _: &mut Account, _: Usage<'_>) -> MonthBill {
+                MonthBill {
+                    bill: 0.0,
+                    served: 1.0,
+                }
+            }
+        }
+
+        plan_kinds! {
+            /// Flat rate.
+            Flat(flat::FlatSpec),
+            /// Free.
+            Free(FreeSpec),
+        }
+
+        struct Bill<'a>(Usage<'a>);
+
+        impl RuleVisitor for Bill<'_> {
+            type Out = MonthBill;
+            fn visit<B: Billing>(self, rule: &B) -> MonthBill {
+                rule.month(&mut rule.open(0.5), self.0)
+            }
+        }
+
+        #[test]
+        fn a_new_kind_is_one_file_and_one_registry_line() {
+            assert_eq!(KIND_NAMES, ["flat", "free"]);
+            let free = &KINDS[1];
+            assert_eq!((free.name, free.fields.len()), ("free", 0));
+            let spec = (free.build)(&mut FieldValues::default());
+            assert_eq!(spec.name(), "free");
+            let json = serde_json::to_string(&spec).expect("specs serialise");
+            assert_eq!(json, r#"{"kind":"free"}"#);
+            let rule = spec.resolve(&[], &Rates::default());
+            let mix = Mix::new(2.0, 0.5, 0.1);
+            let usage = Usage {
+                output_tokens: 1e6,
+                mix: &mix,
+                metered: 12.0,
+            };
+            let mb = rule.visit(Bill(usage));
+            assert_eq!((mb.bill, mb.served), (0.0, 1.0));
+            assert_eq!(rule.month(&mut Account::default(), usage), mb);
         }
     }
-}
 
-/// A resolved rule of any kind (static dispatch for the hot loop).
-#[derive(Clone, Debug)]
-pub enum Rule {
-    /// Pay as you go.
-    Payg(payg::Payg),
-    /// Flat rate.
-    Flat(flat::Flat),
-    /// Prepaid credits.
-    Credit(credit::Credit),
-    /// Hybrid.
-    Hybrid(hybrid::Hybrid),
-}
-
-macro_rules! each_rule {
-    ($self:expr, $r:ident => $e:expr) => {
-        match $self {
-            Rule::Payg($r) => $e,
-            Rule::Flat($r) => $e,
-            Rule::Credit($r) => $e,
-            Rule::Hybrid($r) => $e,
-        }
-    };
-}
-
-impl Billing for Rule {
-    fn meter(&self) -> &Rates {
-        each_rule!(self, r => r.meter())
-    }
-    fn open(&self, top_up_u: f64) -> Account {
-        each_rule!(self, r => r.open(top_up_u))
-    }
-    #[inline]
-    fn month(&self, acct: &mut Account, metered: f64) -> MonthBill {
-        each_rule!(self, r => r.month(acct, metered))
-    }
-    fn close(&self, acct: &mut Account) {
-        each_rule!(self, r => r.close(acct))
+    #[test]
+    fn usage_counts_prompt_tokens_from_the_mix() {
+        let mix = Mix::new(10.0, 0.5, 0.2);
+        let u = Usage {
+            output_tokens: 3.0,
+            mix: &mix,
+            metered: 0.0,
+        };
+        assert_eq!(u.input_tokens(), 3.0 * mix.input);
+        assert_eq!(u.cache_read_tokens(), 3.0 * mix.cache_read);
+        assert_eq!(u.cache_write_tokens(), 3.0 * mix.cache_write);
     }
 }

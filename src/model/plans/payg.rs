@@ -2,8 +2,9 @@
 
 use serde::Serialize;
 
-use super::{Account, Billing, MonthBill, PlanDesign};
-use crate::dist::Param;
+use super::schema::{Field, FieldValues};
+use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
 
 /// Configured terms.
@@ -24,7 +25,17 @@ pub struct Payg {
 
 impl PlanDesign for PaygSpec {
     const KIND: &'static str = "payg";
+    const FIELDS: &'static [Field] = &[
+        Field::opt_card("rates"),
+        Field::param_or("monthly_minimum", Range::NonNeg, 0.0),
+    ];
     type Rule = Payg;
+    fn build(v: &mut FieldValues) -> Self {
+        PaygSpec {
+            rates: v.opt_card("rates"),
+            monthly_minimum: v.param("monthly_minimum"),
+        }
+    }
     fn resolve(&self, d: &[f64], retail: &Rates) -> Payg {
         Payg {
             rates: self.rates.map_or(*retail, |c| c.resolve(d)),
@@ -38,9 +49,9 @@ impl Billing for Payg {
         &self.rates
     }
     #[inline]
-    fn month(&self, _: &mut Account, metered: f64) -> MonthBill {
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         MonthBill {
-            bill: metered.max(self.minimum),
+            bill: usage.metered.max(self.minimum),
             served: 1.0,
         }
     }

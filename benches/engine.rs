@@ -11,11 +11,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use plansim::config;
-use plansim::engine::{self, stream};
-use plansim::model::Scenario;
-use rand::RngExt;
-use rand_distr::{Distribution, StandardNormal};
+use plansim::internals::{bare_loop, first_plans};
+use plansim::{Override, Scenario, load_with, run};
 use rayon::prelude::*;
 
 const TRIALS: u64 = 2;
@@ -23,47 +20,11 @@ const USERS: u64 = 10_000;
 
 fn scenario() -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/coding-agent.toml");
-    let mut scn = config::load(&path).expect("shipped config is valid");
-    scn.simulation.trials = TRIALS;
-    scn.simulation.users = USERS;
-    scn
-}
-
-/// The engine's draws without the engine: same streams, same samplers, same order.
-fn bare_loop(scn: &Scenario, users: std::ops::Range<u64>, trial: u64) -> f64 {
-    let sizes = scn.segment_sizes();
-    let samplers: Vec<_> = scn
-        .segments
-        .iter()
-        .map(|s| s.output_tokens.resolve(&[]).unwrap())
-        .collect();
-    let vol: Vec<f64> = scn
-        .segments
-        .iter()
-        .map(|s| s.monthly_volatility.value(&[]))
-        .collect();
-    let half_var: Vec<f64> = vol.iter().map(|v| v * v / 2.0).collect();
-    let months = scn.simulation.months;
-    let seed = scn.simulation.seed;
-    let mut acc = 0.0;
-    let mut seg = 0;
-    let mut end = sizes[0];
-    for u in users {
-        while u >= end {
-            seg += 1;
-            end += sizes[seg];
-        }
-        let mut r0 = stream(seed, trial, u, 0);
-        acc += samplers[seg].sample(&mut r0);
-        let mut r1 = stream(seed, trial, u, 1);
-        acc += r1.random::<f64>();
-        for _ in 0..months {
-            // The monthly draw is the mean-one lognormal noise exp(v z - v^2 / 2).
-            let z: f64 = StandardNormal.sample(&mut r1);
-            acc += (vol[seg] * z - half_var[seg]).exp() + r1.random::<f64>();
-        }
-    }
-    acc
+    let size = |field: &str, n: u64| {
+        Override::new(&format!("simulation.{field}"), n.to_string(), "bench").unwrap()
+    };
+    load_with(&path, &[size("trials", TRIALS), size("users", USERS)])
+        .expect("shipped config is valid")
 }
 
 fn bench(c: &mut Criterion) {
@@ -80,24 +41,25 @@ fn bench(c: &mut Criterion) {
 
     // The shipped scenario, five plans side by side, in user-plan-months.
     let mut g = c.benchmark_group("coding-agent");
-    g.throughput(Throughput::Elements(user_months * scn.plans.len() as u64));
+    g.throughput(Throughput::Elements(
+        user_months * scn.plan_names().len() as u64,
+    ));
     g.sample_size(20);
     for (threads, pool) in &pools {
         g.bench_function(format!("engine/{threads}-threads"), |b| {
-            b.iter(|| pool.install(|| black_box(engine::run(&scn, &|_| {}).unwrap())))
+            b.iter(|| pool.install(|| black_box(run(&scn, &|_| {}).unwrap())))
         });
     }
     g.finish();
 
     // Like for like, in user-months: the engine with one plan (api) against the bare loop.
-    let mut one = scn.clone();
-    one.plans.truncate(1);
+    let one = first_plans(&scn, 1);
     let mut g = c.benchmark_group("per-user-month");
     g.throughput(Throughput::Elements(user_months));
     g.sample_size(20);
     for (threads, pool) in &pools {
         g.bench_function(format!("engine-one-plan/{threads}-threads"), |b| {
-            b.iter(|| pool.install(|| black_box(engine::run(&one, &|_| {}).unwrap())))
+            b.iter(|| pool.install(|| black_box(run(&one, &|_| {}).unwrap())))
         });
         g.bench_function(format!("bare-loop/{threads}-threads"), |b| {
             b.iter(|| {

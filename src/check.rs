@@ -50,13 +50,8 @@ fn card_fixed(c: &Card) -> bool {
         .all(|p| matches!(p, Fixed(_)))
 }
 
-/// Usage and value figures for every segment, from [`CHECK_DRAWS`] draws where there is no
-/// closed form.
-pub fn segments(scn: &Scenario) -> Vec<SegmentCheck> {
-    segments_with(scn, CHECK_DRAWS)
-}
-
-/// [`segments`] with `draws` draws where there is no closed form (at least 1).
+/// Usage and value figures for every segment, with `draws` draws where there is no closed
+/// form (at least 1; the command uses [`CHECK_DRAWS`]).
 pub fn segments_with(scn: &Scenario, draws: usize) -> Vec<SegmentCheck> {
     let draws = draws.max(1);
     let supports = slot_supports(scn);

@@ -1,8 +1,13 @@
 //! plansim: Monte Carlo simulation of the economics of AI product pricing plans.
 //!
-//! Data flows one way: [`config`] (TOML -> validated [`model::Scenario`]) -> [`engine`]
-//! (trials in parallel, ordered merge) -> [`summary`] (statistics over trials) -> [`export`]
-//! (one file per exporter, swapped in atomically). [`app`] wires them for the binary.
+//! Data flows one way: config (TOML -> validated [`Scenario`]) -> engine (trials in parallel,
+//! ordered merge) -> [`results`] (plain, serialisable sums carrying their own counts) ->
+//! summary (statistics over trials) -> export (one file per exporter, swapped in atomically).
+//! The binary's commands wire them ([`run_command`]). ARCHITECTURE.md maps the source.
+//!
+//! The public API is this facade: [`load`] or [`parse`] a scenario (optionally with
+//! [`Override`]s by field path), [`run`] it (or [`run_trials`] for a range of trials),
+//! [`summarize`] the [`results`], and [`write_all`] the output files.
 //!
 //! ```
 //! let text = r#"
@@ -25,26 +30,98 @@
 //! kind = "flat"
 //! price = 20
 //! "#;
-//! let scenario = plansim::config::parse(text, "tiny.toml").unwrap();
-//! let results = plansim::engine::run(&scenario, &|_| {}).unwrap();
-//! let summary = plansim::summary::summarize(&scenario, &results);
+//! let scenario = plansim::parse(text, "tiny.toml").unwrap();
+//! let results = plansim::run(&scenario, &|_| {}).unwrap();
+//! let summary = plansim::summarize(&scenario, &results);
 //! // 100 users pay $20 for 1M output tokens that cost $2.50 to serve: $1,750 a trial.
 //! assert!((summary[0].profit_mean - 1750.0).abs() < 1e-6);
 //! ```
 #![deny(missing_docs)]
 
-pub mod app;
-pub mod check;
+mod app;
+mod check;
 pub mod cli;
-pub mod config;
-pub mod dist;
-pub mod engine;
-pub mod error;
-pub mod export;
-pub mod interrupt;
-pub mod model;
+mod config;
+mod dist;
+mod engine;
+mod error;
+mod export;
+mod interrupt;
+mod model;
 pub mod results;
-pub mod stats;
-pub mod summary;
+mod stats;
+mod summary;
 
+#[cfg(test)]
+mod tests;
+
+pub use app::run as run_command;
+pub use config::{Override, load, load_with, parse, parse_with};
+pub use engine::{
+    EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run, run_trials, run_until,
+    size_problem,
+};
 pub use error::{ConfigError, Error};
+pub use export::{Report, output_names, write_all};
+pub use model::{Scenario, Simulation};
+pub use summary::{PlanSummary, summarize};
+
+/// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.
+/// Not part of the API: no promise of stability.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::check::report_with as check_report_with;
+    pub use crate::engine::stream;
+    pub use crate::export::exporters;
+
+    use crate::model::Scenario;
+
+    /// The scenario with only its first `n` plans (for the bench's one-plan case).
+    pub fn first_plans(scn: &Scenario, n: usize) -> Scenario {
+        let mut s = scn.clone();
+        s.plans.truncate(n);
+        s
+    }
+
+    /// The engine's draws without the engine, for the bench's bare loop: same streams, same
+    /// samplers, same order (per user: base demand, top-up uniform; per user-month: the
+    /// mean-one lognormal noise and a churn uniform), summed into one number. Trial 0's
+    /// scenario values must be fixed (no trial-level draws in the segments).
+    pub fn bare_loop(scn: &Scenario, users: std::ops::Range<u64>, trial: u64) -> f64 {
+        use rand::RngExt;
+        use rand_distr::{Distribution, StandardNormal};
+        let sizes = scn.segment_sizes();
+        let samplers: Vec<_> = scn
+            .segments
+            .iter()
+            .map(|s| s.output_tokens.resolve(&[]).expect("fixed output_tokens"))
+            .collect();
+        let vol: Vec<f64> = scn
+            .segments
+            .iter()
+            .map(|s| s.monthly_volatility.value(&[]))
+            .collect();
+        let half_var: Vec<f64> = vol.iter().map(|v| v * v / 2.0).collect();
+        let months = scn.simulation.months;
+        let seed = scn.simulation.seed;
+        let mut acc = 0.0;
+        let mut seg = 0;
+        let mut end = sizes[0];
+        for u in users {
+            while u >= end {
+                seg += 1;
+                end += sizes[seg];
+            }
+            let mut r0 = stream(seed, trial, u, 0);
+            acc += samplers[seg].sample(&mut r0);
+            let mut r1 = stream(seed, trial, u, 1);
+            acc += r1.random::<f64>();
+            for _ in 0..months {
+                // The monthly draw is the mean-one lognormal noise exp(v z - v^2 / 2).
+                let z: f64 = StandardNormal.sample(&mut r1);
+                acc += (vol[seg] * z - half_var[seg]).exp() + r1.random::<f64>();
+            }
+        }
+        acc
+    }
+}

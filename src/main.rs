@@ -7,7 +7,7 @@ fn main() {
         Ok(cli) => cli,
         Err(e) => e.exit(), // 0 for --help/--version, 2 for bad arguments
     };
-    if let Err(e) = plansim::app::run(cli) {
+    if let Err(e) = plansim::run_command(cli) {
         eprintln!("error: {e}");
         std::process::exit(e.exit_code());
     }

@@ -27,12 +27,9 @@ pub fn se(x: &[f64]) -> Option<f64> {
 
 /// Percentile `q` in [0, 100] of already sorted values, by linear interpolation between order
 /// statistics at position (n - 1) q / 100; `None` for an empty slice.
-///
-/// ```
-/// use plansim::stats::percentile_sorted;
-/// // numpy.percentile([1, 2, 3, 4], 10) == 1.3; Excel: =PERCENTILE.INC({1,2,3,4}, 0.1)
-/// assert_eq!(percentile_sorted(&[1.0, 2.0, 3.0, 4.0], 10.0), Some(1.3));
-/// ```
+/// numpy's default (`numpy.percentile([1, 2, 3, 4], 10) == 1.3`) and Excel's PERCENTILE.INC
+/// (`=PERCENTILE.INC({1,2,3,4}, 0.1)`); the unit test `percentile_is_numpy_and_excel_inclusive`
+/// checks that example.
 pub fn percentile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
     let n = sorted.len();
     if n == 0 {
@@ -82,6 +79,11 @@ pub fn ratio(num: f64, den: f64) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentile_is_numpy_and_excel_inclusive() {
+        assert_eq!(percentile_sorted(&[1.0, 2.0, 3.0, 4.0], 10.0), Some(1.3));
+    }
 
     #[test]
     fn percentiles_match_numpy_linear() {

@@ -5,9 +5,7 @@
 //! expected value E[min(V, c)] of a user's monthly retail value V, which has a closed form for
 //! lognormal and Pareto users. Caps and allowances are set so they bind for 20-80% of users.
 
-use plansim::config::parse;
-use plansim::engine::run;
-use plansim::summary::{PlanSummary, summarize};
+use plansim::{PlanSummary, parse, run, summarize};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 /// $ of retail value per output token ($10 per M, no prompt tokens).

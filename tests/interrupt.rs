@@ -15,8 +15,7 @@ use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use plansim::export::{Report, write_all};
-use plansim::{config, engine, summary};
+use plansim::{Report, parse, run, run_until, summarize, write_all};
 
 const SIGINT: u32 = 2;
 const SIGTERM: u32 = 15;
@@ -211,10 +210,10 @@ price = 20
 
 #[test]
 fn engine_returns_none_when_asked_to_stop() {
-    let scn = config::parse(TINY, "tiny.toml").unwrap();
+    let scn = parse(TINY, "tiny.toml").unwrap();
     let stop = AtomicBool::new(true);
     let users = std::sync::atomic::AtomicU64::new(0);
-    let r = engine::run_until(
+    let r = run_until(
         &scn,
         &|n| {
             users.fetch_add(n, Ordering::Relaxed);
@@ -226,13 +225,13 @@ fn engine_returns_none_when_asked_to_stop() {
     assert_eq!(users.load(Ordering::Relaxed), 0, "no user simulated");
     // Without a request it runs to the end, like `run`.
     stop.store(false, Ordering::Relaxed);
-    let r = engine::run_until(&scn, &|_| {}, &stop).unwrap();
-    assert_eq!(r, Some(engine::run(&scn, &|_| {}).unwrap()));
+    let r = run_until(&scn, &|_| {}, &stop).unwrap();
+    assert_eq!(r, Some(run(&scn, &|_| {}).unwrap()));
 }
 
 #[test]
 fn engine_stops_within_a_few_users_of_the_request() {
-    let mut scn = config::parse(TINY, "tiny.toml").unwrap();
+    let mut scn = parse(TINY, "tiny.toml").unwrap();
     scn.simulation.trials = 1;
     scn.simulation.users = 100_000;
     let stop = AtomicBool::new(false);
@@ -243,7 +242,7 @@ fn engine_stops_within_a_few_users_of_the_request() {
         .build()
         .unwrap()
         .install(|| {
-            engine::run_until(
+            run_until(
                 &scn,
                 &|n| {
                     if users.fetch_add(n, Ordering::Relaxed) + n >= 3 * 4096 {
@@ -261,9 +260,9 @@ fn engine_stops_within_a_few_users_of_the_request() {
 
 #[test]
 fn exporters_write_nothing_once_asked_to_stop() {
-    let scn = config::parse(TINY, "tiny.toml").unwrap();
-    let results = engine::run(&scn, &|_| {}).unwrap();
-    let summaries = summary::summarize(&scn, &results);
+    let scn = parse(TINY, "tiny.toml").unwrap();
+    let results = run(&scn, &|_| {}).unwrap();
+    let summaries = summarize(&scn, &results);
     let report = Report {
         scenario: &scn,
         results: &results,

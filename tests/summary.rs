@@ -1,9 +1,9 @@
 //! Summary statistics against values computed independently with numpy, and the promise that a
 //! spreadsheet recomputes summary.csv from trials.csv.
 
-use plansim::config::parse;
+use plansim::parse;
 use plansim::results::{PlanTrial, RunResults, Totals, TrialResult};
-use plansim::summary::summarize;
+use plansim::summarize;
 
 mod common;
 use common::read_csv;

@@ -3,9 +3,8 @@
 
 use std::sync::atomic::AtomicBool;
 
-use plansim::config::parse;
-use plansim::engine::{EngineError, RunOptions, run, run_trials};
 use plansim::results::{MergeError, RunResults, merge};
+use plansim::{EngineError, RunOptions, parse, run, run_trials};
 
 /// Three segments, four plan kinds, trial-level draws, churn and noise, several blocks.
 const SCN: &str = r#"
@@ -61,7 +60,7 @@ included = 40
 spend_cap = 100
 "#;
 
-fn range(scn: &plansim::model::Scenario, r: std::ops::Range<u64>, keep: bool) -> RunResults {
+fn range(scn: &plansim::Scenario, r: std::ops::Range<u64>, keep: bool) -> RunResults {
     let opts = RunOptions {
         keep_trial_groups: keep,
     };

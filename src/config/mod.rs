@@ -394,6 +394,7 @@ fn segment(
 ///
 /// # Errors
 /// As [`parse`].
+#[cfg(test)]
 pub fn parse_distribution(
     text: &str,
 ) -> Result<(crate::model::PerUser, Vec<crate::model::Slot>), ConfigError> {

@@ -26,6 +26,7 @@ pub struct Src<'a> {
 
 impl<'a> Src<'a> {
     /// The source of `text`, without overrides.
+    #[cfg(test)]
     pub fn new(file: &'a str, text: &'a str) -> Self {
         Src {
             file,

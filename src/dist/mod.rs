@@ -38,9 +38,9 @@ mod weibull;
 use serde::Serialize;
 
 pub(crate) use family::{Family, Form, Values};
-pub use lognormal::{LogNormalSpec, PERCENTILE_KEYS};
+pub use lognormal::LogNormalSpec;
 pub use sampler::Sampler;
-pub use special::{erfc, gamma_fn, norm_inv};
+pub use special::{gamma_fn, norm_inv};
 pub use support::Support;
 
 /// Every distribution a scenario may name, in the order messages list them.
@@ -310,16 +310,6 @@ pub struct DistSpec {
 }
 
 impl DistSpec {
-    /// A spec without modifiers.
-    pub fn plain(shape: Shape) -> Self {
-        DistSpec {
-            shape,
-            floor: None,
-            ceiling: None,
-            zero: None,
-        }
-    }
-
     /// Every value this distribution can produce, for any values of its drawn parameters.
     pub fn support(&self, slots: &[Support]) -> Support {
         let s = |p: &Param| p.support(slots);

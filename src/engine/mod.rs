@@ -27,16 +27,11 @@ pub mod streams;
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
-pub use ranking::{decile_sizes, deciles};
-pub use sizing::{
-    BLOCK_SUMS_IN_FLIGHT, Footprint, MAX_MEMORY, MAX_WORK, SizeLimit, SizeProblem, size_problem,
-};
+pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, stream};
 
-use crate::model::accounting::UserOutcome;
-use crate::model::user::{UserLife, live};
 use crate::model::{DrawError, Scenario};
-use crate::results::{MonthTotals, Provenance, RunResults};
+use crate::results::{Provenance, RunResults};
 
 /// Users per block: the unit of parallel work (results do not depend on it).
 pub const BLOCK_USERS: usize = 4096;
@@ -151,13 +146,16 @@ pub fn run_trials(
 ///
 /// # Errors
 /// As [`run`].
+#[cfg(test)]
 pub fn simulate_user(
     scn: &Scenario,
     trial: u64,
     seg: usize,
     user: u64,
     d: f64,
-) -> Result<Vec<UserOutcome>, EngineError> {
+) -> Result<Vec<crate::model::accounting::UserOutcome>, EngineError> {
+    use crate::model::user::{UserLife, live};
+    use crate::results::MonthTotals;
     let st = schedule::trial(scn, trial)?;
     let mut life = UserLife::with_capacity(st.months());
     let mut months = vec![MonthTotals::default(); st.plans() * st.months()];

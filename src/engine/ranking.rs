@@ -3,6 +3,7 @@
 /// Demand decile (0..10) of each user: rank by D, ties by user index, decile = 10 rank / n.
 /// Expected O(n): nine successive selections split the (D, index) order at the decile
 /// boundaries; the order inside a decile does not matter.
+#[cfg(test)]
 pub fn deciles(d: &[f64]) -> Vec<u8> {
     let mut dec = vec![0u8; d.len()];
     rank_deciles(d, &mut Vec::new(), &mut dec, &|| false);
@@ -43,6 +44,7 @@ pub(super) fn rank_deciles(
 }
 
 /// Users per trial in each demand decile: decile = floor(10 rank / users) + 1.
+#[cfg(test)]
 pub fn decile_sizes(users: u64) -> [u64; 10] {
     let mut n = [0u64; 10];
     for (k, slot) in n.iter_mut().enumerate() {

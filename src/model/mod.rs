@@ -13,7 +13,7 @@ pub mod user;
 use serde::Serialize;
 
 use crate::dist::{DistSpec, Param, Sampler};
-pub use plans::{Account, Billing, MonthBill, PlanKind, PlanSpec, Rule};
+pub use plans::{Account, Billing, PlanSpec, Rule};
 pub use rates::{Card, Mix, Rates};
 pub use trial::{DrawError, Trial};
 
@@ -100,25 +100,26 @@ pub struct Segment {
     pub monthly_churn: Param,
 }
 
-/// A whole validated scenario.
+/// A whole validated scenario. Built only by the config reader ([`crate::load`],
+/// [`crate::parse`]); its size and seed are public, the rest is read through methods.
 #[derive(Clone, Debug, Serialize)]
 pub struct Scenario {
     /// Scenario name (safe characters only).
-    pub name: String,
+    pub(crate) name: String,
     /// Free text.
-    pub description: Option<String>,
+    pub(crate) description: Option<String>,
     /// Size and seed.
     pub simulation: Simulation,
     /// The list price card.
-    pub retail: Card,
+    pub(crate) retail: Card,
     /// Serving cost.
-    pub cost: Cost,
+    pub(crate) cost: Cost,
     /// Segments, in config order.
-    pub segments: Vec<Segment>,
+    pub(crate) segments: Vec<Segment>,
     /// Plans, in config order.
-    pub plans: Vec<PlanSpec>,
+    pub(crate) plans: Vec<PlanSpec>,
     /// Per-trial draws, in draw order (a slot's parameters come before it).
-    pub slots: Vec<Slot>,
+    pub(crate) slots: Vec<Slot>,
 }
 
 impl Scenario {
@@ -150,6 +151,31 @@ impl Scenario {
 }
 
 impl Scenario {
+    /// The scenario's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Plan names, in config order.
+    pub fn plan_names(&self) -> Vec<&str> {
+        self.plans.iter().map(|p| p.name.as_str()).collect()
+    }
+
+    /// Plan kinds (`payg`, `flat`, ...), in config order.
+    pub fn plan_kinds(&self) -> Vec<&'static str> {
+        self.plans.iter().map(|p| p.kind.name()).collect()
+    }
+
+    /// Segment names, in config order.
+    pub fn segment_names(&self) -> Vec<&str> {
+        self.segments.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// Names of the trial-level draws (trials.csv's draw columns), in draw order.
+    pub fn draw_names(&self) -> Vec<&str> {
+        self.slots.iter().map(|s| s.path.as_str()).collect()
+    }
+
     /// Which segment each user index falls in: the cumulative end index of each segment.
     pub fn segment_ends(&self) -> Vec<u64> {
         self.segment_sizes()

@@ -45,11 +45,6 @@ impl UserLife {
             k_cost: 0.0,
         }
     }
-
-    /// Active months.
-    pub fn active_months(&self) -> usize {
-        self.demand.len()
-    }
 }
 
 /// Base demand D of a user of segment `seg` (the user's phase-0 stream).

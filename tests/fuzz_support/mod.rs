@@ -20,11 +20,8 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use plansim::config;
-use plansim::engine;
-use plansim::error::Error;
-use plansim::export::{self, Report};
-use plansim::summary;
+use plansim::internals::{check_report_with, exporters};
+use plansim::{Error, Report};
 
 /// File name used in messages.
 pub const FILE: &str = "fuzz.toml";
@@ -45,7 +42,7 @@ pub enum Outcome {
 }
 
 /// Runs raw bytes (a scenario file's contents) through [`exercise`]. Bytes that are not UTF-8
-/// are written to a temporary file and read by [`config::load`], as the binary reads a
+/// are written to a temporary file and read by [`plansim::load`], as the binary reads a
 /// scenario: it must refuse them with a config error at the line and column of the first byte
 /// that is not UTF-8.
 pub fn exercise_bytes(data: &[u8]) -> Outcome {
@@ -60,7 +57,7 @@ pub fn exercise_bytes(data: &[u8]) -> Outcome {
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));
     std::fs::write(&path, data).expect("write the input to a temporary file");
-    let loaded = config::load(&path);
+    let loaded = plansim::load(&path);
     std::fs::remove_file(&path).expect("remove the temporary file");
     let e = match loaded {
         Err(Error::Config(e)) => e,
@@ -93,7 +90,7 @@ const MONTHS: u32 = 6;
 
 /// Runs one scenario text through every stage; panics (a finding) when a promise is broken.
 pub fn exercise(text: &str) -> Outcome {
-    let scn = match config::parse(text, FILE) {
+    let scn = match plansim::parse(text, FILE) {
         Ok(scn) => scn,
         Err(e) => {
             let lines = text.split('\n').count();
@@ -118,10 +115,10 @@ pub fn exercise(text: &str) -> Outcome {
     sim.trials = sim.trials.clamp(1, TRIALS);
     sim.users = sim.users.clamp(1, USERS);
     sim.months = sim.months.clamp(1, MONTHS);
-    let report_text = plansim::check::report_with(&scn, 64);
+    let report_text = check_report_with(&scn, 64);
     assert!(!report_text.is_empty());
-    assert!(engine::size_problem(&scn, 1).is_none());
-    let results = match engine::run(&scn, &|_| {}) {
+    assert!(plansim::size_problem(&scn, 1).is_none());
+    let results = match plansim::run(&scn, &|_| {}) {
         Ok(r) => r,
         Err(msg) => {
             assert!(
@@ -131,7 +128,7 @@ pub fn exercise(text: &str) -> Outcome {
             return Outcome::EngineFailed;
         }
     };
-    let summaries = summary::summarize(&scn, &results);
+    let summaries = plansim::summarize(&scn, &results);
     if results.non_finite_plan().is_some() || summaries.iter().any(|s| !s.is_finite()) {
         // The binary refuses to write these ("totals overflowed", exit 2): nothing more to
         // check.
@@ -140,7 +137,7 @@ pub fn exercise(text: &str) -> Outcome {
     for t in &results.trials {
         for (p, pt) in t.plans.iter().enumerate() {
             let x = &pt.totals;
-            let name = &scn.plans[p].name;
+            let name = &scn.plan_names()[p];
             assert!(x.revenue >= 0.0, "plan {name}: revenue {}", x.revenue);
             assert!(x.fees >= 0.0, "plan {name}: fees {}", x.fees);
             assert!(x.cost >= 0.0, "plan {name}: cost {}", x.cost);
@@ -163,13 +160,12 @@ pub fn exercise(text: &str) -> Outcome {
     // Cells that are names (plans, segments, kinds) are text, whatever they spell ("inf" is a
     // valid plan name); every other cell must not read as a non-finite number.
     let names: Vec<&str> = scn
-        .plans
-        .iter()
-        .map(|p| p.name.as_str())
-        .chain(scn.segments.iter().map(|s| s.name.as_str()))
-        .chain(scn.plans.iter().map(|p| p.kind.name()))
+        .plan_names()
+        .into_iter()
+        .chain(scn.segment_names())
+        .chain(scn.plan_kinds())
         .collect();
-    for ex in export::exporters() {
+    for ex in exporters() {
         let mut buf = Vec::new();
         ex.write(&report, &mut buf).expect("writing to memory");
         let out = String::from_utf8(buf).expect("outputs are UTF-8");

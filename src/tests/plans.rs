@@ -6,9 +6,9 @@
 //! noise and no churn. Retail = $10 per M output tokens, so usage is worth $10, $20, $40; the
 //! cost card is $1 per M; fees 2.9% + $0.30 on every bill > 0; overhead $0.20 a month.
 
-use plansim::config::parse;
-use plansim::engine::{run, simulate_user};
-use plansim::model::accounting::UserOutcome;
+use crate::config::parse;
+use crate::engine::{run, simulate_user};
+use crate::model::accounting::UserOutcome;
 
 const BASE: &str = r#"
 name = "hand"

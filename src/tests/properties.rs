@@ -1,6 +1,6 @@
 //! Property tests over random scenarios and random users (proptest).
 //!
-//! Every case writes a random scenario as TOML text, parses it with `plansim::config::parse`
+//! Every case writes a random scenario as TOML text, parses it with `crate::config::parse`
 //! and runs it through the public API (`engine::run`, `engine::simulate_user`, or the
 //! [`Billing`] rules resolved from the scenario's plans). A scenario has random retail and cost
 //! cards (fixed or drawn per trial), fees, overhead and cost decline; one to three segments
@@ -51,13 +51,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
-use plansim::config::parse;
-use plansim::engine::{run, simulate_user, stream};
-use plansim::export::{Report, write_all};
-use plansim::model::accounting::UserOutcome;
-use plansim::model::plans::Usage;
-use plansim::model::{Account, Billing, Mix, PlanKind, Rule, Scenario};
-use plansim::results::{RunResults, Totals};
+use crate::config::parse;
+use crate::engine::{run, simulate_user, stream};
+use crate::export::{Report, write_all};
+use crate::model::accounting::UserOutcome;
+use crate::model::plans::PlanKind;
+use crate::model::plans::Usage;
+use crate::model::{Account, Billing, Mix, Rule, Scenario};
+use crate::results::{RunResults, Totals};
 use proptest::option;
 use proptest::prelude::*;
 
@@ -765,7 +766,7 @@ fn run_and_write(scn: &Scenario, threads: usize, dir: &Path) -> RunResults {
         .build()
         .unwrap();
     let res = pool.install(|| run_ok(scn));
-    let summaries = plansim::summary::summarize(scn, &res);
+    let summaries = crate::summary::summarize(scn, &res);
     // The same run facts for both thread counts, so run.json must match too: only the
     // results may differ, and they must not.
     let report = Report {

@@ -38,8 +38,8 @@
 //! ```
 #![deny(missing_docs)]
 
+mod analysis;
 mod app;
-mod check;
 pub mod cli;
 mod config;
 mod dist;
@@ -49,12 +49,11 @@ mod export;
 mod interrupt;
 mod model;
 pub mod results;
-mod stats;
-mod summary;
 
 #[cfg(test)]
 mod tests;
 
+pub use analysis::summary::{PlanSummary, summarize};
 pub use app::run as run_command;
 pub use config::{Override, load, load_with, parse, parse_with};
 pub use engine::{
@@ -64,13 +63,12 @@ pub use engine::{
 pub use error::{ConfigError, Error};
 pub use export::{Report, output_names, write_all};
 pub use model::{Scenario, Simulation};
-pub use summary::{PlanSummary, summarize};
 
 /// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.
 /// Not part of the API: no promise of stability.
 #[doc(hidden)]
 pub mod internals {
-    pub use crate::check::report_with as check_report_with;
+    pub use crate::analysis::check::report_with as check_report_with;
     pub use crate::engine::stream;
     pub use crate::export::exporters;
 

@@ -9,6 +9,7 @@ pub mod dist;
 pub mod overrides;
 mod plan;
 pub mod reader;
+mod segment;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -19,7 +20,7 @@ use self::dist::{Draws, Range};
 pub use self::overrides::Override;
 use self::reader::{Src, Tbl};
 use crate::error::{ConfigError, Error};
-use crate::model::{Card, Cost, MAX_MONTHS, MAX_USERS, Scenario, Segment, Simulation};
+use crate::model::{Card, Cost, MAX_MONTHS, MAX_USERS, Scenario, Simulation};
 
 /// Default number of trials.
 pub const DEFAULT_TRIALS: u64 = 1000;
@@ -168,7 +169,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, Co
     let mut seen = HashSet::new();
     let mut segments = Vec::new();
     for t in seg_tables {
-        segments.push(segment(&mut draws, t, &mut seen)?);
+        segments.push(segment::segment(&mut draws, t, &mut seen)?);
     }
     let total: f64 = segments.iter().map(|s| s.share).sum();
     if (total - 1.0).abs() > 1e-6 {
@@ -329,63 +330,6 @@ fn unique_name(
         ));
     }
     Ok(name)
-}
-
-fn segment(
-    draws: &mut Draws,
-    mut t: Tbl<'_, '_>,
-    seen: &mut HashSet<String>,
-) -> Result<Segment, ConfigError> {
-    const FIELDS: [&str; 9] = [
-        "name",
-        "share",
-        "output_tokens",
-        "input_per_output",
-        "cache_read_share",
-        "cache_write_share",
-        "monthly_volatility",
-        "monthly_growth",
-        "monthly_churn",
-    ];
-    if !t.has("name") {
-        t.allow(&FIELDS)?; // a misspelt `name` is reported as such
-    }
-    let name = unique_name(&t, seen, "segment")?;
-    t.path = format!("segment.{name}");
-    t.allow(&FIELDS)?;
-    let share_v = t.req("share")?;
-    let share = match share_v.get_ref() {
-        toml::de::DeValue::Table(_) => {
-            return Err(t.src.err(
-                &share_v.span(),
-                &t.child("share"),
-                "share must be a fixed number, not a distribution",
-            ));
-        }
-        _ => reader::number(t.src, share_v, &t.child("share"))?,
-    };
-    if !(0.0..=1.0).contains(&share) {
-        return Err(t.src.err(
-            &share_v.span(),
-            &t.child("share"),
-            format!("must be in [0, 1], got {share}"),
-        ));
-    }
-    let output_tokens = {
-        let v = t.req("output_tokens")?;
-        draws.per_user(t.src, v, &t.child("output_tokens"), Range::NonNeg)?
-    };
-    Ok(Segment {
-        share,
-        output_tokens,
-        input_per_output: draws.per_user_or(&t, "input_per_output", Range::NonNeg, 0.0)?,
-        cache_read_share: draws.per_user_or(&t, "cache_read_share", Range::Unit, 0.0)?,
-        cache_write_share: draws.per_user_or(&t, "cache_write_share", Range::Unit, 0.0)?,
-        monthly_volatility: draws.param_or(&t, "monthly_volatility", Range::NonNeg, 0.0)?,
-        monthly_growth: draws.param_or(&t, "monthly_growth", Range::AboveMinusOne, 0.0)?,
-        monthly_churn: draws.param_or(&t, "monthly_churn", Range::Unit, 0.0)?,
-        name,
-    })
 }
 
 /// Parses one distribution written as `x = { dist = "...", ... }` (or a plain number), with no

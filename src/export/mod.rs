@@ -17,10 +17,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::analysis::summary::PlanSummary;
 use crate::error::Error;
 use crate::model::Scenario;
 use crate::results::RunResults;
-use crate::summary::PlanSummary;
 
 /// What a run produced, with the facts run.json records.
 pub struct Report<'a> {

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use super::{Exporter, Report, csv_writer, num};
-use crate::stats::{percentile_sorted, sorted};
+use crate::analysis::stats::{percentile_sorted, sorted};
 
 /// The monthly.csv exporter.
 pub struct Monthly;

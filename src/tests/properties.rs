@@ -766,7 +766,7 @@ fn run_and_write(scn: &Scenario, threads: usize, dir: &Path) -> RunResults {
         .build()
         .unwrap();
     let res = pool.install(|| run_ok(scn));
-    let summaries = crate::summary::summarize(scn, &res);
+    let summaries = crate::analysis::summary::summarize(scn, &res);
     // The same run facts for both thread counts, so run.json must match too: only the
     // results may differ, and they must not.
     let report = Report {

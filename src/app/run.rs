@@ -1,30 +1,21 @@
-//! The commands, each a straight line: load, validate, run, export, report.
+//! `plansim run`: load the scenario with the command line's overrides, check sizes and the
+//! output folder, simulate with a progress bar, refuse non-finite results, write the outputs
+//! as a set, print the table.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{CheckArgs, Cli, Command, RunArgs};
+use super::{MAX_THREADS, default_threads, summary_table};
+use crate::analysis::summary;
+use crate::cli::RunArgs;
 use crate::config::Override;
 use crate::error::Error;
 use crate::export::{self, Report};
-use crate::model::Scenario;
-use crate::summary::PlanSummary;
-use crate::{check, config, engine, interrupt, summary};
+use crate::{config, engine, interrupt};
 
-/// Runs the command the user asked for.
-///
-/// # Errors
-/// Whatever stopped it; [`Error::exit_code`] gives the process exit code.
-pub fn run(cli: Cli) -> Result<(), Error> {
-    match cli.command {
-        Command::Run(args) => run_scenario(&args),
-        Command::Check(args) => check_scenario(&args),
-    }
-}
-
-fn run_scenario(args: &RunArgs) -> Result<(), Error> {
+pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let mut scn = config::load_with(&args.config, &size_overrides(args))?;
     // Not an override: a TOML integer cannot hold every u64.
     if let Some(seed) = args.seed {
@@ -148,13 +139,6 @@ fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     Ok(())
 }
 
-/// Most worker threads `--threads` accepts.
-pub const MAX_THREADS: usize = 1024;
-
-fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
-}
-
 /// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks
 /// the file's values get, and errors that name the flag.
 fn size_overrides(args: &RunArgs) -> Vec<Override> {
@@ -172,52 +156,4 @@ fn size_overrides(args: &RunArgs) -> Vec<Override> {
         })
     })
     .collect()
-}
-
-/// The human-readable table printed after a run.
-pub fn summary_table(scn: &Scenario, rows: &[PlanSummary]) -> String {
-    let width = scn
-        .plans
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
-    let mut s = format!(
-        "{:<width$}  {:>14}  {:>14}  {:>14}  {:>10}  {:>9}  {:>15}\n",
-        "plan",
-        "profit_p05",
-        "profit_p50",
-        "profit_p95",
-        "margin_p50",
-        "prob_loss",
-        "loss_user_share"
-    );
-    for r in rows {
-        let margin = r.margin_pct[1].map_or("-".to_string(), |m| format!("{:.1}%", 100.0 * m));
-        s.push_str(&format!(
-            "{:<width$}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9.3}  {:>15.3}\n",
-            r.plan,
-            r.profit_pct[1],
-            r.profit_pct[4],
-            r.profit_pct[7],
-            margin,
-            r.prob_loss,
-            r.loss_user_share
-        ));
-    }
-    s
-}
-
-fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
-    let scn = config::load(&args.config)?;
-    // The same size limits as `run` (which can override sizes from the command line).
-    if let Some(problem) = engine::size_problem(&scn, default_threads()) {
-        return Err(Error::TooLarge {
-            config: Some(args.config.display().to_string()),
-            problem,
-        });
-    }
-    print!("{}", check::report(&scn));
-    Ok(())
 }

@@ -1,10 +1,10 @@
 //! Per-plan statistics over trials: the numbers of summary.csv and of the table on stdout.
 
-use crate::model::Scenario;
-use crate::results::{RunResults, Totals, per_trial};
-use crate::stats::{
+use crate::analysis::stats::{
     cvar_05_sorted, mean, percentile_sorted, ratio, sd, se, share_negative, sorted,
 };
+use crate::model::Scenario;
+use crate::results::{RunResults, Totals, per_trial};
 
 /// Levels of the profit percentiles in summary.csv.
 pub const PROFIT_LEVELS: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];

@@ -3,10 +3,10 @@
 
 use std::fmt::Write;
 
+use crate::analysis::stats::{percentile_sorted, sorted};
 use crate::dist::Sampler;
 use crate::engine::stream;
 use crate::model::{Card, Mix, PerUser, Scenario, Segment};
-use crate::stats::{percentile_sorted, sorted};
 
 /// Draws used where no closed form exists.
 pub const CHECK_DRAWS: usize = 100_000;

@@ -1,0 +1,29 @@
+//! The commands, each a straight line: load, validate, run, export, report. One file per
+//! command ([`run`], [`check`]); the table printed after a run is [`table`].
+
+mod check;
+mod run;
+mod table;
+
+use crate::cli::{Cli, Command};
+use crate::error::Error;
+
+pub use table::summary_table;
+
+/// Runs the command the user asked for.
+///
+/// # Errors
+/// Whatever stopped it; [`Error::exit_code`] gives the process exit code.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Run(args) => run::run_scenario(&args),
+        Command::Check(args) => check::check_scenario(&args),
+    }
+}
+
+/// Most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 1024;
+
+pub(crate) fn default_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(MAX_THREADS))
+}

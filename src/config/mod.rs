@@ -6,6 +6,7 @@
 //! model never sees TOML.
 
 pub mod dist;
+mod field_path;
 pub mod overrides;
 mod plan;
 pub mod reader;

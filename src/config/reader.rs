@@ -7,7 +7,7 @@ use std::ops::Range;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use super::overrides::{self, Override};
+use super::field_path::{self, Override};
 use crate::error::ConfigError;
 
 /// A spanned TOML value.
@@ -20,7 +20,7 @@ pub struct Src<'a> {
     /// Whole text.
     pub text: &'a str,
     /// Overrides applied to the parsed text: spans past the end of `text` are in their values
-    /// ([`overrides::locate`]).
+    /// ([`field_path::locate`]).
     pub overrides: &'a [Override],
 }
 
@@ -39,7 +39,7 @@ impl<'a> Src<'a> {
     /// belongs to.
     pub fn err(&self, span: &Range<usize>, path: &str, msg: impl Into<String>) -> ConfigError {
         let (line, column, origin) =
-            match overrides::locate(self.text.len(), self.overrides, span.start) {
+            match field_path::locate(self.text.len(), self.overrides, span.start) {
                 Some((o, column)) => (1, column, Some(o.origin.clone())),
                 None => {
                     let (line, column) = line_col(self.text, span.start);

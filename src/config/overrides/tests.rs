@@ -1,7 +1,8 @@
 //! Unit tests of overrides: path syntax, application to the tree, and errors located at the
 //! override that caused them.
 
-use super::{Override, parse_path, render};
+use super::Override;
+use crate::config::field_path::{parse_path, render};
 use crate::config::{parse, parse_with};
 use crate::error::ConfigError;
 

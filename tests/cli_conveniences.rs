@@ -103,7 +103,7 @@ fn init_writes_each_template_and_it_runs_as_written() {
         );
         let file = format!("{name}.toml");
         assert!(stdout.starts_with(&format!("wrote {file} ")), "{stdout}");
-        assert_eq!(entries(dir.path()), [file.clone()]);
+        assert_eq!(entries(dir.path()), std::slice::from_ref(&file));
         let toml = fs::read_to_string(dir.path().join(&file)).unwrap();
         assert!(toml.contains(&format!("\nname = \"{name}\"\n")), "{toml}");
         assert!(toml.starts_with('#'), "a commented starter: {toml}");

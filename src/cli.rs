@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Monte Carlo simulator for the economics of AI product pricing plans.
 #[derive(Debug, Parser)]
@@ -20,12 +20,18 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and show each segment's usage and its retail vs cost value.
     Check(CheckArgs),
+    /// Write a commented starter scenario, NAME.toml, into the current folder.
+    Init(InitArgs),
+    /// Print a shell completion script to stdout.
+    Completions(CompletionsArgs),
+    /// Print a man page (roff) to stdout.
+    Man(ManArgs),
 }
 
 /// Arguments of `plansim run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or `-` to read it from stdin.
     pub config: PathBuf,
     /// Output folder [default: output/<scenario name>/].
     #[arg(long, value_name = "DIR")]
@@ -53,9 +59,47 @@ pub struct RunArgs {
 /// Arguments of `plansim check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Scenario file (TOML).
+    /// Scenario file (TOML), or `-` to read it from stdin.
     pub config: PathBuf,
 }
+
+/// Arguments of `plansim init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Scenario name (A-Z a-z 0-9 _ . -); the file is NAME.toml, never overwritten
+    /// [default: the template's name].
+    pub name: Option<String>,
+    /// What to start from.
+    #[arg(long, value_enum, default_value_t = Template::Minimal)]
+    pub template: Template,
+}
+
+/// The starter scenarios `plansim init` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Template {
+    /// One segment and one plan of each kind, every field written out.
+    Minimal,
+    /// Four usage segments and five plans priced against Opus-class list prices.
+    CodingAgent,
+}
+
+/// Arguments of `plansim completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `plansim man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command's own page (plansim-COMMAND) instead of plansim's.
+    #[arg(value_name = "COMMAND", value_parser = MAN_PAGES)]
+    pub command: Option<String>,
+}
+
+/// The commands `plansim man COMMAND` has a page for: all of them, clap's `help` included.
+pub const MAN_PAGES: [&str; 6] = ["run", "check", "init", "completions", "man", "help"];
 
 #[cfg(test)]
 mod tests {
@@ -64,5 +108,16 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_command_has_a_man_page() {
+        let mut cmd = super::Cli::command();
+        cmd.build();
+        let names: Vec<_> = cmd
+            .get_subcommands()
+            .map(|c| c.get_name().to_string())
+            .collect();
+        assert_eq!(names, super::MAN_PAGES);
     }
 }

@@ -12,7 +12,7 @@ pub(super) fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
     // The same size limits as `run` (which can override sizes from the command line).
     if let Some(problem) = engine::size_problem(&scn, default_threads()) {
         return Err(Error::TooLarge {
-            config: Some(args.config.display().to_string()),
+            config: Some(config::source_name(&args.config)),
             problem,
         });
     }

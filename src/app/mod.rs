@@ -1,7 +1,10 @@
 //! The commands, each a straight line: load, validate, run, export, report. One file per
-//! command ([`run`], [`check`]); the table printed after a run is [`table`].
+//! command ([`run`], [`check`], [`init`]; [`completions`] holds `completions` and `man`); the
+//! table printed after a run is [`table`].
 
 mod check;
+mod completions;
+mod init;
 mod run;
 mod table;
 
@@ -18,6 +21,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run_scenario(&args),
         Command::Check(args) => check::check_scenario(&args),
+        Command::Init(args) => init::init_scenario(&args),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man(args) => completions::man(&args),
     }
 }
 

@@ -82,7 +82,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         .install(|| engine::run_until(&scn, &|n| bar.inc(n), interrupt::flag()))
         // A drawn parameter out of range: the scenario's fault, though only a draw shows it.
         .map_err(|source| Error::Engine {
-            config: args.config.display().to_string(),
+            config: config::source_name(&args.config),
             source,
         })?;
     let wall_seconds = started.elapsed().as_secs_f64();
@@ -102,7 +102,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         });
     if let Some(plan) = overflowed {
         return Err(Error::Overflow {
-            config: args.config.display().to_string(),
+            config: config::source_name(&args.config),
             plan: plan.to_string(),
         });
     }
@@ -115,7 +115,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             scenario: &scn,
             results: &results,
             summaries: &summaries,
-            config_path: args.config.display().to_string(),
+            config_path: config::source_name(&args.config),
             threads,
             wall_seconds,
         },

@@ -30,7 +30,21 @@ pub const DEFAULT_USERS: u64 = 10_000;
 /// Largest scenario file read, bytes.
 pub const MAX_CONFIG_BYTES: u64 = 10_000_000;
 
-/// Reads and validates a scenario file.
+/// The file name that means stdin (`plansim run -`).
+pub const STDIN_PATH: &str = "-";
+/// How stdin is named in messages and in run.json.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// How a scenario path is named in messages and run.json: as given, or [`STDIN_NAME`] for `-`.
+pub fn source_name(path: &Path) -> String {
+    if path.as_os_str() == STDIN_PATH {
+        STDIN_NAME.to_string()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads and validates a scenario file; the path `-` reads stdin (named `<stdin>`).
 ///
 /// # Errors
 /// [`Error::Config`] for a missing, unreadable, non-UTF-8 or invalid file (all exit code 2).
@@ -44,8 +58,9 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
 /// # Errors
 /// As [`load`]; a problem in an override is located at it.
 pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error> {
-    use std::io::Read;
-    let file = path.display().to_string();
+    use std::io::{IsTerminal, Read};
+    let file = source_name(path);
+    let stdin = path.as_os_str() == STDIN_PATH;
     let at_file = |message: String| ConfigError {
         file: file.clone(),
         line: 1,
@@ -54,7 +69,15 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error>
         message,
         origin: None,
     };
-    if path.is_dir() {
+    if stdin && std::io::stdin().is_terminal() {
+        return Err(at_file(
+            "`-` reads the scenario from stdin, but stdin is a terminal: pipe a scenario in \
+             (`plansim run - < scenario.toml`)"
+                .into(),
+        )
+        .into());
+    }
+    if !stdin && path.is_dir() {
         return Err(at_file("is a directory, not a scenario file".into()).into());
     }
     let read_error = |e: std::io::Error| {
@@ -69,9 +92,13 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error>
     // Read at most one byte past the limit, so /dev/zero or a huge file is refused without
     // being read whole.
     let mut bytes = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes))
-        .map_err(read_error)?;
+    let limit = MAX_CONFIG_BYTES + 1;
+    let read = if stdin {
+        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    read.map_err(read_error)?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
         return Err(at_file(format!(
             "the file is larger than {} MB; a scenario is a short text file (is this the \

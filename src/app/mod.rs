@@ -2,6 +2,7 @@
 //! command ([`run`], [`check`]); the table printed after a run is [`table`].
 
 mod check;
+mod print;
 mod run;
 mod table;
 

@@ -120,14 +120,14 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
-    print::stdout(&format!(
-        "{}{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",
-        summary_table(&scn, &summaries),
+    let line = format!(
+        "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",
         sim.trials,
         sim.users,
         sim.months,
         out.display()
-    ))
+    );
+    print::stdout(&(summary_table(&scn, &summaries) + &line))
 }
 
 /// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks

@@ -15,10 +15,9 @@
 //! stops with an error. Dropping an [`OutputFolder`] removes the temporary folder, the lock
 //! file and a default `output/` folder it created, unless they hold the new set.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
-use std::os::fd::{AsFd, OwnedFd};
-use std::os::unix::ffi::OsStrExt;
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -30,22 +29,23 @@ use super::handles::{
 };
 use super::lock::{Lock, Refused};
 use super::manifest::{MANIFEST, Manifest};
-use super::repair::{lock_name, parse_working_name, repair, working_name};
+use super::names::{lock_name, split, working_name};
+use super::repair::repair;
 use super::{Report, exporters, hook};
 use crate::error::Error;
 
 /// An output folder claimed for one run: locked, checked, with its temporary folder made.
 pub struct OutputFolder {
-    shown: PathBuf,
-    parent: OwnedFd,
-    name: OsString,
+    pub(super) shown: PathBuf,
+    pub(super) parent: OwnedFd,
+    pub(super) name: OsString,
     /// The folder at `name` when it was checked, if there was one.
-    old: Option<Id>,
-    tmp: Option<Temp>,
-    lock: Option<Lock>,
+    pub(super) old: Option<Id>,
+    pub(super) tmp: Option<Temp>,
+    pub(super) lock: Option<Lock>,
     /// A parent folder this run created (the default `output/`).
-    root: Option<PathBuf>,
-    written: bool,
+    pub(super) root: Option<PathBuf>,
+    pub(super) written: bool,
 }
 
 /// How [`OutputFolder::write`] ended.
@@ -56,11 +56,11 @@ pub enum Outcome {
     Stopped,
 }
 
-struct Temp {
-    name: OsString,
-    fd: OwnedFd,
-    id: Id,
-    files: Vec<String>,
+pub(super) struct Temp {
+    pub(super) name: OsString,
+    pub(super) fd: OwnedFd,
+    pub(super) id: Id,
+    pub(super) files: Vec<String>,
 }
 
 impl OutputFolder {
@@ -242,7 +242,7 @@ impl OutputFolder {
 
     /// The manifest of the folder `fd`, after checking that it holds nothing else. `when` is
     /// added to the refusal ("" before the run).
-    fn proven(&self, fd: &OwnedFd, when: &str) -> Result<Manifest, Error> {
+    pub(super) fn proven(&self, fd: &OwnedFd, when: &str) -> Result<Manifest, Error> {
         let unproven = match proof(fd) {
             None => Some(MANIFEST.to_string()),
             Some(set) => match unproven(fd, &set).map_err(|e| Error::io(&self.shown, e))? {
@@ -272,158 +272,6 @@ impl OutputFolder {
             files: Vec::new(),
         })
     }
-
-    /// Checks the folder again and swaps the new set in; the old set is then removed.
-    fn swap(&mut self) -> Result<Vec<String>, Error> {
-        let shown = self.shown.display().to_string();
-        let left = "it is left as it is and the new outputs were not written";
-        let now = lstat(&self.parent, &self.name).map_err(|e| Error::io(&self.shown, e))?;
-        let old = match (self.old, now) {
-            (_, None) => None,
-            (None, Some(_)) => {
-                return Err(Error::Output(format!(
-                    "output folder {shown} was created by something else while plansim was \
-                     writing; {left}"
-                )));
-            }
-            (Some(was), Some(st)) if id(&st) != was => {
-                return Err(Error::Output(format!(
-                    "output folder {shown} was replaced ({}) while plansim was writing; {left}",
-                    describe(&st)
-                )));
-            }
-            (Some(was), Some(_)) => {
-                let fd =
-                    open_dir(&self.parent, &self.name).map_err(|e| Error::io(&self.shown, e))?;
-                self.proven(&fd, " (added while plansim was writing); the previous outputs are left as they were")?;
-                Some(was)
-            }
-        };
-        let tmp = self
-            .tmp
-            .as_ref()
-            .expect("claimed folders have a temporary folder");
-        let Some(old) = old else {
-            hook::pause("exchange");
-            return match rename_noreplace(&self.parent, &tmp.name, &self.name) {
-                Ok(()) => {
-                    let _ = rfs::fsync(&self.parent);
-                    self.tmp = None;
-                    Ok(Vec::new())
-                }
-                Err(e)
-                    if e.kind() == io::ErrorKind::AlreadyExists
-                        || e.raw_os_error() == Some(Errno::NOTEMPTY.raw_os_error()) =>
-                {
-                    Err(Error::Output(format!(
-                        "output folder {shown} was created by something else while plansim \
-                         was writing; {left}"
-                    )))
-                }
-                Err(e) => Err(Error::io(&self.shown, e)),
-            };
-        };
-        hook::pause("exchange");
-        let aside = self.exchange(tmp, old)?;
-        let _ = rfs::fsync(&self.parent);
-        hook::pause("cleanup");
-        // The old set, now at `aside`: looked at again before anything in it is removed.
-        let fd = match open_dir(&self.parent, &aside) {
-            Ok(fd) if rfs::fstat(&fd).is_ok_and(|st| id(&st) == old) => fd,
-            _ => {
-                self.tmp = None;
-                return Ok(vec![format!(
-                    "warning: output folder {shown}: the new outputs are in place, but {} is no \
-                     longer the folder that held the previous ones; plansim left it alone",
-                    self.shown.with_file_name(&aside).display()
-                )]);
-            }
-        };
-        if let Err(e) = self.proven(
-            &fd,
-            " (added while plansim was writing); the previous outputs are left as they were",
-        ) {
-            self.undo(&aside, old)?;
-            return Err(e);
-        }
-        self.tmp = None;
-        let set = proof(&fd).unwrap_or_else(Manifest::legacy);
-        let mut problems = remove_set(&fd, &set, &mut || hook::pause("cleanup-midway"));
-        if problems.is_empty()
-            && let Err(e) = rfs::unlinkat(&self.parent, &aside, AtFlags::REMOVEDIR)
-        {
-            problems.push(io::Error::from(e).to_string());
-        }
-        if problems.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(vec![format!(
-            "warning: output folder {shown}: the new outputs are in place, but plansim could not \
-             remove all of the previous ones ({}); they are in {}: delete it yourself",
-            problems.join("; "),
-            self.shown.with_file_name(&aside).display()
-        )])
-    }
-
-    /// Swaps the new set (`tmp`) with the folder `old` at `name`; returns where the old set
-    /// went. Checks that the two moved objects are the two checked; if not, moves them back.
-    fn exchange(&self, tmp: &Temp, old: Id) -> Result<OsString, Error> {
-        let io_err = |e: io::Error| Error::io(&self.shown, e);
-        let aside = if exchange(&self.parent, &tmp.name, &self.name).map_err(io_err)? {
-            tmp.name.clone()
-        } else {
-            let aside = working_name(&self.name, "old");
-            rfs::renameat(&self.parent, &self.name, &self.parent, &aside)
-                .map_err(|e| io_err(e.into()))?;
-            hook::pause("second-rename");
-            if let Err(e) = rename_noreplace(&self.parent, &tmp.name, &self.name) {
-                let _ = rename_noreplace(&self.parent, &aside, &self.name);
-                return Err(io_err(e));
-            }
-            aside
-        };
-        let is = |name: &OsStr, want: Id| matches!(lstat(&self.parent, name), Ok(Some(st)) if id(&st) == want);
-        if is(&self.name, tmp.id) && is(&aside, old) {
-            return Ok(aside);
-        }
-        // Something replaced the folder (or our temporary one) between the check and the swap.
-        if aside == tmp.name {
-            let _ = exchange(&self.parent, &tmp.name, &self.name);
-        } else {
-            let _ = rfs::renameat(&self.parent, &self.name, &self.parent, &tmp.name);
-            let _ = rename_noreplace(&self.parent, &aside, &self.name);
-        }
-        let _ = rfs::fsync(&self.parent);
-        Err(Error::Output(format!(
-            "output folder {} was replaced while plansim was swapping in the new outputs; \
-             everything was moved back and the new outputs were not written",
-            self.shown.display()
-        )))
-    }
-
-    /// Moves the old set (at `aside`) back to `name` and the new one back to its temporary
-    /// name, after the old set was found to hold a file plansim did not write.
-    fn undo(&self, aside: &OsStr, old: Id) -> Result<(), Error> {
-        let tmp = self.tmp.as_ref().expect("the new set is still ours");
-        let io_err = |e: io::Error| Error::io(&self.shown, e);
-        if aside == tmp.name {
-            exchange(&self.parent, &tmp.name, &self.name).map_err(io_err)?;
-        } else {
-            rfs::renameat(&self.parent, &self.name, &self.parent, &tmp.name)
-                .map_err(|e| io_err(e.into()))?;
-            rename_noreplace(&self.parent, aside, &self.name).map_err(io_err)?;
-        }
-        let _ = rfs::fsync(&self.parent);
-        match lstat(&self.parent, &self.name) {
-            Ok(Some(st)) if id(&st) == old => Ok(()),
-            _ => Err(Error::Output(format!(
-                "output folder {} changed while plansim was putting the previous outputs back; \
-                 look for them in {}",
-                self.shown.display(),
-                self.shown.with_file_name(aside).display()
-            ))),
-        }
-    }
 }
 
 impl Drop for OutputFolder {
@@ -445,106 +293,10 @@ impl Drop for OutputFolder {
     }
 }
 
-/// `dir` as its parent folder and its own name, refusing a name that cannot be replaced
-/// (`.`, `..`, a root) or one plansim gives its own working folders. Works on the text, so
-/// `sub/.` is `.` in `sub`, not `sub`.
-fn split(dir: &Path) -> Result<(PathBuf, OsString), Error> {
-    let bytes = dir.as_os_str().as_bytes();
-    let end = bytes.iter().rposition(|&b| b != b'/').map_or(0, |i| i + 1);
-    let trimmed = &bytes[..end];
-    let (parent, name): (&[u8], &[u8]) = match trimmed.iter().rposition(|&b| b == b'/') {
-        Some(0) => (b"/", &trimmed[1..]),
-        Some(i) => (&trimmed[..i], &trimmed[i + 1..]),
-        None => (b".", trimmed),
-    };
-    let name = OsStr::from_bytes(name);
-    if name.is_empty() || name == "." || name == ".." {
-        return Err(Error::Output(format!(
-            "output folder {}: name a folder of its own (not `.`, `..` or a root)",
-            dir.display()
-        )));
-    }
-    if parse_working_name(name).is_some() || name.as_bytes().ends_with(b".plansim-lock") {
-        return Err(Error::Output(format!(
-            "output folder {}: plansim names its own working folders like this; choose \
-             another name",
-            dir.display()
-        )));
-    }
-    Ok((
-        PathBuf::from(OsStr::from_bytes(parent)),
-        name.to_os_string(),
-    ))
-}
-
 /// Creates the file `name` in the folder `dir` (it must not exist) and records it in `files`.
 fn create(dir: &OwnedFd, name: &str, files: &mut Vec<String>) -> io::Result<std::fs::File> {
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fd = rfs::openat(dir, name, flags, Mode::from_raw_mode(0o666))?;
     files.push(name.to_string());
     Ok(fd.into())
-}
-
-fn describe(st: &rfs::Stat) -> &'static str {
-    match kind(st) {
-        FileType::Symlink => "it is now a symbolic link",
-        FileType::Directory => "it is now another folder",
-        _ => "it is now something other than a folder",
-    }
-}
-
-/// Whether the test hook or the file system refuses `RENAME_EXCHANGE` / `RENAME_NOREPLACE`.
-fn refused(e: Errno) -> bool {
-    matches!(e, Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP)
-}
-
-/// Swaps the entries `a` and `b` of `dir` atomically. `Ok(false)` when the file system (or
-/// the two-step test hook) refuses, and nothing moved.
-fn exchange(dir: impl AsFd, a: &OsStr, b: &OsStr) -> io::Result<bool> {
-    if hook::two_step() {
-        return Ok(false);
-    }
-    match rename_with(dir.as_fd(), a, b, true) {
-        Ok(()) => Ok(true),
-        Err(e) if refused(e) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Renames `from` to `to` in `dir`, refusing to replace anything at `to`: atomically with
-/// `RENAME_NOREPLACE`; where that is refused, a check then a plain rename (an empty folder
-/// created at `to` in between would be replaced).
-pub(super) fn rename_noreplace(dir: impl AsFd, from: &OsStr, to: &OsStr) -> io::Result<()> {
-    let dir = dir.as_fd();
-    if !hook::two_step() {
-        match rename_with(dir, from, to, false) {
-            Err(e) if refused(e) => {}
-            done => return done.map_err(Into::into),
-        }
-    }
-    if lstat(dir, to)?.is_some() {
-        return Err(io::ErrorKind::AlreadyExists.into());
-    }
-    Ok(rfs::renameat(dir, from, dir, to)?)
-}
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn rename_with(
-    dir: std::os::fd::BorrowedFd<'_>,
-    a: &OsStr,
-    b: &OsStr,
-    swap: bool,
-) -> Result<(), Errno> {
-    use rustix::fs::RenameFlags;
-    let flags = if swap {
-        RenameFlags::EXCHANGE
-    } else {
-        RenameFlags::NOREPLACE
-    };
-    rfs::renameat_with(dir, a, dir, b, flags)
-}
-
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn rename_with(_: std::os::fd::BorrowedFd<'_>, _: &OsStr, _: &OsStr, _: bool) -> Result<(), Errno> {
-    Err(Errno::NOSYS)
 }

@@ -14,10 +14,12 @@ mod hook;
 mod lock;
 mod manifest;
 mod monthly;
+mod names;
 mod repair;
 mod run_json;
 mod segments;
 mod summary;
+mod swap;
 mod trials;
 
 use std::io::Write;

@@ -12,52 +12,14 @@
 
 use std::ffi::{OsStr, OsString};
 use std::os::fd::AsFd;
-use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 
 use rustix::fs::{self as rfs, AtFlags, FileType};
 
-use super::folder::rename_noreplace;
 use super::handles::{kind, lstat, names, open_dir, proof, remove_set, unproven};
+use super::names::parse_working_name;
+use super::swap::rename_noreplace;
 use crate::error::Error;
-
-/// A working folder's name for output folder `name`: `.NAME.plansim-KIND-PID-NANOS`.
-pub(super) fn working_name(name: &OsStr, kind: &str) -> OsString {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let mut s = OsString::from(".");
-    s.push(name);
-    s.push(format!(".plansim-{kind}-{}-{nanos}", std::process::id()));
-    s
-}
-
-/// The lock file's name for output folder `name`.
-pub(super) fn lock_name(name: &OsStr) -> OsString {
-    let mut s = OsString::from(".");
-    s.push(name);
-    s.push(".plansim-lock");
-    s
-}
-
-/// If `entry` is a working folder's name for some output folder, that folder's name, the
-/// kind and the time stamp.
-pub(super) fn parse_working_name(entry: &OsStr) -> Option<(&OsStr, &str, u128)> {
-    let bytes = entry.as_bytes().strip_prefix(b".")?;
-    let at = bytes.windows(9).rposition(|w| w == b".plansim-")?;
-    let (name, rest) = (&bytes[..at], std::str::from_utf8(&bytes[at + 9..]).ok()?);
-    let mut parts = rest.split('-');
-    let (kind, pid, nanos) = (parts.next()?, parts.next()?, parts.next()?);
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if parts.next().is_some() || !["tmp", "old", "probe"].contains(&kind) {
-        return None;
-    }
-    if name.is_empty() || !digits(pid) || !digits(nanos) {
-        return None;
-    }
-    Some((OsStr::from_bytes(name), kind, nanos.parse().ok()?))
-}
 
 /// Repairs what killed runs left beside `name` in `parent`; `shown` is the output folder as
 /// the user named it. Returns the notes and warnings to show, one line each.
@@ -151,34 +113,5 @@ fn parent_shown(shown: &Path) -> &Path {
     match shown.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn working_names_parse_back_and_nothing_else_does() {
-        let made = working_name(OsStr::new("out"), "tmp");
-        let (name, kind, _) = parse_working_name(&made).expect("parses");
-        assert_eq!((name, kind), (OsStr::new("out"), "tmp"));
-        let dotted = OsStr::new(".a.plansim-b.plansim-old-12-34");
-        assert_eq!(
-            parse_working_name(dotted),
-            Some((OsStr::new("a.plansim-b"), "old", 34))
-        );
-        for other in [
-            ".out.plansim-lock",
-            ".out.plansim-tmp-1",
-            ".out.plansim-tmp-1-2-3",
-            ".out.plansim-tmp-x-2",
-            ".out.plansim-new-1-2",
-            "out.plansim-tmp-1-2",
-            "..plansim-tmp-1-2",
-            ".out.plansim-tmp-1.plansim-x-2",
-        ] {
-            assert_eq!(parse_working_name(OsStr::new(other)), None, "{other}");
-        }
     }
 }

@@ -100,13 +100,18 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// The names under `dir`, as [`snapshot`] writes them, leaving out plansim's manifests
+/// (checked on their own, so that each test fails for its own reason on code without them).
 fn names(dir: &Path) -> Vec<String> {
-    snapshot(dir).into_keys().collect()
+    snapshot(dir)
+        .into_keys()
+        .filter(|n| n != MANIFEST && !n.ends_with(&format!("/{MANIFEST}")))
+        .collect()
 }
 
-/// The names of a complete output set in `out/`.
+/// The names of a complete output set in `out/`, as [`names`] lists them.
 fn set_in(out: &str) -> Vec<String> {
-    let mut v = vec![format!("{out}/"), format!("{out}/{MANIFEST}")];
+    let mut v = vec![format!("{out}/")];
     v.extend(OUTPUTS.iter().map(|n| format!("{out}/{n}")));
     v.sort();
     v
@@ -285,7 +290,11 @@ impl Proc {
 fn old_set(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     plansim(dir, &run_args("out", "3"), &[]).expect(0);
     let old = snapshot(&dir.join("out"));
-    assert_eq!(old.len(), 7, "{:?}", old.keys());
+    assert!(
+        OUTPUTS.iter().all(|n| old.contains_key(*n)),
+        "{:?}",
+        old.keys()
+    );
     old
 }
 
@@ -425,14 +434,13 @@ fn out_becomes_a_link_at(step: &str, env: &[(&str, &str)]) {
     fs::rename(d.join("out"), d.join("moved")).expect("move out");
     symlink("victim", d.join("out")).expect("symlink");
     let done = p.resume().finish();
-    done.expect(2)
-        .says(&["error: output folder out was replaced"]);
     assert_eq!(snapshot(&d.join("victim")), victim_before, "{}", done.ctx());
     assert_eq!(snapshot(&d.join("moved")), old, "{}", done.ctx());
-    let mut expected: Vec<String> = ["m.toml", "out@"].map(String::from).to_vec();
+    done.expect(2)
+        .says(&["error: output folder out was replaced"]);
+    let mut expected = set_in("moved");
     expected.extend(victim_before.keys().map(|k| format!("victim/{k}")));
-    expected.extend(old.keys().map(|k| format!("moved/{k}")));
-    expected.extend(["moved/".into(), "victim/".into()]);
+    expected.extend(["m.toml", "out@", "victim/"].map(String::from));
     expected.sort();
     assert_eq!(names(d), expected, "{}", done.ctx());
 }
@@ -464,12 +472,12 @@ fn the_old_set_replaced_by_a_link_after_the_swap_is_left_alone() {
     fs::rename(&old_at, d.join("moved")).expect("move the old set");
     symlink("victim", &old_at).expect("symlink");
     let done = p.resume().finish();
+    assert_eq!(snapshot(&d.join("victim")), victim_before, "{}", done.ctx());
+    assert_eq!(snapshot(&d.join("moved")), old, "{}", done.ctx());
+    assert!(old_at.is_symlink());
     done.expect(0)
         .says(&["warning: output folder out:", "left it alone"]);
     assert!(is_new_set(&d.join("out")), "{}", done.ctx());
-    assert_eq!(snapshot(&d.join("victim")), victim_before);
-    assert_eq!(snapshot(&d.join("moved")), old);
-    assert!(old_at.is_symlink());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -613,7 +621,7 @@ fn a_kill_right_after_the_swap_leaves_the_new_set_complete_and_is_repaired() {
     let old = kill_at(d, "cleanup", &[]);
     // Atomic: `out/` is the whole new set; the whole old set is aside.
     assert!(is_new_set(&d.join("out")));
-    assert_eq!(names(&d.join("out")).len(), 7);
+    assert_eq!(names(&d.join("out")).len(), 6);
     assert_eq!(snapshot(&aside(d, "out")), old);
     next_run_repairs(d, &["note: output folder out: removed .out.plansim-tmp-"]);
 }
@@ -624,7 +632,7 @@ fn a_kill_while_the_old_set_is_removed_is_repaired() {
     let d = dir.path();
     kill_at(d, "cleanup-midway", &[]);
     assert!(is_new_set(&d.join("out")));
-    assert_eq!(names(&aside(d, "out")).len(), 6, "one file removed");
+    assert_eq!(names(&aside(d, "out")).len(), 5, "one file removed");
     next_run_repairs(d, &["note: output folder out: removed .out.plansim-tmp-"]);
 }
 
@@ -642,6 +650,7 @@ fn a_kill_between_two_step_renames_is_repaired_by_restoring_the_old_set() {
         &[("PLANSIM_TEST_PAUSE_BEFORE", "swap")],
     );
     p.paused("swap");
+    assert!(d.join("out").is_dir(), "the old set was not restored");
     assert_eq!(snapshot(&d.join("out")), old);
     // ...then replaces it as usual.
     let done = p.resume().finish();
@@ -716,8 +725,12 @@ fn a_set_whose_manifest_lists_more_files_is_replaced_whole() {
     fs::write(out.join("extra.csv"), "x\n").expect("write");
     fs::create_dir(out.join("points")).expect("mkdir");
     fs::write(out.join("points/p.csv"), "p\n").expect("write");
-    let mut manifest = fs::read_to_string(out.join(MANIFEST)).expect("manifest");
-    manifest.push_str("file extra.csv\nfolder points\nfile points/p.csv\n");
+    let mut manifest = "plansim output set 1\n".to_string();
+    for name in OUTPUTS.iter().chain(&["extra.csv", "points"]) {
+        let kind = if *name == "points" { "folder" } else { "file" };
+        manifest.push_str(&format!("{kind} {name}\n"));
+    }
+    manifest.push_str("file points/p.csv\n");
     fs::write(out.join(MANIFEST), manifest).expect("write");
     let done = plansim(d, &run_args("out", "4"), &[]);
     done.expect(0);
@@ -740,6 +753,26 @@ fn a_manifest_plansim_did_not_write_proves_nothing() {
         .expect(2)
         .says(&["error: output folder out holds \".plansim.manifest\""]);
     assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn a_run_writes_the_manifest_of_its_set() {
+    let dir = work();
+    let d = dir.path();
+    plansim(d, &run_args("out", "3"), &[]).expect(0);
+    let manifest = fs::read_to_string(d.join("out").join(MANIFEST)).expect("manifest");
+    let mut expected = "plansim output set 1\n".to_string();
+    for name in [
+        "summary.csv",
+        "trials.csv",
+        "segments.csv",
+        "deciles.csv",
+        "monthly.csv",
+        "run.json",
+    ] {
+        expected.push_str(&format!("file {name}\n"));
+    }
+    assert_eq!(manifest, expected);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -856,7 +889,7 @@ fn the_default_folder_created_by_another_run_meanwhile_is_used() {
     b.paused("create-root");
     plansim(d, &default_run("a.toml"), &[]).expect(0);
     b.resume().finish().expect(0);
-    assert_eq!(names(&d.join("output")).len(), 16, "two sets");
+    assert_eq!(names(&d.join("output")).len(), 14, "two sets");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -53,7 +53,8 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// The output folder cannot receive outputs: not a folder, holds files plansim did not
-    /// write, a symbolic link, an unwritable or missing parent (exit code 2).
+    /// write, a symbolic link, a mount point, an unwritable or missing parent; or it changed
+    /// during the run in a way plansim may not touch (exit code 2).
     #[error("{0}")]
     Output(String),
     /// The run is over the size limits (exit code 2); `config` names the file when the message

@@ -78,66 +78,80 @@ impl OutputFolder {
         let (parent_path, name) = split(dir)?;
         let refuse =
             |what: String| Error::Output(format!("output folder {}: {what}", dir.display()));
-        let mut root = None;
-        if create_parent {
-            hook::pause("create-root");
-            match rfs::mkdirat(CWD, &parent_path, Mode::from_raw_mode(0o777)) {
-                Ok(()) => root = Some(parent_path.clone()),
-                Err(Errno::EXIST) => {}
+        // A parent created here can be removed again by a failing run that created it too,
+        // between our open and our first entry in it: the probe then finds it gone, and we
+        // start over.
+        let mut attempts = 0;
+        let mut folder = loop {
+            attempts += 1;
+            let mut root = None;
+            if create_parent {
+                hook::pause("create-root");
+                match rfs::mkdirat(CWD, &parent_path, Mode::from_raw_mode(0o777)) {
+                    Ok(()) => root = Some(parent_path.clone()),
+                    Err(Errno::EXIST) => {}
+                    Err(e) => {
+                        return Err(refuse(format!(
+                            "cannot create its parent folder {} ({})",
+                            parent_path.display(),
+                            io::Error::from(e)
+                        )));
+                    }
+                }
+            }
+            let opened = rfs::openat(
+                CWD,
+                &parent_path,
+                OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+                Mode::empty(),
+            );
+            let parent = match opened {
+                Ok(fd) => fd,
+                Err(e) => {
+                    if let Some(root) = &root {
+                        let _ = rfs::unlinkat(CWD, root, AtFlags::REMOVEDIR);
+                    }
+                    let what = match e {
+                        Errno::NOENT => "does not exist".to_string(),
+                        Errno::NOTDIR => "is not a folder".to_string(),
+                        e => format!("cannot be opened ({})", io::Error::from(e)),
+                    };
+                    return Err(refuse(format!(
+                        "its parent folder {} {what}",
+                        parent_path.display()
+                    )));
+                }
+            };
+            // From here on, dropping `folder` undoes what was done.
+            let folder = OutputFolder {
+                shown: dir.to_path_buf(),
+                parent,
+                name: name.clone(),
+                old: None,
+                tmp: None,
+                lock: None,
+                root,
+                written: false,
+            };
+            // What the folder is, before anything is created beside it; all of it again once
+            // locked.
+            folder.check(false)?;
+            let probe = working_name(&folder.name, "probe");
+            match rfs::mkdirat(&folder.parent, &probe, Mode::from_raw_mode(0o700)) {
+                Ok(()) => {
+                    let _ = rfs::unlinkat(&folder.parent, &probe, AtFlags::REMOVEDIR);
+                    break folder;
+                }
+                Err(Errno::NOENT) if create_parent && attempts < 3 => continue,
                 Err(e) => {
                     return Err(refuse(format!(
-                        "cannot create its parent folder {} ({})",
+                        "cannot create folders in {} ({})",
                         parent_path.display(),
                         io::Error::from(e)
                     )));
                 }
             }
-        }
-        let opened = rfs::openat(
-            CWD,
-            &parent_path,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-            Mode::empty(),
-        );
-        let parent = match opened {
-            Ok(fd) => fd,
-            Err(e) => {
-                if let Some(root) = &root {
-                    let _ = rfs::unlinkat(CWD, root, AtFlags::REMOVEDIR);
-                }
-                let what = match e {
-                    Errno::NOENT => "does not exist".to_string(),
-                    Errno::NOTDIR => "is not a folder".to_string(),
-                    e => format!("cannot be opened ({})", io::Error::from(e)),
-                };
-                return Err(refuse(format!(
-                    "its parent folder {} {what}",
-                    parent_path.display()
-                )));
-            }
         };
-        let mut folder = OutputFolder {
-            shown: dir.to_path_buf(),
-            parent,
-            name,
-            old: None,
-            tmp: None,
-            lock: None,
-            root,
-            written: false,
-        };
-        // From here on, dropping `folder` undoes what was done. What the folder is, before
-        // anything is created beside it; all of it again once locked.
-        folder.check(false)?;
-        let probe = working_name(&folder.name, "probe");
-        if let Err(e) = rfs::mkdirat(&folder.parent, &probe, Mode::from_raw_mode(0o700)) {
-            return Err(refuse(format!(
-                "cannot create folders in {} ({})",
-                parent_path.display(),
-                io::Error::from(e)
-            )));
-        }
-        let _ = rfs::unlinkat(&folder.parent, &probe, AtFlags::REMOVEDIR);
         let lock = lock_name(&folder.name);
         folder.lock = match Lock::take(&folder.parent, &lock) {
             Ok(lock) => Some(lock),

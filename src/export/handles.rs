@@ -179,7 +179,10 @@ pub(super) fn remove_set(
 pub(super) fn cannot_remove(dir: impl AsFd, set: &Manifest) -> Option<String> {
     let dir = dir.as_fd();
     let access = rfs::Access::WRITE_OK | rfs::Access::EXEC_OK;
-    if let Err(e) = rfs::accessat(dir, ".", access, AtFlags::EACCESS) {
+    // Only a clear "no": an old kernel without faccessat2 answers ENOSYS, which says nothing.
+    if let Err(e @ (Errno::ACCESS | Errno::PERM | Errno::ROFS)) =
+        rfs::accessat(dir, ".", access, AtFlags::EACCESS)
+    {
         return Some(format!("it is not writable ({})", io::Error::from(e)));
     }
     if pinned(dir) {

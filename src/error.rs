@@ -53,7 +53,8 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// The output folder cannot receive outputs: not a folder, holds files plansim did not
-    /// write, a symbolic link, an unwritable or missing parent (exit code 2).
+    /// write, a symbolic link, a mount point, an unwritable or missing parent; or it changed
+    /// during the run in a way plansim may not touch (exit code 2).
     #[error("{0}")]
     Output(String),
     /// The run is over the size limits (exit code 2); `config` names the file when the message
@@ -96,6 +97,28 @@ pub enum Error {
     /// The system refused what the run needs: threads, signal handlers (exit code 1).
     #[error("simulation failed: {0}")]
     System(String),
+    /// Writing to stdout failed for a reason other than a closed pipe, e.g. a full disk
+    /// (exit code 1).
+    #[error("cannot write to stdout: {0}")]
+    Stdout(std::io::Error),
+    /// The reader of stdout went away (a closed pipe, as in `plansim check s.toml | head -1`):
+    /// the command stops quietly, without a message, like a Unix tool killed by SIGPIPE, with
+    /// exit code 141 (128 + SIGPIPE, what a shell reports for such a tool). Whatever was done
+    /// before, such as writing the output files, stands.
+    #[error("stdout was closed before everything was written")]
+    StdoutClosed,
+    /// Another plansim run holds the output folder's lock (exit code 75, `EX_TEMPFAIL`: try
+    /// again later). Refused before simulating; the folder is untouched.
+    #[error(
+        "output folder {} is in use by another plansim run (it holds {}); wait for that run \
+         to end, or choose another --out",
+        dir.display(),
+        busy_lock(dir)
+    )]
+    Busy {
+        /// The output folder.
+        dir: PathBuf,
+    },
     /// A signal asked the run to stop (exit code 128 + the signal: 130 for Ctrl-C, 143 for
     /// SIGTERM).
     #[error("interrupted by {}: stopped without writing; {}", signal_name(*signal), what)]
@@ -105,6 +128,13 @@ pub enum Error {
         /// What was left as it was.
         what: String,
     },
+}
+
+fn busy_lock(dir: &std::path::Path) -> String {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    dir.with_file_name(format!(".{name}.plansim-lock"))
+        .display()
+        .to_string()
 }
 
 fn signal_name(signal: i32) -> String {
@@ -117,7 +147,8 @@ fn signal_name(signal: i32) -> String {
 
 impl Error {
     /// The process exit code for this error: 2 for input the user can fix, 1 for the
-    /// environment, 128 + the signal when interrupted.
+    /// environment, 75 for an output folder another run is writing into, 141 for a closed
+    /// stdout, 128 + the signal when interrupted.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Config(_)
@@ -126,8 +157,26 @@ impl Error {
             | Error::TooLarge { .. }
             | Error::Engine { .. }
             | Error::Overflow { .. } => 2,
-            Error::Io { .. } | Error::System(_) => 1,
+            Error::Io { .. } | Error::System(_) | Error::Stdout(_) => 1,
+            Error::Busy { .. } => 75,
+            Error::StdoutClosed => 141,
             Error::Interrupted { signal, .. } => 128 + signal,
+        }
+    }
+
+    /// Whether the binary should print this error. Not for [`Error::StdoutClosed`]: the reader
+    /// went away, and a Unix tool ends quietly then.
+    pub fn is_shown(&self) -> bool {
+        !matches!(self, Error::StdoutClosed)
+    }
+
+    /// A failed write to stdout: [`Error::StdoutClosed`] for a closed pipe, else
+    /// [`Error::Stdout`].
+    pub fn stdout(source: std::io::Error) -> Self {
+        if source.kind() == std::io::ErrorKind::BrokenPipe {
+            Error::StdoutClosed
+        } else {
+            Error::Stdout(source)
         }
     }
 
@@ -190,6 +239,9 @@ mod tests {
             ),
             (Error::io("f", io()), 1),
             (Error::System("x".into()), 1),
+            (Error::stdout(io()), 1),
+            (Error::stdout(std::io::ErrorKind::BrokenPipe.into()), 141),
+            (Error::Busy { dir: "out".into() }, 75),
             (
                 Error::Interrupted {
                     signal: 2,

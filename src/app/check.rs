@@ -1,7 +1,7 @@
 //! `plansim check`: validate a scenario, apply the run's size limits, and print what a typical
 //! user-month of each segment is worth and costs.
 
-use super::default_threads;
+use super::{default_threads, print};
 use crate::analysis::check;
 use crate::cli::CheckArgs;
 use crate::error::Error;
@@ -16,6 +16,5 @@ pub(super) fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
             problem,
         });
     }
-    print!("{}", check::report(&scn));
-    Ok(())
+    print::stdout(&check::report(&scn))
 }

@@ -5,6 +5,7 @@
 mod check;
 mod completions;
 mod init;
+mod print;
 mod run;
 mod table;
 

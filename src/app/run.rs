@@ -7,12 +7,12 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{MAX_THREADS, default_threads, summary_table};
+use super::{MAX_THREADS, default_threads, print, summary_table};
 use crate::analysis::summary;
 use crate::cli::RunArgs;
 use crate::config::Override;
 use crate::error::Error;
-use crate::export::{self, Report};
+use crate::export::{self, Outcome, Report};
 use crate::{config, engine, interrupt};
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
@@ -37,17 +37,16 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             problem,
         });
     }
-    // The default output/ folder is created only when there is something to write into it.
-    let default_root = PathBuf::from("output");
-    let (out, make_root) = match &args.out {
-        Some(dir) => (dir.clone(), false),
-        None if default_root.exists() || default_root.is_symlink() => {
-            (default_root.join(&scn.name), false)
-        }
-        None => (default_root.join(&scn.name), true),
-    };
-    // Checks `output` itself when it does not exist yet, else the output folder.
-    export::preflight(if make_root { &default_root } else { &out })?;
+    // Claimed (checked, locked, leftovers repaired) before simulating. The default output/
+    // folder is created if missing, and removed again if nothing is written into it.
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("output").join(&scn.name));
+    let mut notes = Vec::new();
+    let claimed = export::OutputFolder::claim(&out, args.out.is_none(), &mut notes);
+    print::stderr_lines(&notes);
+    let folder = claimed?;
     interrupt::install().map_err(|e| Error::System(format!("cannot handle signals: {e}")))?;
     let interrupted = |signal| Error::Interrupted {
         signal,
@@ -106,11 +105,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             plan: plan.to_string(),
         });
     }
-    if make_root {
-        std::fs::create_dir(&default_root).map_err(|e| Error::io(&default_root, e))?;
-    }
-    let written = export::write_all(
-        &out,
+    let written = folder.write(
         &Report {
             scenario: &scn,
             results: &results,
@@ -121,22 +116,18 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         },
         interrupt::flag(),
     );
-    if make_root && !matches!(written, Ok(true)) {
-        // Nothing was written: remove the folder this run created (only if still empty).
-        let _ = std::fs::remove_dir(&default_root);
+    match written? {
+        Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
+        Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
-    if !written? {
-        return Err(interrupted(interrupt::requested().unwrap_or(2)));
-    }
-    print!("{}", summary_table(&scn, &summaries));
-    println!(
-        "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}",
+    let line = format!(
+        "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",
         sim.trials,
         sim.users,
         sim.months,
         out.display()
     );
-    Ok(())
+    print::stdout(&(summary_table(&scn, &summaries) + &line))
 }
 
 /// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks

@@ -100,8 +100,10 @@ const MARK: char = '¶';
 /// A plansim process still running after this long is killed and the case fails.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// Everything a successful run writes, sorted.
-const OUTPUTS: [&str; 6] = [
+/// Everything a successful run writes, sorted: plansim's manifest of the set, then the six
+/// outputs.
+const OUTPUTS: [&str; 7] = [
+    ".plansim.manifest",
     "deciles.csv",
     "monthly.csv",
     "run.json",

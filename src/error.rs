@@ -30,25 +30,129 @@ pub struct ConfigError {
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.origin {
-            None => write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?,
-            Some(origin) => write!(f, "{}: {origin}: ", self.file)?,
+            None => write!(f, "{}:{}:{}: ", escaped(&self.file), self.line, self.column)?,
+            Some(origin) => write!(f, "{}: {}: ", escaped(&self.file), escaped(origin))?,
         }
         if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+            write!(f, "{}: ", escaped(&self.path))?;
         }
-        f.write_str(&self.message)
+        f.write_str(&escaped(&self.message))
     }
 }
 
 impl std::error::Error for ConfigError {}
 
+/// `text` with every character a terminal could act on or that could break the line written
+/// as an escape, the way Rust's `{:?}` writes it: `\n`, `\r`, `\t`, and `\u{1b}` for the
+/// other control characters (C0, DEL, C1), the line and paragraph separators and the
+/// bidirectional overrides. Keys, kinds and values taken from a scenario thus reach the
+/// terminal as visible text, and a message stays one line.
+pub fn escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{2028}'
+                    | '\u{2029}'
+                    | '\u{200e}'
+                    | '\u{200f}'
+                    | '\u{202a}'..='\u{202e}'
+                    | '\u{2066}'..='\u{2069}'
+            )
+    };
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Every problem found in a scenario, in the order found (never empty). Missing required
+/// fields are collected across the whole file, so a half-written scenario is fixed in one
+/// round; any other problem ends the reading (what follows it could be its consequence) and
+/// comes last. At most [`ConfigErrors::MAX`] are kept; the rest are only counted.
+///
+/// Shown one problem a line, each as [`ConfigError`] shows it; the lines after the first start
+/// with `error: `, as the binary starts the first, and a last line says how many were not
+/// shown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigErrors {
+    errors: Vec<ConfigError>,
+    not_shown: usize,
+}
+
+impl ConfigErrors {
+    /// Most problems kept (and shown) for one scenario.
+    pub const MAX: usize = 20;
+
+    /// The problems `errors` (at least one), of which `not_shown` more were found but not kept.
+    pub(crate) fn new(first: ConfigError, more: Vec<ConfigError>, not_shown: usize) -> Self {
+        let mut errors = vec![first];
+        errors.extend(more);
+        ConfigErrors { errors, not_shown }
+    }
+
+    /// The first problem found.
+    pub fn first(&self) -> &ConfigError {
+        &self.errors[0]
+    }
+
+    /// The problems kept, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = &ConfigError> {
+        self.errors.iter()
+    }
+
+    /// How many more problems were found than kept.
+    pub fn not_shown(&self) -> usize {
+        self.not_shown
+    }
+}
+
+impl From<ConfigError> for ConfigErrors {
+    fn from(e: ConfigError) -> Self {
+        ConfigErrors::new(e, Vec::new(), 0)
+    }
+}
+
+impl std::fmt::Display for ConfigErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\nerror: ")?;
+            }
+            write!(f, "{e}")?;
+        }
+        if self.not_shown > 0 {
+            let n = self.not_shown;
+            write!(
+                f,
+                "\nerror: {}: {n} more missing required field{} not shown",
+                escaped(&self.first().file),
+                if n == 1 { "" } else { "s" }
+            )?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConfigErrors {}
+
 /// Anything that can stop a command, by cause; [`Error::exit_code`] maps each cause to the
 /// exit code documented in the README's exit-code table.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The scenario is invalid (exit code 2).
+    /// The scenario is invalid (exit code 2): one line per problem.
     #[error(transparent)]
-    Config(#[from] ConfigError),
+    Config(#[from] ConfigErrors),
     /// A command-line value is invalid (exit code 2).
     #[error("{0}")]
     Usage(String),
@@ -135,6 +239,12 @@ fn busy_lock(dir: &std::path::Path) -> String {
     dir.with_file_name(format!(".{name}.plansim-lock"))
         .display()
         .to_string()
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Error::Config(e.into())
+    }
 }
 
 fn signal_name(signal: i32) -> String {
@@ -260,6 +370,47 @@ mod tests {
         for (e, code) in cases {
             assert_eq!(e.exit_code(), code, "{e}");
         }
+    }
+
+    fn config_error(file: &str, path: &str, message: &str) -> ConfigError {
+        ConfigError {
+            file: file.into(),
+            line: 2,
+            column: 3,
+            path: path.into(),
+            message: message.into(),
+            origin: None,
+        }
+    }
+
+    #[test]
+    fn config_errors_are_shown_escaped_on_one_line_each() {
+        assert_eq!(escaped("plain `key`"), "plain `key`");
+        assert_eq!(
+            escaped("a\nb\r\t\u{1b}[2J\u{7}\u{9b}\u{7f}\u{2028}\u{202e}x"),
+            "a\\nb\\r\\t\\u{1b}[2J\\u{7}\\u{9b}\\u{7f}\\u{2028}\\u{202e}x"
+        );
+        let e = config_error("f\u{1b}.toml", "a\nb", "unknown field `a\nb`");
+        assert_eq!(
+            e.to_string(),
+            "f\\u{1b}.toml:2:3: a\\nb: unknown field `a\\nb`"
+        );
+        let overridden = ConfigError {
+            origin: Some("--set x=\u{7}".into()),
+            ..config_error("s.toml", "x", "bad")
+        };
+        assert_eq!(overridden.to_string(), "s.toml: --set x=\\u{7}: x: bad");
+        let all = ConfigErrors::new(
+            config_error("s.toml", "a", "one"),
+            vec![config_error("s.toml", "b", "two")],
+            3,
+        );
+        assert_eq!(
+            all.to_string(),
+            "s.toml:2:3: a: one\nerror: s.toml:2:3: b: two\n\
+             error: s.toml: 3 more missing required fields not shown"
+        );
+        assert_eq!(Error::from(all).exit_code(), 2);
     }
 
     #[test]

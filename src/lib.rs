@@ -60,7 +60,7 @@ pub use engine::{
     EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run, run_trials, run_until,
     size_problem,
 };
-pub use error::{ConfigError, Error};
+pub use error::{ConfigError, ConfigErrors, Error};
 pub use export::{Report, output_names, write_all};
 pub use model::{Scenario, Simulation};
 

@@ -63,6 +63,12 @@ fn ok(out: &Output, what: &str) -> String {
 /// Asserts a refusal with exit code 2, nothing on stdout and one `error: ` line on stderr
 /// starting with `prefix`; returns that line.
 fn refused(out: &Output, prefix: &str, what: &str) -> String {
+    refused_lines(out, 1, prefix, what)
+}
+
+/// Asserts a refusal with exit code 2, nothing on stdout and `n` `error: ` lines on stderr (one
+/// per problem), the first starting with `prefix`; returns the first.
+fn refused_lines(out: &Output, n: usize, prefix: &str, what: &str) -> String {
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{what}: stderr:\n{stderr}");
     assert!(
@@ -71,7 +77,10 @@ fn refused(out: &Output, prefix: &str, what: &str) -> String {
         text(&out.stdout)
     );
     let lines: Vec<_> = stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "{what}: one line on stderr:\n{stderr}");
+    assert_eq!(lines.len(), n, "{what}: {n} lines on stderr:\n{stderr}");
+    for l in &lines {
+        assert!(l.starts_with("error: "), "{what}: {l}");
+    }
     assert!(
         lines[0].starts_with(prefix),
         "{what}: expected a line starting with {prefix:?}, got {:?}",
@@ -333,26 +342,33 @@ fn bad_stdin_is_refused_with_its_location() {
     let dir = TempDir::new().unwrap();
     let bad = minimal().replace("price = 20\ncap = 100", "price = 20\ncap = -100");
     let line = 1 + bad.lines().position(|l| l == "cap = -100").unwrap();
-    let cases: [(&[u8], String); 4] = [
+    // An empty scenario misses five things, each reported on its own line.
+    let cases: [(&[u8], usize, String); 4] = [
         (
             bad.as_bytes(),
+            1,
             format!("error: <stdin>:{line}:7: plan.flat.cap: "),
         ),
-        (b"", "error: <stdin>:1:1: ".into()),
+        (
+            b"",
+            5,
+            "error: <stdin>:1:1: name: missing required field".into(),
+        ),
         (
             b"name = \"x\"\n\xff\xfe",
+            1,
             "error: <stdin>:2:1: not UTF-8".into(),
         ),
-        (b"name = [", "error: <stdin>:1:".into()),
+        (b"name = [", 1, "error: <stdin>:1:".into()),
     ];
-    for (input, prefix) in cases {
+    for (input, n, prefix) in cases {
         for args in [
             &["check", "-"][..],
             &["run", "-", "--out", "out"],
             &["run", "-"],
         ] {
             let what = format!("{args:?} with {prefix}");
-            refused(&plansim(dir.path(), args, Some(input)), &prefix, &what);
+            refused_lines(&plansim(dir.path(), args, Some(input)), n, &prefix, &what);
             assert!(entries(dir.path()).is_empty(), "{what}: wrote something");
         }
     }

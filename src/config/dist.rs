@@ -8,7 +8,8 @@
 
 use toml::de::DeValue;
 
-use super::reader::{Src, Tbl, Value, number, type_name};
+use super::numbers::number;
+use super::reader::{Src, Tbl, Value, type_name};
 pub use crate::dist::Range;
 use crate::dist::{DistSpec, FAMILIES, Param, Support, Values};
 use crate::error::ConfigError;
@@ -77,6 +78,19 @@ impl Draws {
     ) -> Result<Param, ConfigError> {
         let v = t.req(key)?;
         self.param(t.src, v, &t.child(key), range)
+    }
+
+    /// A required trial-level field, or `None` when it is missing (recorded, as by
+    /// [`Tbl::need`]).
+    pub fn param_need(
+        &mut self,
+        t: &Tbl<'_, '_>,
+        key: &str,
+        range: Range,
+    ) -> Result<Option<Param>, ConfigError> {
+        t.need(key)
+            .map(|v| self.param(t.src, v, &t.child(key), range))
+            .transpose()
     }
 
     /// An optional trial-level field without default.

@@ -3,132 +3,40 @@
 //! The file is parsed into toml's spanned tree and read field by field ([`reader`]), so every
 //! error names the file, line:column and field path, unknown fields are refused with a
 //! suggestion, and numbers may be given as distribution tables at any depth ([`dist`]). The
-//! model never sees TOML.
+//! model never sees TOML. A missing required field does not stop the reading: every one is
+//! reported at once ([`ConfigErrors`]); any other problem does.
 
 pub mod dist;
 mod field_path;
+mod file;
+mod numbers;
 pub mod overrides;
 mod plan;
 pub mod reader;
 mod segment;
 
 use std::collections::HashSet;
-use std::path::Path;
 
 use toml::de::DeTable;
 
 use self::dist::{Draws, Range};
+pub use self::file::{load, load_with, source_name};
 pub use self::overrides::Override;
 use self::reader::{Src, Tbl};
-use crate::error::{ConfigError, Error};
-use crate::model::{Card, Cost, MAX_MONTHS, MAX_USERS, Scenario, Simulation};
+use crate::error::{ConfigError, ConfigErrors};
+use crate::model::{Card, Cost, MAX_MONTHS, MAX_USERS, PlanSpec, Scenario, Segment, Simulation};
 
 /// Default number of trials.
 pub const DEFAULT_TRIALS: u64 = 1000;
 /// Default users per trial.
 pub const DEFAULT_USERS: u64 = 10_000;
-/// Largest scenario file read, bytes.
-pub const MAX_CONFIG_BYTES: u64 = 10_000_000;
-
-/// The file name that means stdin (`plansim run -`).
-pub const STDIN_PATH: &str = "-";
-/// How stdin is named in messages and in run.json.
-pub const STDIN_NAME: &str = "<stdin>";
-
-/// How a scenario path is named in messages and run.json: as given, or [`STDIN_NAME`] for `-`.
-pub fn source_name(path: &Path) -> String {
-    if path.as_os_str() == STDIN_PATH {
-        STDIN_NAME.to_string()
-    } else {
-        path.display().to_string()
-    }
-}
-
-/// Reads and validates a scenario file; the path `-` reads stdin (named `<stdin>`).
-///
-/// # Errors
-/// [`Error::Config`] for a missing, unreadable, non-UTF-8 or invalid file (all exit code 2).
-pub fn load(path: &Path) -> Result<Scenario, Error> {
-    load_with(path, &[])
-}
-
-/// Reads a scenario file, applies `overrides` to it and validates the result (see
-/// [`parse_with`]).
-///
-/// # Errors
-/// As [`load`]; a problem in an override is located at it.
-pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error> {
-    use std::io::{IsTerminal, Read};
-    let file = source_name(path);
-    let stdin = path.as_os_str() == STDIN_PATH;
-    let at_file = |message: String| ConfigError {
-        file: file.clone(),
-        line: 1,
-        column: 1,
-        path: String::new(),
-        message,
-        origin: None,
-    };
-    if stdin && std::io::stdin().is_terminal() {
-        return Err(at_file(
-            "`-` reads the scenario from stdin, but stdin is a terminal: pipe a scenario in \
-             (`plansim run - < scenario.toml`)"
-                .into(),
-        )
-        .into());
-    }
-    if !stdin && path.is_dir() {
-        return Err(at_file("is a directory, not a scenario file".into()).into());
-    }
-    let read_error = |e: std::io::Error| {
-        at_file(match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file".to_string(),
-            std::io::ErrorKind::PermissionDenied => {
-                "cannot read the file: permission denied".into()
-            }
-            _ => format!("cannot read the file: {e}"),
-        })
-    };
-    // Read at most one byte past the limit, so /dev/zero or a huge file is refused without
-    // being read whole.
-    let mut bytes = Vec::new();
-    let limit = MAX_CONFIG_BYTES + 1;
-    let read = if stdin {
-        std::io::stdin().lock().take(limit).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
-    };
-    read.map_err(read_error)?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        return Err(at_file(format!(
-            "the file is larger than {} MB; a scenario is a short text file (is this the \
-             right file?)",
-            MAX_CONFIG_BYTES / 1_000_000
-        ))
-        .into());
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let off = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.as_bytes()[..off]).into_owned();
-        let (line, column) = reader::line_col(&text, off);
-        ConfigError {
-            file: file.clone(),
-            line,
-            column,
-            path: String::new(),
-            message: "not UTF-8 text (is this a binary file?); a scenario is a TOML text file"
-                .into(),
-            origin: None,
-        }
-    })?;
-    Ok(parse_with(&text, &file, overrides)?)
-}
 
 /// Parses and validates scenario text; `file` names it in errors.
 ///
 /// # Errors
-/// The first problem found, with its location.
-pub fn parse(text: &str, file: &str) -> Result<Scenario, ConfigError> {
+/// Every missing required field, or the first other problem found (see [`ConfigErrors`]),
+/// with its location.
+pub fn parse(text: &str, file: &str) -> Result<Scenario, ConfigErrors> {
     parse_with(text, file, &[])
 }
 
@@ -136,24 +44,42 @@ pub fn parse(text: &str, file: &str) -> Result<Scenario, ConfigError> {
 /// then validates the result, so an overridden value gets the same checks as the file's.
 ///
 /// # Errors
-/// The first problem found: in the file, with its line and column; in an override, with its
+/// As [`parse`]: a problem in the file with its line and column; in an override, with its
 /// [`ConfigError::origin`].
-pub fn parse_with(text: &str, file: &str, overrides: &[Override]) -> Result<Scenario, ConfigError> {
-    let src = Src {
-        file,
-        text,
-        overrides,
-    };
-    let mut doc = DeTable::parse(text).map_err(|e| {
-        let span = e.span().unwrap_or(0..0);
-        let msg = e.message().trim().to_string();
-        src.err(&span, "", format!("malformed TOML: {msg}"))
-    })?;
+pub fn parse_with(
+    text: &str,
+    file: &str,
+    overrides: &[Override],
+) -> Result<Scenario, ConfigErrors> {
+    let src = Src::with_overrides(file, text, overrides);
+    let mut doc = DeTable::parse(text).map_err(|e| malformed(&src, &e))?;
     overrides::apply(&src, doc.get_mut(), overrides)?;
-    build(&src, &doc)
+    let read = build(&src, &doc);
+    src.finish(read)
 }
 
-fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, ConfigError> {
+/// The error for text that is not TOML; a value written with a currency symbol (`$20`) gets a
+/// hint.
+fn malformed(src: &Src<'_>, e: &toml::de::Error) -> ConfigError {
+    let span = e.span().unwrap_or(0..0);
+    let mut msg = format!("malformed TOML: {}", e.message().trim());
+    let at = src.text.get(span.start..).unwrap_or("");
+    if let Some(symbol) = at.chars().next().filter(|c| "$€£¥".contains(*c)) {
+        msg.push_str("; write amounts as plain numbers, without a currency symbol");
+        let written: String = at[symbol.len_utf8()..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '_' | ','))
+            .collect();
+        if written.starts_with(|c: char| c.is_ascii_digit()) {
+            let amount = written.replace(',', "");
+            msg.push_str(&format!(": `{amount}`, not `{symbol}{written}`"));
+        }
+    }
+    src.err(&span, "", msg)
+}
+
+/// Reads the scenario; `None` when a required field is missing (each recorded in `src`).
+fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scenario>, ConfigError> {
     let root = Tbl::root(src, doc);
     root.allow(&[
         "name",
@@ -169,10 +95,37 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, Co
     let simulation = simulation(&root)?;
     let mut draws = Draws::default();
 
-    let retail = rate_card(&mut draws, &root.req_table("retail")?)?;
+    let retail = match root.need_table("retail")? {
+        Some(t) => rate_card(&mut draws, &t)?,
+        None => None,
+    };
+    let cost = match root.need_table("cost")? {
+        Some(t) => cost(&mut draws, &t)?,
+        None => None,
+    };
+    let segments = segments(&mut draws, &root)?;
+    let plans = plans(&mut draws, &root)?;
 
-    let cost_t = root.req_table("cost")?;
-    cost_t.allow(&[
+    let (Some(name), Some(retail), Some(cost), Some(segments), Some(plans)) =
+        (name, retail, cost, segments, plans)
+    else {
+        return Ok(None);
+    };
+    Ok(Some(Scenario {
+        name,
+        description,
+        simulation,
+        retail,
+        cost,
+        segments,
+        plans,
+        slots: draws.slots,
+    }))
+}
+
+/// `[cost]`: a rate card and the costs beyond tokens.
+fn cost(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Cost>, ConfigError> {
+    t.allow(&[
         "input",
         "cache_write",
         "cache_read",
@@ -182,55 +135,72 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Scenario, Co
         "payment_fee_rate",
         "payment_fee_fixed",
     ])?;
-    let cost = Cost {
-        card: card(&mut draws, &cost_t)?,
-        annual_decline: draws.param_or(&cost_t, "annual_decline", Range::Unit, 0.0)?,
-        per_user_month: draws.param_or(&cost_t, "per_user_month", Range::NonNeg, 0.0)?,
-        payment_fee_rate: draws.param_or(&cost_t, "payment_fee_rate", Range::Unit, 0.0)?,
-        payment_fee_fixed: draws.param_or(&cost_t, "payment_fee_fixed", Range::NonNeg, 0.0)?,
-    };
+    let card = card(draws, t)?;
+    let annual_decline = draws.param_or(t, "annual_decline", Range::Unit, 0.0)?;
+    let per_user_month = draws.param_or(t, "per_user_month", Range::NonNeg, 0.0)?;
+    let payment_fee_rate = draws.param_or(t, "payment_fee_rate", Range::Unit, 0.0)?;
+    let payment_fee_fixed = draws.param_or(t, "payment_fee_fixed", Range::NonNeg, 0.0)?;
+    Ok(card.map(|card| Cost {
+        card,
+        annual_decline,
+        per_user_month,
+        payment_fee_rate,
+        payment_fee_fixed,
+    }))
+}
 
-    let seg_tables = root.tables("segment")?;
-    if seg_tables.is_empty() {
-        return Err(root.err("the scenario needs at least one [[segment]]"));
+/// The `[[segment]]`s, their shares checked to sum to 1 (within 1e-6) and scaled to sum to 1
+/// exactly; the check waits for every share to be read.
+fn segments(draws: &mut Draws, root: &Tbl<'_, '_>) -> Result<Option<Vec<Segment>>, ConfigError> {
+    let tables = root.tables("segment")?;
+    if tables.is_empty() {
+        root.src
+            .record_missing(root.err("the scenario needs at least one [[segment]]"));
+        return Ok(None);
     }
     let mut seen = HashSet::new();
-    let mut segments = Vec::new();
-    for t in seg_tables {
-        segments.push(segment::segment(&mut draws, t, &mut seen)?);
+    let mut read = Vec::new();
+    for t in tables {
+        read.push(segment::segment(draws, t, &mut seen)?);
     }
+    let Some(mut segments) = read.into_iter().collect::<Option<Vec<_>>>() else {
+        return Ok(None);
+    };
     let total: f64 = segments.iter().map(|s| s.share).sum();
     if (total - 1.0).abs() > 1e-6 {
+        let shares: Vec<String> = segments
+            .iter()
+            .map(|s| format!("{} {}", s.name, s.share))
+            .collect();
         return Err(root.src.err(
             &root.get("segment").map(|v| v.span()).unwrap_or(0..0),
             "segment",
-            format!("segment shares must sum to 1 (within 1e-6), but they sum to {total}"),
+            format!(
+                "segment shares must sum to 1 (within 1e-6), but they sum to {total}: {}",
+                shares.join(" + ")
+            ),
         ));
     }
     for s in &mut segments {
         s.share /= total;
     }
+    Ok(Some(segments))
+}
 
-    let plan_tables = root.tables("plan")?;
-    if plan_tables.is_empty() {
-        return Err(root.err("the scenario needs at least one [[plan]]"));
+/// The `[[plan]]`s.
+fn plans(draws: &mut Draws, root: &Tbl<'_, '_>) -> Result<Option<Vec<PlanSpec>>, ConfigError> {
+    let tables = root.tables("plan")?;
+    if tables.is_empty() {
+        root.src
+            .record_missing(root.err("the scenario needs at least one [[plan]]"));
+        return Ok(None);
     }
     let mut seen = HashSet::new();
-    let mut plans = Vec::new();
-    for t in plan_tables {
-        plans.push(plan::plan(&mut draws, t, &mut seen)?);
+    let mut read = Vec::new();
+    for t in tables {
+        read.push(plan::plan(draws, t, &mut seen)?);
     }
-
-    Ok(Scenario {
-        name,
-        description,
-        simulation,
-        retail,
-        cost,
-        segments,
-        plans,
-        slots: draws.slots,
-    })
+    Ok(read.into_iter().collect())
 }
 
 fn simulation(root: &Tbl<'_, '_>) -> Result<Simulation, ConfigError> {
@@ -286,36 +256,28 @@ fn simulation(root: &Tbl<'_, '_>) -> Result<Simulation, ConfigError> {
     })
 }
 
-/// A rate card; `cache_write` and `cache_read` default to `input` (the same draw).
-fn card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Card, ConfigError> {
-    let input = draws.param_req(t, "input", Range::NonNeg)?;
-    let cache_write = draws
-        .param_opt(t, "cache_write", Range::NonNeg)?
-        .unwrap_or(input);
-    let cache_read = draws
-        .param_opt(t, "cache_read", Range::NonNeg)?
-        .unwrap_or(input);
-    let output = draws.param_req(t, "output", Range::NonNeg)?;
-    Ok(Card {
+/// A rate card; `cache_write` and `cache_read` default to `input` (the same draw). `None` when
+/// `input` or `output` is missing.
+fn card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Card>, ConfigError> {
+    let input = draws.param_need(t, "input", Range::NonNeg)?;
+    let cache_write = draws.param_opt(t, "cache_write", Range::NonNeg)?;
+    let cache_read = draws.param_opt(t, "cache_read", Range::NonNeg)?;
+    let output = draws.param_need(t, "output", Range::NonNeg)?;
+    let (Some(input), Some(output)) = (input, output) else {
+        return Ok(None);
+    };
+    Ok(Some(Card {
         input,
-        cache_write,
-        cache_read,
+        cache_write: cache_write.unwrap_or(input),
+        cache_read: cache_read.unwrap_or(input),
         output,
-    })
+    }))
 }
 
 /// A table that is only a rate card (`[retail]`, `rates`, `burn`).
-fn rate_card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Card, ConfigError> {
+fn rate_card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Card>, ConfigError> {
     t.allow(&["input", "cache_write", "cache_read", "output"])?;
     card(draws, t)
-}
-
-fn card_table(
-    draws: &mut Draws,
-    parent: &Tbl<'_, '_>,
-    key: &str,
-) -> Result<Option<Card>, ConfigError> {
-    parent.table(key)?.map(|t| rate_card(draws, &t)).transpose()
 }
 
 /// Names: `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most 64 characters.
@@ -326,12 +288,15 @@ pub fn valid_name(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
-fn checked_name(t: &Tbl<'_, '_>, key: &str) -> Result<String, ConfigError> {
-    let s = t.string(key)?;
+/// The name in `t`'s field `key`, or `None` when missing (recorded).
+fn checked_name(t: &Tbl<'_, '_>, key: &str) -> Result<Option<String>, ConfigError> {
+    let Some(v) = t.need(key) else {
+        return Ok(None);
+    };
+    let s = reader::as_str(t.src, v, &t.child(key))?;
     if valid_name(s) {
-        Ok(s.to_string())
+        Ok(Some(s.to_string()))
     } else {
-        let v = t.req(key)?;
         Err(t.src.err(
             &v.span(),
             &t.child(key),
@@ -343,12 +308,15 @@ fn checked_name(t: &Tbl<'_, '_>, key: &str) -> Result<String, ConfigError> {
     }
 }
 
+/// The name of a segment or plan (`what`), not in `seen`; `None` when missing (recorded).
 fn unique_name(
     t: &Tbl<'_, '_>,
     seen: &mut HashSet<String>,
     what: &str,
-) -> Result<String, ConfigError> {
-    let name = checked_name(t, "name")?;
+) -> Result<Option<String>, ConfigError> {
+    let Some(name) = checked_name(t, "name")? else {
+        return Ok(None);
+    };
     if !seen.insert(name.clone()) {
         let v = t.req("name")?;
         return Err(t.src.err(
@@ -357,7 +325,7 @@ fn unique_name(
             format!("duplicate {what} name `{name}`: each {what} needs its own name"),
         ));
     }
-    Ok(name)
+    Ok(Some(name))
 }
 
 /// Parses one distribution written as `x = { dist = "...", ... }` (or a plain number), with no

@@ -5,9 +5,11 @@
 
 use std::collections::HashSet;
 
+use toml::de::DeValue;
+
 use super::dist::{Draws, Range};
 use super::reader::{self, Tbl};
-use super::{card_table, rate_card, unique_name};
+use super::{rate_card, unique_name, valid_name};
 use crate::error::ConfigError;
 use crate::model::PlanSpec;
 use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Need};
@@ -16,80 +18,126 @@ use crate::model::plans::{KIND_NAMES, kind};
 /// Keys every plan takes, before its kind's own.
 const COMMON: [&str; 3] = ["name", "kind", "usage_response"];
 
-/// One `[[plan]]` table; `seen` holds the plan names read so far.
+/// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
+/// is missing (each recorded in the source, reading goes on).
 pub(super) fn plan(
     draws: &mut Draws,
     mut t: Tbl<'_, '_>,
     seen: &mut HashSet<String>,
-) -> Result<PlanSpec, ConfigError> {
-    let kind_v = t.req("kind")?;
-    let name = reader::as_str(t.src, kind_v, &t.child("kind"))?;
-    let Some(schema) = kind(name) else {
-        let mut msg = format!("unknown plan kind `{name}`");
-        match reader::suggest(name, KIND_NAMES) {
-            Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
-            None => msg.push_str(&format!("; expected one of: {}", KIND_NAMES.join(", "))),
+) -> Result<Option<PlanSpec>, ConfigError> {
+    // Problems with the kind name the plan when its name is readable (`plan.pro20.kind`);
+    // problems with the name itself keep the index (`plan[1].name`).
+    let at_index = t.path.clone();
+    if let Some(DeValue::String(name)) = t.get("name").map(|v| v.get_ref())
+        && valid_name(name)
+    {
+        t.path = format!("plan.{name}");
+    }
+    let schema = match t.need("kind") {
+        None => None,
+        Some(kind_v) => {
+            let name = reader::as_str(t.src, kind_v, &t.child("kind"))?;
+            let Some(schema) = kind(name) else {
+                let mut msg = format!("unknown plan kind `{name}`");
+                match reader::suggest(name, KIND_NAMES) {
+                    Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
+                    None => msg.push_str(&format!("; expected one of: {}", KIND_NAMES.join(", "))),
+                }
+                return Err(t.src.err(&kind_v.span(), &t.child("kind"), msg));
+            };
+            Some(schema)
         }
-        return Err(t.src.err(&kind_v.span(), &t.child("kind"), msg));
     };
-    let allowed: Vec<&str> = COMMON
-        .into_iter()
-        .chain(schema.fields.iter().map(|f| f.name))
-        .collect();
-    if !t.has("name") {
-        t.allow(&allowed)?; // a misspelt `name` is reported as such
+    t.path = at_index;
+    let allowed: Option<Vec<&str>> = schema.map(|schema| {
+        COMMON
+            .into_iter()
+            .chain(schema.fields.iter().map(|f| f.name))
+            .collect()
+    });
+    if let Some(allowed) = &allowed
+        && !t.has("name")
+    {
+        t.allow(allowed)?; // a misspelt `name` is reported as such
     }
     let name = unique_name(&t, seen, "plan")?;
-    t.path = format!("plan.{name}");
+    let (Some(schema), Some(allowed)) = (schema, allowed) else {
+        return Ok(None); // the kind is missing: its fields are unknown
+    };
+    if let Some(name) = &name {
+        t.path = format!("plan.{name}");
+    }
     t.allow(&allowed)?;
     let usage_response = draws.param_or(&t, "usage_response", Range::NonNeg, 1.0)?;
-    let mut values = fields(draws, &t, schema.fields)?;
-    Ok(PlanSpec {
+    let values = fields(draws, &t, schema.fields)?;
+    let (Some(name), Some(mut values)) = (name, values) else {
+        return Ok(None);
+    };
+    Ok(Some(PlanSpec {
         name,
         usage_response,
         kind: (schema.build)(&mut values),
-    })
+    }))
 }
 
-/// Reads the fields `list` of `t` in declared order (the table's keys are already checked).
+/// Reads the fields `list` of `t` in declared order (the table's keys are already checked);
+/// `None` when a required one is missing (recorded).
 fn fields(
     draws: &mut Draws,
     t: &Tbl<'_, '_>,
     list: &'static [Field],
-) -> Result<FieldValues, ConfigError> {
+) -> Result<Option<FieldValues>, ConfigError> {
     let mut values = FieldValues::default();
+    let mut complete = true;
     for f in list {
         let key = f.name;
         let value = match f.kind {
             FieldKind::Param { range, need } => match need {
-                Need::Required => FieldValue::Param(draws.param_req(t, key, range)?),
-                Need::Default(x) => FieldValue::Param(draws.param_or(t, key, range, x)?),
-                Need::Optional => FieldValue::OptParam(draws.param_opt(t, key, range)?),
+                Need::Required => draws.param_need(t, key, range)?.map(FieldValue::Param),
+                Need::Default(x) => Some(FieldValue::Param(draws.param_or(t, key, range, x)?)),
+                Need::Optional => Some(FieldValue::OptParam(draws.param_opt(t, key, range)?)),
             },
-            FieldKind::Card { required: true } => {
-                FieldValue::Card(rate_card(draws, &t.req_table(key)?)?)
+            FieldKind::Card { required } => {
+                let table = if required {
+                    t.need_table(key)?
+                } else {
+                    t.table(key)?
+                };
+                match table {
+                    None if required => None,
+                    None => Some(FieldValue::OptCard(None)),
+                    Some(ct) => rate_card(draws, &ct)?.map(|card| {
+                        if required {
+                            FieldValue::Card(card)
+                        } else {
+                            FieldValue::OptCard(Some(card))
+                        }
+                    }),
+                }
             }
-            FieldKind::Card { required: false } => FieldValue::OptCard(card_table(draws, t, key)?),
             FieldKind::Table {
                 required,
                 fields: sub,
             } => {
                 let table = if required {
-                    Some(t.req_table(key)?)
+                    t.need_table(key)?
                 } else {
                     t.table(key)?
                 };
-                let values = match table {
-                    None => None,
+                match table {
+                    None if required => None,
+                    None => Some(FieldValue::Table(None)),
                     Some(st) => {
                         st.allow(&sub.iter().map(|f| f.name).collect::<Vec<_>>())?;
-                        Some(fields(draws, &st, sub)?)
+                        fields(draws, &st, sub)?.map(|v| FieldValue::Table(Some(v)))
                     }
-                };
-                FieldValue::Table(values)
+                }
             }
         };
-        values.push(key, value);
+        match value {
+            Some(value) => values.push(key, value),
+            None => complete = false,
+        }
     }
-    Ok(values)
+    Ok(complete.then_some(values))
 }

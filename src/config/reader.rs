@@ -1,19 +1,26 @@
 //! A strict reader over toml's spanned parse tree: typed access to fields, unknown-field
 //! detection with "did you mean" suggestions, and errors that carry file, line:column and the
 //! field path.
+//!
+//! A required field read with [`Tbl::need`] that is missing is recorded in its [`Src`] and
+//! reading goes on, so every missing field of a half-written scenario is reported at once
+//! ([`Src::finish`]); any other problem is returned as an error and ends the reading.
 
+use std::cell::RefCell;
 use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::field_path::{self, Override};
-use crate::error::ConfigError;
+use super::numbers;
+use crate::error::{ConfigError, ConfigErrors};
 
 /// A spanned TOML value.
 pub type Value<'i> = Spanned<DeValue<'i>>;
 
-/// The config text and its file name, for locating errors.
+/// The config text and its file name, for locating errors, and the missing required fields
+/// found so far.
 pub struct Src<'a> {
     /// File name as the user gave it.
     pub file: &'a str,
@@ -22,17 +29,54 @@ pub struct Src<'a> {
     /// Overrides applied to the parsed text: spans past the end of `text` are in their values
     /// ([`field_path::locate`]).
     pub overrides: &'a [Override],
+    /// Missing required fields, in the order found (at most [`ConfigErrors::MAX`]), and how
+    /// many more were found.
+    missing: RefCell<(Vec<ConfigError>, usize)>,
 }
 
 impl<'a> Src<'a> {
-    /// The source of `text`, without overrides.
-    #[cfg(test)]
-    pub fn new(file: &'a str, text: &'a str) -> Self {
+    /// The source of `text`, with `overrides` applied to it.
+    pub fn with_overrides(file: &'a str, text: &'a str, overrides: &'a [Override]) -> Self {
         Src {
             file,
             text,
-            overrides: &[],
+            overrides,
+            missing: RefCell::default(),
         }
+    }
+
+    /// The source of `text`, without overrides.
+    #[cfg(test)]
+    pub fn new(file: &'a str, text: &'a str) -> Self {
+        Src::with_overrides(file, text, &[])
+    }
+
+    /// Records a missing required field (or section); reading goes on.
+    pub fn record_missing(&self, e: ConfigError) {
+        let mut missing = self.missing.borrow_mut();
+        if missing.0.len() < ConfigErrors::MAX {
+            missing.0.push(e);
+        } else {
+            missing.1 += 1;
+        }
+    }
+
+    /// The outcome of reading: the value when nothing is missing; otherwise every missing
+    /// field recorded, then `read`'s error if it stopped at one. `Ok(None)` (something is
+    /// incomplete) always comes with a recorded missing field.
+    pub fn finish<T>(&self, read: Result<Option<T>, ConfigError>) -> Result<T, ConfigErrors> {
+        let (mut errors, not_shown) = self.missing.take();
+        match read {
+            Err(e) => errors.push(e),
+            Ok(Some(value)) if errors.is_empty() => return Ok(value),
+            Ok(_) => {}
+        }
+        if errors.is_empty() {
+            // Unreachable: an incomplete value comes with a recorded missing field.
+            errors.push(self.err(&(0..0), "", "the scenario is incomplete"));
+        }
+        let first = errors.remove(0);
+        Err(ConfigErrors::new(first, errors, not_shown))
     }
 
     /// An error at byte offset `span.start`: in the file, or in the override that offset
@@ -57,13 +101,15 @@ impl<'a> Src<'a> {
     }
 }
 
-/// 1-based line and column (in characters) of a byte offset.
+/// 1-based line and column (in characters) of a byte offset. A UTF-8 byte-order mark at the
+/// start is not a column: editors do not show it.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
     let before = &text[..offset];
+    let before = before.strip_prefix('\u{feff}').unwrap_or(before);
     let line = before.matches('\n').count() + 1;
     let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, col)
@@ -168,25 +214,40 @@ impl<'a, 'i> Tbl<'a, 'i> {
 
     /// A required field.
     pub fn req(&self, key: &str) -> Result<&'a Value<'i>, ConfigError> {
-        self.get(key).ok_or_else(|| {
-            self.src.err(
-                &self.span,
-                &self.child(key),
-                format!(
-                    "missing required field `{key}`{}",
-                    if self.path.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" in `{}`", self.path)
-                    }
-                ),
-            )
-        })
+        self.get(key).ok_or_else(|| self.missing_error(key))
     }
 
-    /// A required string field.
-    pub fn string(&self, key: &str) -> Result<&'a str, ConfigError> {
-        as_str(self.src, self.req(key)?, &self.child(key))
+    /// A required field, or `None` when it is missing, recorded by [`Src::record_missing`] so
+    /// that reading goes on and every missing field is reported.
+    pub fn need(&self, key: &str) -> Option<&'a Value<'i>> {
+        let v = self.get(key);
+        if v.is_none() {
+            self.src.record_missing(self.missing_error(key));
+        }
+        v
+    }
+
+    /// A required sub-table, or `None` when it is missing (recorded as by [`Tbl::need`]).
+    pub fn need_table(&self, key: &str) -> Result<Option<Tbl<'a, 'i>>, ConfigError> {
+        self.need(key)
+            .map(|v| Tbl::of(self.src, v, &self.child(key)))
+            .transpose()
+    }
+
+    /// The error for a missing required field, located at this table.
+    fn missing_error(&self, key: &str) -> ConfigError {
+        self.src.err(
+            &self.span,
+            &self.child(key),
+            format!(
+                "missing required field `{key}`{}",
+                if self.path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{}`", self.path)
+                }
+            ),
+        )
     }
 
     /// An optional string field.
@@ -196,52 +257,11 @@ impl<'a, 'i> Tbl<'a, 'i> {
             .transpose()
     }
 
-    /// An optional non-negative integer.
+    /// An optional whole number (a count or the seed; see [`numbers::whole`]).
     pub fn opt_count(&self, key: &str) -> Result<Option<u64>, ConfigError> {
-        let Some(v) = self.get(key) else {
-            return Ok(None);
-        };
-        let path = self.child(key);
-        let x = match v.get_ref() {
-            DeValue::Integer(i) => {
-                let n = i64::from_str_radix(i.as_str(), i.radix())
-                    .map_err(|_| self.src.err(&v.span(), &path, "integer out of range"))?;
-                if n < 0 {
-                    return Err(self.src.err(
-                        &v.span(),
-                        &path,
-                        format!("must be a whole number >= 0, got {n}"),
-                    ));
-                }
-                return Ok(Some(n as u64));
-            }
-            DeValue::Float(_) => {
-                let f = number(self.src, v, &path)?;
-                if f.fract() != 0.0 {
-                    return Err(self.src.err(
-                        &v.span(),
-                        &path,
-                        format!("expected a whole number, found {f}"),
-                    ));
-                }
-                f
-            }
-            other => {
-                return Err(self.src.err(
-                    &v.span(),
-                    &path,
-                    format!("expected an integer, found {}", type_name(other)),
-                ));
-            }
-        };
-        if !(0.0..9.2e18).contains(&x) {
-            return Err(self.src.err(
-                &v.span(),
-                &path,
-                format!("must be a whole number >= 0 (and below 9.2e18), got {x}"),
-            ));
-        }
-        Ok(Some(x as u64))
+        self.get(key)
+            .map(|v| numbers::whole(self.src, v, &self.child(key)))
+            .transpose()
     }
 
     /// An optional array of tables.
@@ -267,11 +287,6 @@ impl<'a, 'i> Tbl<'a, 'i> {
         }
     }
 
-    /// A required sub-table.
-    pub fn req_table(&self, key: &str) -> Result<Tbl<'a, 'i>, ConfigError> {
-        Tbl::of(self.src, self.req(key)?, &self.child(key))
-    }
-
     /// An optional sub-table.
     pub fn table(&self, key: &str) -> Result<Option<Tbl<'a, 'i>>, ConfigError> {
         self.get(key)
@@ -289,61 +304,6 @@ pub fn as_str<'a>(src: &Src<'_>, v: &'a Value<'_>, path: &str) -> Result<&'a str
             path,
             format!("expected a string, found {}", type_name(other)),
         )),
-    }
-}
-
-/// Largest magnitude of any number in a scenario (plain numbers are refused above it, draws
-/// are clamped to it), so sums over users and months stay finite.
-pub const MAX_MAGNITUDE: f64 = crate::dist::MAX_MAGNITUDE;
-/// Smallest magnitude of a nonzero plain number: with [`MAX_MAGNITUDE`], ratios of plain
-/// numbers stay within 1e30 (a pack of 5e-324 credits would otherwise need infinitely many
-/// packs).
-pub const MIN_MAGNITUDE: f64 = 1e-15;
-
-/// A finite plain number (integer or float): 0, or of magnitude in [`MIN_MAGNITUDE`,
-/// `MAX_MAGNITUDE`].
-pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigError> {
-    let x = match v.get_ref() {
-        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-            .map(|i| i as f64)
-            .or_else(|_| i.as_str().parse::<f64>())
-            .map_err(|_| src.err(&v.span(), path, "integer out of range"))?,
-        DeValue::Float(f) => f
-            .as_str()
-            .replace('_', "")
-            .parse::<f64>()
-            .map_err(|_| src.err(&v.span(), path, format!("invalid float `{}`", f.as_str())))?,
-        other => {
-            return Err(src.err(
-                &v.span(),
-                path,
-                format!("expected a number, found {}", type_name(other)),
-            ));
-        }
-    };
-    if x.is_finite() && x.abs() > MAX_MAGNITUDE {
-        Err(src.err(
-            &v.span(),
-            path,
-            format!("{x:e} is too large: numbers are limited to magnitude {MAX_MAGNITUDE:e}"),
-        ))
-    } else if x != 0.0 && x.abs() < MIN_MAGNITUDE {
-        Err(src.err(
-            &v.span(),
-            path,
-            format!(
-                "{x:e} is too small: nonzero numbers are limited to magnitude {MIN_MAGNITUDE:e} \
-                 and above (write 0 for zero)"
-            ),
-        ))
-    } else if x.is_finite() {
-        Ok(x + 0.0) // -0.0 becomes 0.0: a zero has no sign downstream
-    } else {
-        Err(src.err(
-            &v.span(),
-            path,
-            format!("must be a finite number, got {x} (NaN and inf are not allowed)"),
-        ))
     }
 }
 

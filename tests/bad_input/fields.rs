@@ -1,6 +1,9 @@
 //! Fields that should not be there (unknown or misspelt, with a suggestion when a known name is
-//! close, the list of fields when none is) and required fields that are missing. Plan kinds are
-//! in `plans`, distribution parameters that are missing in `distributions`.
+//! close, the list of fields when none is) and required fields that are missing, all of them
+//! reported at once. Plan kinds are in `plans`, distribution parameters that are missing in
+//! `distributions`.
+
+use crate::{BASE, Line, at, config_case_lines, edit};
 
 config_errors! {
     // Unknown fields at the top level and in the fixed sections.
@@ -72,4 +75,93 @@ config_errors! {
         { "[[plan]]\nname = \"credits\"" => "¶[[plan]]\nname = \"credits\"",
           "burn = { input = 500, output = 2500 }\n" => "" }
         "plan.credits.burn" ["missing required field `burn`"]
+}
+
+/// A half-written scenario: every missing required field is reported at once, each on its own
+/// line at the table that lacks it, in the order read, and a plan whose name is known is named.
+#[test]
+fn every_missing_required_field_is_reported_at_once() {
+    let text = edit(
+        BASE,
+        &[
+            ("output = 25.0\n", String::new()),
+            ("output_tokens = 500000\n", String::new()),
+            ("kind = \"payg\"\n", String::new()),
+            ("price = 20\ncap", "cap".into()),
+            ("burn = { input = 500, output = 2500 }\n", String::new()),
+        ],
+    );
+    let lines = [
+        at(&text, "[retail]", "retail.output"),
+        at(
+            &text,
+            "[[segment]]\nname = \"power\"",
+            "segment.power.output_tokens",
+        ),
+        at(&text, "[[plan]]\nname = \"api\"", "plan.api.kind"),
+        at(&text, "[[plan]]\nname = \"max\"", "plan.max.price"),
+        at(&text, "[[plan]]\nname = \"credits\"", "plan.credits.burn"),
+    ];
+    let words: [&[&str]; 5] = [
+        &["missing required field `output` in `retail`"],
+        &["missing required field `output_tokens` in `segment.power`"],
+        &["missing required field `kind` in `plan.api`"],
+        &["missing required field `price` in `plan.max`"],
+        &["missing required field `burn` in `plan.credits`"],
+    ];
+    let expected: Vec<Line<'_>> = lines.iter().map(String::as_str).zip(words).collect();
+    config_case_lines(&text, &expected);
+}
+
+/// Missing fields are collected until another kind of problem, which ends the reading (what
+/// follows could be its consequence) and comes last.
+#[test]
+fn missing_fields_then_another_problem_stop_there() {
+    let text = edit(
+        BASE,
+        &[
+            ("output = 25.0\n", String::new()),
+            ("kind = \"flat\"", "kind = \"flatt\"".into()),
+            ("burn = { input = 500, output = 2500 }\n", String::new()),
+        ],
+    );
+    let missing = at(&text, "[retail]", "retail.output");
+    let kind = at(&text, "\"flatt\"", "plan.max.kind");
+    config_case_lines(
+        &text,
+        &[
+            (&missing, &["missing required field `output`"]),
+            (
+                &kind,
+                &["unknown plan kind `flatt`", "did you mean `flat`?"],
+            ),
+        ],
+    );
+}
+
+/// At most 20 problems are shown; a last line counts the rest.
+#[test]
+fn at_most_twenty_missing_fields_are_shown() {
+    let mut text = BASE.to_string();
+    for i in 0..25 {
+        text.push_str(&format!("\n[[plan]]\nname = \"p{i}\"\n"));
+    }
+    let lines: Vec<String> = (0..20)
+        .map(|i| {
+            at(
+                &text,
+                &format!("[[plan]]\nname = \"p{i}\"\n"),
+                &format!("plan.p{i}.kind"),
+            )
+        })
+        .collect();
+    let mut expected: Vec<Line<'_>> = lines
+        .iter()
+        .map(|l| (l.as_str(), &["missing required field `kind`"][..]))
+        .collect();
+    expected.push((
+        "error: scenario.toml: 5 more missing required fields not shown",
+        &[],
+    ));
+    config_case_lines(&text, &expected);
 }

@@ -2,10 +2,11 @@
 //! temporary folder.
 //!
 //! Every refusal is checked the same way (see [`refused`]): the exact exit code (2: input the
-//! user can fix), no panic, no hang, nothing on stdout, exactly one line on stderr that starts
-//! with `error: ` and holds the expected fragments, and the temporary folder exactly as it was
-//! before, recursively: no output folder, no `.NAME.plansim-*` temporary folder, no default
-//! `output/` folder.
+//! user can fix), no panic, no hang, nothing on stdout, exactly one line on stderr per problem
+//! (one, except for scenarios missing several required fields: [`refused_lines`]), each
+//! starting with `error: ` and holding the expected fragments, no control character on
+//! stderr, and the temporary folder exactly as it was before, recursively: no output folder,
+//! no `.NAME.plansim-*` temporary folder, no default `output/` folder.
 //!
 //! Scenario errors (the [`config_errors!`] tables) must read `error: FILE:LINE:COL: field.path:
 //! message`. Each case is [`BASE`] with a few text edits, and a `¶` in an edit marks where the
@@ -19,8 +20,9 @@
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
 //! ([`plans`]), names ([`names`]), run sizes in the file and on the command line ([`sizes`]),
-//! the command line itself ([`flags`]), the output folder and the file system ([`out`]), and
-//! valid values whose combination is extreme: overflow and heavy tails ([`extremes`]).
+//! the command line itself ([`flags`]), the output folder and the file system ([`out`]),
+//! valid values whose combination is extreme: overflow and heavy tails ([`extremes`]), and
+//! control characters that must not reach the terminal ([`escapes`]).
 //!
 //! This suite merges the former `tests/cli_errors.rs` and `tests/hostile.rs`. Seven of the
 //! hostile cases first failed when they were written (an unbounded `--threads`, symbolic links
@@ -76,6 +78,7 @@ macro_rules! run_refusals {
 }
 
 mod distributions;
+mod escapes;
 mod extremes;
 mod fields;
 mod file;
@@ -270,37 +273,62 @@ fn tree(dir: &Path) -> Vec<String> {
     out
 }
 
+/// One expected line of a refusal: its start (itself starting with `error: `) and fragments it
+/// contains.
+type Line<'a> = (&'a str, &'a [&'a str]);
+
 /// Asserts that `run` is a clean refusal: exit code `code`, no panic, nothing on stdout,
 /// exactly one stderr line starting with `prefix` (itself starting with `error: `) and
 /// containing every word.
 fn assert_refusal(run: &Run, code: i32, prefix: &str, words: &[&str]) {
+    assert_refusal_lines(run, code, &[(prefix, words)]);
+}
+
+/// Asserts that `run` is a clean refusal: exit code `code`, no panic, nothing on stdout, and
+/// on stderr exactly one line per entry of `lines`, in order, each as that entry says, with no
+/// control character: every problem is one `error: ` line.
+fn assert_refusal_lines(run: &Run, code: i32, lines: &[Line<'_>]) {
     let ctx = run.describe();
     assert!(!run.timed_out, "still running after {DEADLINE:?}; {ctx}");
     assert_eq!(run.code, Some(code), "wrong exit code; {ctx}");
     assert!(!run.stderr.contains("panicked"), "plansim panicked; {ctx}");
     assert!(run.stdout.is_empty(), "expected nothing on stdout; {ctx}");
     assert!(
-        run.stderr.ends_with('\n') && run.stderr.lines().count() == 1,
-        "expected exactly one line on stderr; {ctx}"
+        run.stderr.ends_with('\n') && run.stderr.lines().count() == lines.len(),
+        "expected exactly {} line(s) on stderr; {ctx}",
+        lines.len()
     );
     assert!(
-        run.stderr.starts_with("error: ") && run.stderr.starts_with(prefix),
-        "expected stderr to start with {prefix:?}; {ctx}"
+        !run.stderr.contains(|c: char| c.is_control() && c != '\n'),
+        "control character on stderr: {:?}; {ctx}",
+        run.stderr
     );
-    for word in words {
+    for (line, (prefix, words)) in run.stderr.lines().zip(lines) {
         assert!(
-            run.stderr.contains(word),
-            "expected {word:?} in stderr; {ctx}"
+            line.starts_with("error: ") && line.starts_with(prefix),
+            "expected a line starting with {prefix:?}; {ctx}"
         );
+        for word in *words {
+            assert!(
+                line.contains(word),
+                "expected {word:?} in the line {line:?}; {ctx}"
+            );
+        }
     }
 }
 
 /// Runs plansim in `dir` and asserts a clean refusal ([`assert_refusal`]) that leaves `dir`
 /// unchanged.
 fn refused(dir: &Path, args: &[&str], code: i32, prefix: &str, words: &[&str]) {
+    refused_lines(dir, args, code, &[(prefix, words)]);
+}
+
+/// Runs plansim in `dir` and asserts a clean refusal of several lines
+/// ([`assert_refusal_lines`]) that leaves `dir` unchanged.
+fn refused_lines(dir: &Path, args: &[&str], code: i32, lines: &[Line<'_>]) {
     let before = tree(dir);
     let run = plansim(dir, args);
-    assert_refusal(&run, code, prefix, words);
+    assert_refusal_lines(&run, code, lines);
     assert_eq!(tree(dir), before, "the folder changed; {}", run.describe());
 }
 
@@ -361,6 +389,31 @@ fn config_case(edits: &[(&str, String)], path: &str, words: &[&str]) {
     refused(dir.path(), &["check", CONFIG], 2, &prefix, words);
     refused(dir.path(), &run_args(&["--out", "out"]), 2, &prefix, words);
     refused(dir.path(), &run_args(&[]), 2, &prefix, words);
+}
+
+/// A scenario refused with one line per problem: `text` refused by `check`, `run --out out`
+/// and `run` (default output folder) with exit code 2 and exactly `lines`.
+fn config_case_lines(text: &str, lines: &[Line<'_>]) {
+    let dir = with_config(text);
+    refused_lines(dir.path(), &["check", CONFIG], 2, lines);
+    refused_lines(dir.path(), &run_args(&["--out", "out"]), 2, lines);
+    refused_lines(dir.path(), &run_args(&[]), 2, lines);
+}
+
+/// `error: scenario.toml:LINE:COL: ` for the first occurrence of `needle` in `text` (`path: `
+/// added when not empty).
+fn at(text: &str, needle: &str, path: &str) -> String {
+    let offset = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("test setup: {needle:?} not in the config"));
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    if path.is_empty() {
+        format!("error: {CONFIG}:{line}:{col}: ")
+    } else {
+        format!("error: {CONFIG}:{line}:{col}: {path}: ")
+    }
 }
 
 /// One run-time refusal: [`BASE`] with `edits`, run with `extra` arguments, once with

@@ -1,4 +1,5 @@
-//! Segment values out of range: shares (each in [0, 1], a fixed number, summing to 1), churn,
+//! Segment values out of range: shares (each in [0, 1], a fixed number, summing to 1, each listed
+//! when they do not), churn,
 //! growth and volatility. A share of `inf` is in `numbers`; distributions for per-user values
 //! are in `distributions`.
 
@@ -6,11 +7,15 @@ config_errors! {
     shares_sum_above_one
         { "[[segment]]\nname = \"casual\"" => "¶[[segment]]\nname = \"casual\"",
           "share = 0.4" => "share = 0.5" }
-        "segment" ["shares must sum to 1", "1.1"]
+        "segment" ["shares must sum to 1", "but they sum to 1.1: casual 0.6 + power 0.5"]
     shares_sum_below_one
         { "[[segment]]\nname = \"casual\"" => "¶[[segment]]\nname = \"casual\"",
           "share = 0.4" => "share = 0.3" }
-        "segment" ["shares must sum to 1", "0.8999"]
+        "segment" ["shares must sum to 1", "0.8999", ": casual 0.6 + power 0.3"]
+    segment_missing_its_share_is_named
+        { "[[segment]]\nname = \"power\"" => "¶[[segment]]\nname = \"power\"",
+          "share = 0.4\n" => "" }
+        "segment.power.share" ["missing required field `share` in `segment.power`"]
     share_above_one { "share = 0.6" => "share = ¶1.6" } "segment.casual.share"
         ["must be in [0, 1]", "1.6"]
     negative_share { "share = 0.6" => "share = ¶-0.1" } "segment.casual.share"

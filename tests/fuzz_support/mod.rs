@@ -4,9 +4,10 @@
 //!
 //! [`exercise`] takes scenario text through parse and validate and, when it is accepted,
 //! through `check`, a tiny run (sizes clamped), the summary and every exporter, asserting what
-//! plansim promises: no panic; a refusal names `file:line:column` inside the text; an accepted
-//! scenario either runs to finite results or fails with a message; outputs never hold NaN or
-//! inf; bills, fees and costs are never negative. [`exercise_bytes`] does the same for raw
+//! plansim promises: no panic; every line of a refusal names `file:line:column` inside the
+//! text and holds no control character; an accepted scenario either runs to finite results or
+//! fails with a message; outputs never hold NaN or inf; bills, fees and costs are never
+//! negative. [`exercise_bytes`] does the same for raw
 //! bytes; bytes that are not UTF-8 go through the file reader the binary uses, which must
 //! refuse them at the first bad byte.
 //!
@@ -29,8 +30,8 @@ pub const FILE: &str = "fuzz.toml";
 /// How far one input got through [`exercise`] (every stage it reached was checked).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Refused before validation succeeded (not UTF-8, malformed or invalid), with a located
-    /// one-line message.
+    /// Refused before validation succeeded (not UTF-8, malformed or invalid), with located
+    /// messages, one a line.
     Refused,
     /// Accepted; the engine stopped with a message.
     EngineFailed,
@@ -60,7 +61,10 @@ pub fn exercise_bytes(data: &[u8]) -> Outcome {
     let loaded = plansim::load(&path);
     std::fs::remove_file(&path).expect("remove the temporary file");
     let e = match loaded {
-        Err(Error::Config(e)) => e,
+        Err(Error::Config(e)) => {
+            assert_eq!(e.iter().count(), 1, "more than one problem: {e}");
+            e.first().clone()
+        }
         Err(other) => panic!("bytes that are not UTF-8 gave a non-config error: {other}"),
         Ok(_) => panic!("bytes that are not UTF-8 were accepted as a scenario"),
     };
@@ -83,6 +87,52 @@ pub fn exercise_bytes(data: &[u8]) -> Outcome {
     Outcome::Refused
 }
 
+/// Checks the form of a refusal, every line of it: each problem inside the text, with a
+/// message, shown as `FILE:LINE:COLUMN: ...` on one line with no control character; the
+/// problems shown one a line, each line after the first starting with `error: ` (the binary
+/// starts the first), at most [`plansim::ConfigErrors::MAX`] of them, then a count of those not
+/// shown, if any.
+pub fn check_refusal(text: &str, errors: &plansim::ConfigErrors) {
+    let lines = text.split('\n').count();
+    let mut expected = Vec::new();
+    for e in errors.iter() {
+        assert!(
+            e.line >= 1 && e.line <= lines && e.column >= 1,
+            "error position {}:{} outside the text ({lines} lines): {e}",
+            e.line,
+            e.column
+        );
+        assert!(!e.message.trim().is_empty(), "empty message: {e:?}");
+        let shown = e.to_string();
+        assert!(
+            shown.starts_with(&format!("{FILE}:{}:{}: ", e.line, e.column)),
+            "message does not start with file:line:col: {shown}"
+        );
+        assert!(
+            !shown.chars().any(char::is_control),
+            "control character in a message: {shown:?}"
+        );
+        expected.push(shown);
+    }
+    assert!(
+        expected.len() <= plansim::ConfigErrors::MAX + 1,
+        "{} problems shown",
+        expected.len()
+    );
+    if errors.not_shown() > 0 {
+        expected.push(format!(
+            "{FILE}: {} more missing required field{} not shown",
+            errors.not_shown(),
+            if errors.not_shown() == 1 { "" } else { "s" }
+        ));
+    }
+    assert_eq!(
+        errors.to_string(),
+        expected.join("\nerror: "),
+        "not one problem a line"
+    );
+}
+
 /// Largest sizes of the tiny run.
 const TRIALS: u64 = 3;
 const USERS: u64 = 40;
@@ -92,21 +142,8 @@ const MONTHS: u32 = 6;
 pub fn exercise(text: &str) -> Outcome {
     let scn = match plansim::parse(text, FILE) {
         Ok(scn) => scn,
-        Err(e) => {
-            let lines = text.split('\n').count();
-            assert!(
-                e.line >= 1 && e.line <= lines && e.column >= 1,
-                "error position {}:{} outside the text ({lines} lines): {e}",
-                e.line,
-                e.column
-            );
-            assert!(!e.message.trim().is_empty(), "empty message: {e:?}");
-            let shown = e.to_string();
-            assert!(
-                shown.starts_with(&format!("{FILE}:{}:{}: ", e.line, e.column)),
-                "message does not start with file:line:col: {shown}"
-            );
-            assert!(!shown.contains('\n'), "multi-line message: {shown}");
+        Err(errors) => {
+            check_refusal(text, &errors);
             return Outcome::Refused;
         }
     };

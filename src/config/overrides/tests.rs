@@ -60,10 +60,14 @@ fn edited(from: &str, to: &str) -> String {
     BASE.replace(from, to)
 }
 
+/// The one problem found in `text` with `overrides`.
 fn refused(text: &str, overrides: &[Override]) -> ConfigError {
     match parse_with(text, FILE, overrides) {
         Ok(_) => panic!("accepted {overrides:?}"),
-        Err(e) => e,
+        Err(e) => {
+            assert_eq!(e.iter().count(), 1, "{e}");
+            e.first().clone()
+        }
     }
 }
 
@@ -331,7 +335,7 @@ fn problems_in_the_file_are_reported_as_without_overrides() {
         assert_eq!(with, plain, "{text}");
         if let Err(e) = with {
             assert!(
-                e.origin.is_none() && e.to_string().starts_with("s.toml:"),
+                e.first().origin.is_none() && e.to_string().starts_with("s.toml:"),
                 "{e}"
             );
         }

@@ -81,8 +81,11 @@ pub struct PlanBreakeven {
     pub kind: &'static str,
     /// The plan's terms, in words.
     pub terms: String,
-    /// Per segment, in config order.
+    /// Per segment, in config order; with more than [`MAX_SEGMENT_ROWS`] segments, only the
+    /// two with the lowest and highest median cost per unit.
     pub segments: Vec<SegmentBreakeven>,
+    /// Segments in the scenario.
+    pub of_segments: usize,
 }
 
 /// A plan's terms in one trial: the price, the limit (`inf` for none) and the overage
@@ -166,33 +169,16 @@ pub fn breakeven(scn: &Scenario, checks: &[SegmentCheck]) -> Vec<PlanBreakeven> 
                     })
                 })
                 .collect::<Option<_>>()?;
-            let hybrid = per_trial[0].terms.multiplier.is_some();
-            let segments = checks
-                .iter()
-                .map(|chk| {
-                    // A figure from each trial's values and the cost per unit of its meter.
-                    let fig = |f: &dyn Fn(&TrialValues, f64) -> f64| {
-                        let unit = |v: &TrialValues| {
-                            v.cost.per_output_token(&chk.mix) / v.meter.per_output_token(&chk.mix)
-                        };
-                        Figure(per_trial.iter().map(|v| f(v, unit(v))).collect())
-                    };
-                    SegmentBreakeven {
-                        segment: chk.segment.clone(),
-                        cost_per_unit: fig(&|_, u| u),
-                        cost_at_limit: fig(&|v, u| v.terms.limit * u),
-                        breakeven: fig(&|v, u| v.terms.price / u),
-                        breakeven_net: fig(&|v, u| v.net / u),
-                        overage_cost_per_dollar: hybrid
-                            .then(|| fig(&|v, u| u / v.terms.multiplier.unwrap_or(f64::NAN))),
-                    }
-                })
+            let segments = shown(checks, &per_trial)
+                .into_iter()
+                .map(|chk| segment_figures(chk, &per_trial))
                 .collect();
             Some(PlanBreakeven {
                 plan: plan.name.clone(),
                 kind: plan.kind.name(),
                 terms: describe(&plan.kind, &draws),
                 segments,
+                of_segments: checks.len(),
             })
         })
         .collect()
@@ -308,7 +294,7 @@ pub fn write_report(out: &mut String, scn: &Scenario, checks: &[SegmentCheck]) {
             limit_money
         };
         let mut rows = vec![headers(p.kind).map(String::from)];
-        for s in shown(&p.segments) {
+        for s in &p.segments {
             let no_cap = s.cost_at_limit.0.iter().all(|x| x.is_infinite());
             rows.push([
                 s.segment.clone(),
@@ -335,25 +321,62 @@ pub fn write_report(out: &mut String, scn: &Scenario, checks: &[SegmentCheck]) {
             }
             let _ = writeln!(out, "{}", line.trim_end());
         }
-        if p.segments.len() > MAX_SEGMENT_ROWS {
+        if p.of_segments > p.segments.len() {
             let _ = writeln!(
                 out,
                 "  ({} segments: the two with the lowest and highest median cost per unit shown)",
-                p.segments.len()
+                p.of_segments
             );
         }
     }
 }
 
-/// Every segment, or with many only those with the lowest and highest median cost per unit.
-fn shown(segments: &[SegmentBreakeven]) -> Vec<&SegmentBreakeven> {
-    if segments.len() <= MAX_SEGMENT_ROWS {
-        return segments.iter().collect();
+/// The serving cost per unit of the plan's meter in each trial, at the segment's mix.
+fn unit_costs<'a>(
+    chk: &'a SegmentCheck,
+    per_trial: &'a [TrialValues],
+) -> impl Iterator<Item = f64> + 'a {
+    per_trial
+        .iter()
+        .map(|v| v.cost.per_output_token(&chk.mix) / v.meter.per_output_token(&chk.mix))
+}
+
+/// Every segment, or with many only those with the lowest and highest median cost per unit (so
+/// a scenario with thousands of segments keeps one set of figures per trial for two of them).
+fn shown<'a>(checks: &'a [SegmentCheck], per_trial: &[TrialValues]) -> Vec<&'a SegmentCheck> {
+    if checks.len() <= MAX_SEGMENT_ROWS {
+        return checks.iter().collect();
     }
-    let key = |s: &&SegmentBreakeven| s.cost_per_unit.median();
-    let lo = segments.iter().min_by(|a, b| key(a).total_cmp(&key(b)));
-    let hi = segments.iter().max_by(|a, b| key(a).total_cmp(&key(b)));
-    lo.into_iter().chain(hi).collect()
+    let key = |c: &SegmentCheck| Figure(unit_costs(c, per_trial).collect()).median();
+    let keyed: Vec<(f64, &SegmentCheck)> = checks.iter().map(|c| (key(c), c)).collect();
+    let lo = keyed.iter().min_by(|a, b| a.0.total_cmp(&b.0));
+    let hi = keyed.iter().max_by(|a, b| a.0.total_cmp(&b.0));
+    lo.into_iter().chain(hi).map(|(_, c)| *c).collect()
+}
+
+/// One segment's figures on a plan, from each trial's values.
+fn segment_figures(chk: &SegmentCheck, per_trial: &[TrialValues]) -> SegmentBreakeven {
+    let fig = |f: &dyn Fn(&TrialValues, f64) -> f64| {
+        Figure(
+            per_trial
+                .iter()
+                .zip(unit_costs(chk, per_trial))
+                .map(|(v, u)| f(v, u))
+                .collect(),
+        )
+    };
+    SegmentBreakeven {
+        segment: chk.segment.clone(),
+        cost_per_unit: fig(&|_, u| u),
+        cost_at_limit: fig(&|v, u| v.terms.limit * u),
+        breakeven: fig(&|v, u| v.terms.price / u),
+        breakeven_net: fig(&|v, u| v.net / u),
+        overage_cost_per_dollar: per_trial[0]
+            .terms
+            .multiplier
+            .is_some()
+            .then(|| fig(&|v, u| u / v.terms.multiplier.unwrap_or(f64::NAN))),
+    }
 }
 
 /// $ with cents; `inf`; `n/a` for an undefined figure.

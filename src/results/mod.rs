@@ -2,7 +2,9 @@
 //!
 //! Results carry their own counts (users billed and active user-months per plan, users per
 //! segment and decile, active users per month), so every consumer (summary, exporters, later
-//! analyses) reads counts from here, never from the scenario. Everything here is serialisable.
+//! analyses) reads counts from here, never from the scenario. Each trial keeps, per plan, its
+//! totals, its profit in each month and its users and profit in each segment
+//! ([`PlanTrial`]), for statistics over trials. Everything here is serialisable.
 //!
 //! The run-level sums ([`RunResults::segments`], [`RunResults::deciles`],
 //! [`RunResults::months`]) are formed by adding each trial's own sums in trial order

@@ -67,6 +67,7 @@ fn results(profits: &[f64], revenues: &[f64]) -> RunResults {
                         ..Totals::default()
                     },
                     month_profit: vec![*p],
+                    segments: vec![],
                 }],
                 groups: None,
             })

@@ -1,8 +1,10 @@
 //! `plansim check`: what each segment's users look like before anything is run, so the gap
-//! between retail value and serving cost is visible up front.
+//! between retail value and serving cost is visible up front, and what breaks even on each plan
+//! ([`super::breakeven`]).
 
 use std::fmt::Write;
 
+use crate::analysis::breakeven;
 use crate::analysis::stats::{percentile_sorted, sorted};
 use crate::dist::Sampler;
 use crate::engine::stream;
@@ -32,6 +34,9 @@ pub struct SegmentCheck {
     pub mean_retail: f64,
     /// Serving cost of a mean user-month at month 0, $.
     pub mean_cost: f64,
+    /// The segment's typical prompt mix: each prompt-mix field at its mean over users (and
+    /// trials, where its parameters are drawn); exact for fixed fields, else from the draws.
+    pub mix: Mix,
     /// Warnings (e.g. no finite mean).
     pub warnings: Vec<String>,
 }
@@ -119,6 +124,7 @@ fn closed_form(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> Option<Seg
         median_cost: median * kc,
         mean_retail: mean * kr,
         mean_cost: mean * kc,
+        mix,
         warnings,
     })
 }
@@ -166,6 +172,8 @@ fn sampled(
     let mut tokens = Vec::with_capacity(n_draws);
     let mut retail = Vec::with_capacity(n_draws);
     let mut cost = Vec::with_capacity(n_draws);
+    // Sums of the prompt-mix fields, for the typical mix.
+    let mut mix_sums = [0.0; 3];
     for i in 0..n_draws as u64 {
         // Fresh trial-level draws for each sample, so drawn parameters are integrated over.
         let mut rng = stream(scn.simulation.seed, i, seg, 7);
@@ -174,16 +182,30 @@ fn sampled(
         };
         let resolve = |p: &PerUser| p.resolve(&draws).unwrap_or(Sampler::constant(f64::NAN));
         let d = resolve(&s.output_tokens).sample(&mut rng);
-        let mix = Mix::new(
+        let fields = [
             resolve(&s.input_per_output).sample(&mut rng),
             resolve(&s.cache_read_share).sample(&mut rng),
             resolve(&s.cache_write_share).sample(&mut rng),
-        );
+        ];
+        for (sum, x) in mix_sums.iter_mut().zip(fields) {
+            *sum += x;
+        }
+        let mix = Mix::new(fields[0], fields[1], fields[2]);
         tokens.push(d);
         retail.push(d * scn.retail.resolve(&draws).per_output_token(&mix));
         cost.push(d * scn.cost.card.resolve(&draws).per_output_token(&mix));
     }
     let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+    // A fixed field at its value (not a sum of copies divided back), a drawn one at its mean.
+    let field_mean = |p: &PerUser, sum: f64| match p {
+        PerUser::Fixed(v) => *v,
+        PerUser::Dist(_) => sum / tokens.len() as f64,
+    };
+    let mix = Mix::new(
+        field_mean(&s.input_per_output, mix_sums[0]),
+        field_mean(&s.cache_read_share, mix_sums[1]),
+        field_mean(&s.cache_write_share, mix_sums[2]),
+    );
     let (st, sr, sc) = (sorted(&tokens), sorted(&retail), sorted(&cost));
     let med = |x: &[f64]| percentile_sorted(x, 50.0).unwrap_or(f64::NAN);
     SegmentCheck {
@@ -196,6 +218,7 @@ fn sampled(
         median_cost: med(&sc),
         mean_retail: mean(&retail),
         mean_cost: mean(&cost),
+        mix,
         warnings,
     }
 }
@@ -258,6 +281,7 @@ pub fn report_with(scn: &Scenario, draws: usize) -> String {
             }
         );
     }
+    breakeven::write_report(&mut out, scn, &checks);
     for c in &checks {
         for w in &c.warnings {
             let _ = writeln!(out, "warning: {w}");

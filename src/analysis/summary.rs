@@ -141,3 +141,34 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
         })
         .collect()
 }
+
+/// Levels of the per-user profit percentiles in segments.csv.
+pub const SEGMENT_LEVELS: [f64; 3] = [5.0, 50.0, 95.0];
+
+/// One segment's risk on one plan, over the trials in which it has users on the plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SegmentRisk {
+    /// Percentiles at [`SEGMENT_LEVELS`] of the segment's profit per user in a trial.
+    pub profit_per_user_pct: [Option<f64>; 3],
+    /// Share of those trials in which the segment's total profit is < 0.
+    pub prob_loss: Option<f64>,
+}
+
+/// The risk of segment `s` on plan `p`, from each trial's segment sums (same percentile rule as
+/// summary.csv). Trials in which the segment has no users on the plan are left out; with none
+/// left every figure is `None`.
+pub fn segment_risk(res: &RunResults, p: usize, s: usize) -> SegmentRisk {
+    let sums: Vec<_> = res
+        .trials
+        .iter()
+        .map(|t| t.plans[p].segments[s])
+        .filter(|g| g.users > 0)
+        .collect();
+    let per_user: Vec<f64> = sums.iter().map(|g| g.profit / g.users as f64).collect();
+    let sorted = sorted(&per_user);
+    let total: Vec<f64> = sums.iter().map(|g| g.profit).collect();
+    SegmentRisk {
+        profit_per_user_pct: SEGMENT_LEVELS.map(|q| percentile_sorted(&sorted, q)),
+        prob_loss: share_negative(&total),
+    }
+}

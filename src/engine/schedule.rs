@@ -21,7 +21,8 @@ use crate::model::accounting::UserOutcome;
 use crate::model::user::{UserLife, base_demand, live};
 use crate::model::{Scenario, Trial};
 use crate::results::{
-    DECILES, GroupTotals, MonthTotals, PlanTrial, RunResults, Totals, TrialGroups, TrialResult,
+    DECILES, GroupTotals, MonthTotals, PlanTrial, RunResults, SegmentProfit, Totals, TrialGroups,
+    TrialResult,
 };
 
 /// The scenario with trial `t`'s draws applied (the trial-level stream).
@@ -206,6 +207,13 @@ pub(super) fn run_range<A: Assign>(
                     .map(|p| PlanTrial {
                         totals: acc.totals[p],
                         month_profit: groups.months[p].iter().map(|m| m.profit).collect(),
+                        segments: groups.segments[p]
+                            .iter()
+                            .map(|g| SegmentProfit {
+                                users: g.users,
+                                profit: g.profit,
+                            })
+                            .collect(),
                     })
                     .collect(),
                 groups: None,

@@ -1,13 +1,26 @@
 //! What a run will need, from its size alone: the estimate of memory and time, the limits, and
 //! how many trials the engine keeps in flight. Checked before anything is allocated.
+//!
+//! The memory estimate adds up what the run holds at its peak, from the sizes of the types the
+//! engine allocates and the heap chunks glibc's malloc gives them: the scenario itself, the
+//! state of the trials in flight (per-user buffers, per-trial setups with a sampler set per
+//! segment, per-block sums), the sums of the trial being merged, the run-level sums, and what is
+//! kept per trial for the outputs (each plan's totals, monthly profit and per-segment users and
+//! profit). Reading the scenario file needs more for a moment (about 35 times the file's size,
+//! before the run starts); that is not counted.
 
 use super::{BLOCK_USERS, USERS_IN_FLIGHT};
-use crate::model::{MAX_MONTHS, MAX_USERS, Scenario};
-use crate::results::{GroupTotals, MonthTotals, PlanTrial, Totals};
+use crate::dist::{DistSpec, Sampler, Shape};
+use crate::model::trial::SegmentTrial;
+use crate::model::{
+    MAX_MONTHS, MAX_USERS, PerUser, PlanSpec, Rule, Scenario, Segment, Slot, Trial,
+};
+use crate::results::{GroupTotals, MonthTotals, PlanTrial, SegmentProfit, Totals, TrialResult};
 
-/// Bound on the per-block sums of trials in flight at once, bytes (a block's sums grow with
-/// plans x months, so many tiny trials would otherwise hold gigabytes of them).
-pub const BLOCK_SUMS_IN_FLIGHT: u64 = 256_000_000;
+/// Bound on the state of the trials in flight at once besides their per-user buffers (per-block
+/// sums and per-trial setups), bytes: both grow with segments (and the sums with plans x
+/// months), so many tiny trials would otherwise hold gigabytes of them.
+pub const TRIAL_STATE_IN_FLIGHT: u64 = 256_000_000;
 
 /// Most user-plan-months in one run (about a day of compute on one core).
 pub const MAX_WORK: f64 = 1e13;
@@ -16,14 +29,17 @@ pub const MAX_MEMORY: f64 = 16e9;
 /// User-plan-months per second per thread assumed for time estimates (measured: about 118
 /// million on one core of a 2-core VM on the shipped coding-agent scenario).
 const RATE_PER_THREAD: f64 = 1e8;
+/// Bytes kept per user in flight: base demand, decile and ranking key.
+const PER_USER: f64 = 8.0 + 1.0 + 16.0;
 
 /// What a run is expected to need, estimated from its size alone before anything is allocated.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Footprint {
     /// User-plan-months to simulate.
     pub work: f64,
-    /// Peak memory, bytes: per-user buffers of the trials in flight, per-block sums, per-trial
-    /// results kept for the percentiles, and their sorted copies.
+    /// Peak memory, bytes: the scenario, the state of the trials in flight, the sums being
+    /// merged, the run-level sums, the per-trial results kept for the outputs and their sorted
+    /// copies (not counted: per-trial group sums kept for a merge, and reading the file).
     pub bytes: f64,
     /// Wall time on `threads` threads, seconds.
     pub seconds: f64,
@@ -38,21 +54,124 @@ impl Footprint {
         let plans = scn.plans.len() as f64;
         let segs = scn.segments.len() as f64;
         let in_flight = trials_in_flight(scn) as f64;
-        let blocks = in_flight * (users / BLOCK_USERS as f64).ceil();
-        let per_user = 8.0 + 1.0 + 16.0;
-        let per_block = block_bytes(plans, months, segs);
-        let per_trial = 64.0
-            + 8.0 * scn.slots.len() as f64
-            + plans * (size_of::<PlanTrial>() as f64 + 8.0 * months)
+        let block = block_bytes(plans, months, segs);
+        let in_flight_state = in_flight * (users * PER_USER + trial_state_bytes(scn));
+        // The trial being merged: its summed blocks and its per-plan copy of the group sums.
+        let merging = 2.0 * block;
+        let run_sums = plans
+            * ((segs + 10.0) * size_of::<GroupTotals>() as f64
+                + months * size_of::<MonthTotals>() as f64);
+        let per_trial = size_of::<TrialResult>() as f64
+            + chunk(8.0 * scn.slots.len() as f64)
+            + chunk(plans * size_of::<PlanTrial>() as f64)
+            + plans
+                * (chunk(8.0 * months) + chunk(segs * size_of::<SegmentProfit>() as f64))
             // sorted copies of per-trial values for the percentiles, a few at a time
-            + plans * 8.0 * 4.0;
+            + 8.0 * 4.0;
         let work = trials * users * months * plans;
         Footprint {
             work,
-            bytes: in_flight * users * per_user + blocks * per_block + trials * per_trial,
+            bytes: scenario_bytes(scn) + in_flight_state + merging + run_sums + trials * per_trial,
             seconds: work / (RATE_PER_THREAD * threads.max(1) as f64),
         }
     }
+}
+
+/// Bytes of a heap allocation of `n` bytes: glibc malloc's chunk (8 bytes of header, 16-byte
+/// aligned, at least 32); nothing for an empty one.
+fn chunk(n: f64) -> f64 {
+    if n <= 0.0 {
+        0.0
+    } else {
+        (((n + 8.0) / 16.0).ceil() * 16.0).max(32.0)
+    }
+}
+
+/// Heap bytes of a distribution's mixture components, as configured.
+fn spec_heap(d: &DistSpec) -> f64 {
+    match &d.shape {
+        Shape::Mixture { components } => {
+            chunk((components.len() * size_of::<(crate::dist::Param, DistSpec)>()) as f64)
+                + components.iter().map(|(_, c)| spec_heap(c)).sum::<f64>()
+        }
+        _ => 0.0,
+    }
+}
+
+/// Heap bytes of a distribution's sampler in a trial (a mixture's weights and parts).
+fn sampler_heap(d: &DistSpec) -> f64 {
+    match &d.shape {
+        Shape::Mixture { components } => {
+            let n = components.len() as f64;
+            chunk(8.0 * n)
+                + chunk(n * size_of::<Sampler>() as f64)
+                + components.iter().map(|(_, c)| sampler_heap(c)).sum::<f64>()
+        }
+        _ => 0.0,
+    }
+}
+
+/// The per-user fields of a segment that are distributions.
+fn segment_dists(s: &Segment) -> impl Iterator<Item = &DistSpec> {
+    [
+        &s.output_tokens,
+        &s.input_per_output,
+        &s.cache_read_share,
+        &s.cache_write_share,
+    ]
+    .into_iter()
+    .filter_map(|p| match p {
+        PerUser::Dist(d) => Some(d),
+        PerUser::Fixed(_) => None,
+    })
+}
+
+/// Bytes of the scenario itself (and the segment boundaries the engine derives from it).
+fn scenario_bytes(scn: &Scenario) -> f64 {
+    let segments: f64 = scn
+        .segments
+        .iter()
+        .map(|s| {
+            size_of::<Segment>() as f64
+                + chunk(s.name.len() as f64)
+                + segment_dists(s).map(spec_heap).sum::<f64>()
+                // segment sizes and cumulative ends
+                + 16.0
+        })
+        .sum();
+    let plans: f64 = scn
+        .plans
+        .iter()
+        .map(|p| size_of::<PlanSpec>() as f64 + chunk(p.name.len() as f64))
+        .sum();
+    let slots: f64 = scn
+        .slots
+        .iter()
+        .map(|s| size_of::<Slot>() as f64 + chunk(s.path.len() as f64) + spec_heap(&s.dist))
+        .sum();
+    size_of::<Scenario>() as f64 + segments + plans + slots
+}
+
+/// Bytes of one trial's setup ([`Trial`]): its draws, cost decline, rules, and per segment a
+/// set of samplers and a growth factor per month.
+fn setup_bytes(scn: &Scenario) -> f64 {
+    let months = f64::from(scn.simulation.months);
+    let plans = scn.plans.len() as f64;
+    let segments: f64 = scn
+        .segments
+        .iter()
+        .map(|s| {
+            size_of::<SegmentTrial>() as f64
+                + chunk(8.0 * months)
+                + segment_dists(s).map(sampler_heap).sum::<f64>()
+        })
+        .sum();
+    size_of::<Trial>() as f64
+        + chunk(8.0 * scn.slots.len() as f64)
+        + chunk(8.0 * months)
+        + chunk(plans * size_of::<Rule>() as f64)
+        + chunk(8.0 * plans)
+        + segments
 }
 
 /// Bytes of one block's sums.
@@ -63,20 +182,25 @@ fn block_bytes(plans: f64, months: f64, segs: f64) -> f64 {
             + (segs + 10.0) * size_of::<GroupTotals>() as f64)
 }
 
-/// How many trials run at once: bounded by [`USERS_IN_FLIGHT`] and [`BLOCK_SUMS_IN_FLIGHT`],
+/// Bytes of one trial in flight besides its per-user buffers: its setup and its blocks' sums.
+fn trial_state_bytes(scn: &Scenario) -> f64 {
+    let sim = &scn.simulation;
+    let blocks = sim.users.div_ceil(BLOCK_USERS as u64).max(1) as f64;
+    let block = block_bytes(
+        scn.plans.len() as f64,
+        f64::from(sim.months),
+        scn.segments.len() as f64,
+    );
+    blocks * block + setup_bytes(scn)
+}
+
+/// How many trials run at once: bounded by [`USERS_IN_FLIGHT`] and [`TRIAL_STATE_IN_FLIGHT`],
 /// at least one. Results do not depend on it.
 pub(super) fn trials_in_flight(scn: &Scenario) -> u64 {
     let sim = &scn.simulation;
-    let blocks = sim.users.div_ceil(BLOCK_USERS as u64).max(1);
-    let per_trial = blocks as f64
-        * block_bytes(
-            scn.plans.len() as f64,
-            f64::from(sim.months),
-            scn.segments.len() as f64,
-        );
     let by_users = USERS_IN_FLIGHT / sim.users.max(1);
-    let by_sums = (BLOCK_SUMS_IN_FLIGHT as f64 / per_trial.max(1.0)) as u64;
-    by_users.min(by_sums).clamp(1, sim.trials.max(1))
+    let by_state = (TRIAL_STATE_IN_FLIGHT as f64 / trial_state_bytes(scn).max(1.0)) as u64;
+    by_users.min(by_state).clamp(1, sim.trials.max(1))
 }
 
 /// Bytes as "12.3 GB" / "45 MB".

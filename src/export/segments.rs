@@ -1,15 +1,17 @@
-//! segments.csv: who loses money, by segment, over all trials.
+//! segments.csv: who loses money, by segment, over all trials: means over user-trials, then
+//! the spread over trials of the segment's profit per user and how often it loses money.
 
 use std::io::Write;
 
 use super::{Exporter, Report, csv_writer, opt, per_user};
+use crate::analysis::summary::segment_risk;
 use crate::results::per_trial;
 
 /// The segments.csv exporter.
 pub struct Segments;
 
 /// Column names of segments.csv.
-pub const COLUMNS: [&str; 7] = [
+pub const COLUMNS: [&str; 11] = [
     "plan",
     "segment",
     "users",
@@ -17,6 +19,10 @@ pub const COLUMNS: [&str; 7] = [
     "cost_per_user",
     "profit_per_user",
     "loss_user_share",
+    "profit_per_user_p05",
+    "profit_per_user_p50",
+    "profit_per_user_p95",
+    "prob_loss",
 ];
 
 impl Exporter for Segments {
@@ -27,9 +33,11 @@ impl Exporter for Segments {
         let mut w = csv_writer(out);
         w.write_record(COLUMNS)?;
         let trials = r.results.trial_count();
-        for (plan, groups) in r.scenario.plans.iter().zip(&r.results.segments) {
-            for (seg, g) in r.scenario.segments.iter().zip(groups) {
+        for (p, (plan, groups)) in r.scenario.plans.iter().zip(&r.results.segments).enumerate() {
+            for (s, (seg, g)) in r.scenario.segments.iter().zip(groups).enumerate() {
                 let per = |x: f64| per_user(x, g.users);
+                let risk = segment_risk(r.results, p, s);
+                let [p05, p50, p95] = risk.profit_per_user_pct.map(opt);
                 w.write_record([
                     plan.name.clone(),
                     seg.name.clone(),
@@ -38,6 +46,10 @@ impl Exporter for Segments {
                     per(g.cost),
                     per(g.profit),
                     per(g.loss_users as f64),
+                    p05,
+                    p50,
+                    p95,
+                    opt(risk.prob_loss),
                 ])?;
             }
         }

@@ -2,7 +2,9 @@
 //!
 //! Results carry their own counts (users billed and active user-months per plan, users per
 //! segment and decile, active users per month), so every consumer (summary, exporters, later
-//! analyses) reads counts from here, never from the scenario. Everything here is serialisable.
+//! analyses) reads counts from here, never from the scenario. Each trial keeps, per plan, its
+//! totals, its profit in each month and its users and profit in each segment
+//! ([`PlanTrial`]), for statistics over trials. Everything here is serialisable.
 //!
 //! The run-level sums ([`RunResults::segments`], [`RunResults::deciles`],
 //! [`RunResults::months`]) are formed by adding each trial's own sums in trial order
@@ -25,6 +27,18 @@ pub struct PlanTrial {
     pub totals: Totals,
     /// Profit of each month, 0..months (for percentiles over trials).
     pub month_profit: Vec<f64>,
+    /// Users and profit of each segment, in config order (for percentiles over trials of a
+    /// segment's profit per user); 16 bytes per segment.
+    pub segments: Vec<SegmentProfit>,
+}
+
+/// One segment's users and total profit on one plan in one trial.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SegmentProfit {
+    /// Users of the segment billed on the plan.
+    pub users: u64,
+    /// Their total profit over the horizon.
+    pub profit: f64,
 }
 
 /// One trial's own sums by segment, decile and month, per plan.
@@ -122,8 +136,10 @@ impl RunResults {
         let groups = |g: &[GroupTotals]| g.iter().all(GroupTotals::is_finite);
         (0..self.plans()).find(|&p| {
             let trials = self.trials.iter().all(|t| {
-                t.plans[p].totals.is_finite()
-                    && t.plans[p].month_profit.iter().all(|x| x.is_finite())
+                let pt = &t.plans[p];
+                pt.totals.is_finite()
+                    && pt.month_profit.iter().all(|x| x.is_finite())
+                    && pt.segments.iter().all(|s| s.profit.is_finite())
             });
             let months = self.months[p].iter().all(MonthTotals::is_finite);
             !(trials && months && groups(&self.segments[p]) && groups(&self.deciles[p]))

@@ -1,5 +1,7 @@
-//! Crate-level tests that need internals: hand-computed bills of every plan kind and the
-//! property tests (random scenarios through the engine, the billing rules and the exporters).
+//! Crate-level tests that need internals: hand-computed bills of every plan kind, `check`'s
+//! break-even figures, and the property tests (random scenarios through the engine, the billing
+//! rules and the exporters).
 
+mod breakeven;
 mod plans;
 mod properties;

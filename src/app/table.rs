@@ -79,7 +79,7 @@ pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary])
 
 /// A share in [0, 1] to three decimals, where a nonzero share never reads as 0 and a share
 /// below 1 never reads as 1: `0` (exactly), `<0.001`, `0.032`, `>0.999`, `1` (exactly).
-pub(crate) fn share(x: f64) -> String {
+fn share(x: f64) -> String {
     let s = format!("{x:.3}");
     if x == 0.0 {
         "0".into()

@@ -146,7 +146,7 @@ fn parse_rfc3339(s: &str) -> u64 {
     assert_eq!((&s[13..14], &s[16..17], &s[19..]), (":", ":", "Z"), "{s}");
     let n = |r: std::ops::Range<usize>| s[r].parse::<u64>().unwrap();
     let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    let leap = |y: u64| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let leap = |y: u64| y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
     let month_days = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     let mut days: u64 = (1970..y).map(|y| if leap(y) { 366 } else { 365 }).sum();
     days += month_days[..(m - 1) as usize].iter().sum::<u64>();

@@ -270,6 +270,7 @@ fn exporters_write_nothing_once_asked_to_stop() {
         config_path: "tiny.toml".into(),
         threads: 1,
         wall_seconds: 0.0,
+        started_at: std::time::UNIX_EPOCH,
     };
     let work = tempfile::tempdir().unwrap();
     let out = work.path().join("out");

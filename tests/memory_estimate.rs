@@ -98,6 +98,7 @@ fn child_runs_and_reports_its_peak() {
         config_path: "many.toml".into(),
         threads: 2,
         wall_seconds: 0.0,
+        started_at: std::time::UNIX_EPOCH,
     };
     assert!(plansim::write_all(&dir.path().join("o"), &report, &AtomicBool::new(false)).unwrap());
     println!("estimate={estimate} peak={}", peak_rss());

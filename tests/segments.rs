@@ -24,6 +24,7 @@ fn run_into(text: &str, dir: &Path) -> (Scenario, RunResults) {
         config_path: "s.toml".into(),
         threads: 1,
         wall_seconds: 0.0,
+        started_at: std::time::UNIX_EPOCH,
     };
     assert!(plansim::write_all(dir, &report, &AtomicBool::new(false)).unwrap());
     (scn, results)

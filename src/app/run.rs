@@ -1,11 +1,11 @@
 //! `plansim run`: load the scenario with the command line's overrides, check sizes and the
 //! output folder, simulate with a progress bar, refuse non-finite results, write the outputs
-//! as a set, print the table.
+//! as a set, print the table and say which earlier results were replaced.
 
-use std::path::PathBuf;
-use std::time::Instant;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::{MAX_THREADS, default_threads, print, summary_table};
 use crate::analysis::summary;
@@ -16,6 +16,7 @@ use crate::export::{self, Outcome, Report};
 use crate::{config, engine, interrupt};
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
+    let started_at = SystemTime::now();
     let mut scn = config::load_with(&args.config, &size_overrides(args))?;
     // Not an override: a TOML integer cannot hold every u64.
     if let Some(seed) = args.seed {
@@ -70,9 +71,18 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         );
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated, eta {eta}",
+                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated{eta}",
             )
-            .expect("static template is valid"),
+            .expect("static template is valid")
+            .with_key(
+                "eta",
+                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let total = state.len().unwrap_or(0);
+                    if let Some(left) = eta(state.elapsed(), state.pos(), total) {
+                        let _ = write!(w, ", eta {left}");
+                    }
+                },
+            ),
         );
         bar
     };
@@ -105,6 +115,8 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             plan: plan.to_string(),
         });
     }
+    // Read before the old outputs are replaced: the notice printed once the new ones are in.
+    let replaced = previous_run(&out);
     let written = folder.write(
         &Report {
             scenario: &scn,
@@ -113,6 +125,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             config_path: config::source_name(&args.config),
             threads,
             wall_seconds,
+            started_at,
         },
         interrupt::flag(),
     );
@@ -127,7 +140,53 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         sim.months,
         out.display()
     );
-    print::stdout(&(summary_table(&scn, &summaries) + &line))
+    let mut text = summary_table(&scn, &results, &summaries) + &line;
+    if let Some(previous) = replaced {
+        text.push_str(&format!(
+            "Replaced the previous results in {} ({previous}).\n",
+            out.display()
+        ));
+    }
+    print::stdout(&text)
+}
+
+/// What the outputs in `dir` came from, if it holds any: `None` when there is nothing to
+/// replace, else the seed and start time its run.json records, or what it lacks (run.json
+/// from before plansim recorded start times has none).
+fn previous_run(dir: &Path) -> Option<String> {
+    let holds_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if !holds_files {
+        return None;
+    }
+    let run_json = std::fs::read(dir.join("run.json"))
+        .ok()
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+    let Some(run_json) = run_json else {
+        return Some("no readable run.json: seed and start time unknown".into());
+    };
+    let seed = run_json["seed"]
+        .as_u64()
+        .map_or("seed unknown".into(), |s| format!("seed {s}"));
+    let started = run_json["started_at"]
+        .as_str()
+        .map_or("start time not recorded".into(), |t| format!("started {t}"));
+    Some(format!("{seed}, {started}"))
+}
+
+/// Time left, once the progress so far says something about it: after the first two seconds
+/// (thread start-up and the first blocks distort the rate before that), from the average rate
+/// since the start, which is steady for a simulation, rounded up to whole seconds.
+fn eta(elapsed: Duration, done: u64, total: u64) -> Option<String> {
+    if elapsed < Duration::from_secs(2) || done == 0 || total == 0 {
+        return None;
+    }
+    let left = elapsed.as_secs_f64() * total.saturating_sub(done) as f64 / done as f64;
+    let secs = left.ceil() as u64;
+    Some(match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
+    })
 }
 
 /// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks
@@ -147,4 +206,25 @@ fn size_overrides(args: &RunArgs) -> Vec<Override> {
         })
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::eta;
+
+    #[test]
+    fn eta_is_hidden_for_the_first_two_seconds_then_follows_the_average_rate() {
+        let s = Duration::from_secs_f64;
+        // The first blocks of a 5.7 s run: no estimate yet, however few users are done.
+        assert_eq!(eta(s(0.3), 1, 1000), None);
+        assert_eq!(eta(s(1.9), 330, 1000), None);
+        assert_eq!(eta(s(2.0), 0, 1000), None);
+        // 2 s for 35% of the users: 3.7 s left at that rate, shown as 4s.
+        assert_eq!(eta(s(2.0), 350, 1000).as_deref(), Some("4s"));
+        assert_eq!(eta(s(60.0), 400, 1000).as_deref(), Some("1m 30s"));
+        assert_eq!(eta(s(3600.0), 250, 1000).as_deref(), Some("3h 00m"));
+        assert_eq!(eta(s(5.7), 1000, 1000).as_deref(), Some("0s"));
+    }
 }

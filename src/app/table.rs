@@ -1,10 +1,13 @@
-//! The human-readable table printed after a run.
+//! The human-readable table printed after a run, and the lines under it that say what the
+//! numbers are over: which users each row bills, how many of them are still active at the end
+//! of the horizon, and (when nothing is drawn per trial) what the p05-p95 band does not show.
 
 use crate::analysis::summary::PlanSummary;
 use crate::model::Scenario;
+use crate::results::{RunResults, per_trial};
 
-/// The human-readable table printed after a run.
-pub fn summary_table(scn: &Scenario, rows: &[PlanSummary]) -> String {
+/// The human-readable table printed after a run, with the lines under it.
+pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary]) -> String {
     let width = scn
         .plans
         .iter()
@@ -25,15 +28,98 @@ pub fn summary_table(scn: &Scenario, rows: &[PlanSummary]) -> String {
     for r in rows {
         let margin = r.margin_pct[1].map_or("-".to_string(), |m| format!("{:.1}%", 100.0 * m));
         s.push_str(&format!(
-            "{:<width$}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9.3}  {:>15.3}\n",
+            "{:<width$}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9}  {:>15}\n",
             r.plan,
             r.profit_pct[1],
             r.profit_pct[4],
             r.profit_pct[7],
             margin,
-            r.prob_loss,
-            r.loss_user_share
+            share(r.prob_loss),
+            share(r.loss_user_share)
         ));
     }
+    let users = scn.simulation.users;
+    let months = scn.simulation.months;
+    let billed = rows.iter().map(|r| (r.plan.as_str(), r.users));
+    s.push_str(&match per_plan(billed.clone()) {
+        Some(n) if n == users as f64 => format!(
+            "Each row bills all {users} users on that plan: every user on every plan, not a \
+             split of them.\n"
+        ),
+        _ => format!(
+            "Each row is over the users billed on that plan (per trial: {}).\n",
+            list(billed)
+        ),
+    });
+    s.push_str(&format!(
+        "Profit is in $, summed over those users and {months} months of one trial.\n"
+    ));
+    let active = scn.plans.iter().enumerate().map(|(p, plan)| {
+        let n = results.months[p].last().map_or(0, |m| m.active_users);
+        (
+            plan.name.as_str(),
+            per_trial(n, results.trial_count()).unwrap_or(0.0),
+        )
+    });
+    let active = match per_plan(active.clone()) {
+        Some(n) => format!("{n:.0} of {users} users"),
+        None => format!("{} (of {users} users)", list(active)),
+    };
+    s.push_str(&format!(
+        "Active at the end of the horizon (month {}): {active}, mean over trials.\n",
+        months.saturating_sub(1)
+    ));
+    if scn.slots.is_empty() {
+        s.push_str(
+            "No trial-level draws, so the p05-p95 band reflects only the sampling of users.\n",
+        );
+    }
     s
+}
+
+/// A share in [0, 1] to three decimals, where a nonzero share never reads as 0 and a share
+/// below 1 never reads as 1: `0` (exactly), `<0.001`, `0.032`, `>0.999`, `1` (exactly).
+fn share(x: f64) -> String {
+    let s = format!("{x:.3}");
+    if x == 0.0 {
+        "0".into()
+    } else if x == 1.0 {
+        "1".into()
+    } else if x > 0.0 && s == "0.000" {
+        "<0.001".into()
+    } else if x < 1.0 && s == "1.000" {
+        ">0.999".into()
+    } else {
+        s
+    }
+}
+
+/// The one value every plan shares, if they do.
+fn per_plan<'a>(mut values: impl Iterator<Item = (&'a str, f64)>) -> Option<f64> {
+    let (_, first) = values.next()?;
+    values.all(|(_, v)| v == first).then_some(first)
+}
+
+/// `plan value, plan value, ...`, values rounded to whole users.
+fn list<'a>(values: impl Iterator<Item = (&'a str, f64)>) -> String {
+    values
+        .map(|(plan, v)| format!("{plan} {v:.0}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::share;
+
+    #[test]
+    fn a_nonzero_share_never_prints_as_zero_nor_one_below_one_as_one() {
+        assert_eq!(share(0.0), "0");
+        assert_eq!(share(0.000089), "<0.001");
+        assert_eq!(share(0.0004999), "<0.001");
+        assert_eq!(share(0.0005), "0.001");
+        assert_eq!(share(0.032), "0.032");
+        assert_eq!(share(0.9996), ">0.999");
+        assert_eq!(share(1.0), "1");
+    }
 }

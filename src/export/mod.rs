@@ -47,6 +47,8 @@ pub struct Report<'a> {
     pub threads: usize,
     /// Wall time of the simulation, seconds.
     pub wall_seconds: f64,
+    /// When the run started (run.json's `started_at`).
+    pub started_at: std::time::SystemTime,
 }
 
 /// One output file.

@@ -1,7 +1,8 @@
-//! run.json: what was run and how: version, resolved scenario, seed, generator, size, threads
-//! and wall time. The only output that may differ between thread counts.
+//! run.json: what was run and how: version, resolved scenario, seed, generator, size, threads,
+//! start time and wall time. The only output that may differ between runs of the same scenario.
 
 use std::io::Write;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
@@ -22,6 +23,7 @@ struct RunInfo<'a> {
     months: u32,
     threads: usize,
     block_users: u64,
+    started_at: String,
     wall_seconds: f64,
     scenario: &'a Scenario,
 }
@@ -42,10 +44,55 @@ impl Exporter for RunJson {
             months: sim.months,
             threads: r.threads,
             block_users: r.results.provenance.block_users,
+            started_at: rfc3339_utc(r.started_at),
             wall_seconds: r.wall_seconds,
             scenario: r.scenario,
         };
         serde_json::to_writer_pretty(&mut *out, &info).map_err(std::io::Error::other)?;
         out.write_all(b"\n")
+    }
+}
+
+/// `t` as an RFC 3339 UTC timestamp to the second, `YYYY-MM-DDTHH:MM:SSZ` (a time before 1970
+/// is written as 1970-01-01T00:00:00Z).
+fn rfc3339_utc(t: SystemTime) -> String {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z % 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
+    use super::rfc3339_utc;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        let at = |s| rfc3339_utc(UNIX_EPOCH + Duration::from_secs(s));
+        assert_eq!(at(0), "1970-01-01T00:00:00Z");
+        assert_eq!(at(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(at(1_709_210_096), "2024-02-29T12:34:56Z");
+        assert_eq!(at(1_735_689_599), "2024-12-31T23:59:59Z");
+        assert_eq!(at(4_102_444_800), "2100-01-01T00:00:00Z");
+        assert_eq!(
+            rfc3339_utc(UNIX_EPOCH - Duration::from_secs(1)),
+            "1970-01-01T00:00:00Z"
+        );
     }
 }

@@ -776,6 +776,7 @@ fn run_and_write(scn: &Scenario, threads: usize, dir: &Path) -> RunResults {
         config_path: "prop.toml".into(),
         threads: 1,
         wall_seconds: 0.0,
+        started_at: std::time::UNIX_EPOCH,
     };
     let written = write_all(dir, &report, &AtomicBool::new(false)).expect("outputs are written");
     assert!(written, "write_all stopped without a stop request");

@@ -193,6 +193,7 @@ pub fn exercise(text: &str) -> Outcome {
         config_path: FILE.into(),
         threads: 1,
         wall_seconds: 0.0,
+        started_at: std::time::UNIX_EPOCH,
     };
     // Cells that are names (plans, segments, kinds) are text, whatever they spell ("inf" is a
     // valid plan name); every other cell must not read as a non-finite number.

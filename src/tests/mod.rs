@@ -1,5 +1,7 @@
-//! Crate-level tests that need internals: hand-computed bills of every plan kind and the
-//! property tests (random scenarios through the engine, the billing rules and the exporters).
+//! Crate-level tests that need internals: hand-computed bills of every plan kind, counts
+//! taken from the engine (segment split, loss users), and the property tests (random
+//! scenarios through the engine, the billing rules and the exporters).
 
+mod counts;
 mod plans;
 mod properties;

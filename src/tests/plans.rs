@@ -13,6 +13,8 @@ use rand_distr::{Distribution, StandardNormal};
 
 use crate::config::parse;
 use crate::engine::{run, simulate_user, stream};
+use crate::model::plans::Usage;
+use crate::model::{Billing, Mix};
 use crate::results::{MonthTotals, RunResults};
 
 /// The first scenario: the user has D = 1M output tokens, no prompt tokens, growth 100% a
@@ -313,6 +315,46 @@ fn credit_packs_that_cover_the_need_exactly_are_enough() {
         (4500.0, 2800.0, 7000.0, 200.0, 100.0),
         "{a:?}"
     );
+}
+
+/// A topper is a user whose top-up uniform is below the probability (not equal to it), and a
+/// topper is always served in full: where ceil(short / pack) packs fall short of the need by
+/// rounding (packs of 0.3 credits for a need of 0.9: 0.9 / 0.3 rounds to 2.9999999999999996,
+/// and 3 x 0.3 to 0.8999999999999999), one more pack is bought.
+#[test]
+fn toppers_are_drawn_below_the_probability_and_always_served_in_full() {
+    let text = base(0.0)
+        + r#"
+[[plan]]
+name = "credit-tiny-packs"
+kind = "credit"
+price = 1
+credits = 0
+burn = { input = 0, output = 1 }
+top_up = { price = 2, credits = 0.3, probability = 0.5 }
+"#;
+    let scn = parse(&text, "hand.toml").unwrap();
+    let retail = scn.retail.resolve(&[]);
+    let rule = |p: usize| scn.plans[p].kind.resolve(&[], &retail);
+    // credit-no-topup has probability 0: nobody tops up, not even u = 0.
+    assert!(!rule(5).open(0.0).tops_up);
+    assert!(!rule(7).open(0.5).tops_up && rule(7).open(0.4999).tops_up);
+    let tiny = rule(7);
+    let mut a = tiny.open(0.0);
+    assert!(
+        (0.9f64 / 0.3).ceil() * 0.3 < 0.9,
+        "the case needs the rounding"
+    );
+    let no_prompt = Mix::new(0.0, 0.0, 0.0);
+    let need = Usage {
+        output_tokens: 0.9,
+        mix: &no_prompt,
+        metered: 0.9,
+    };
+    let mb = tiny.month(&mut a, need);
+    assert_eq!(mb.served, 1.0, "{a:?}");
+    assert_eq!(mb.bill, 1.0 + 4.0 * 2.0);
+    assert_eq!((a.bought, a.burned), (4.0 * 0.3, 0.9));
 }
 
 #[test]

@@ -223,10 +223,27 @@ fn engine_returns_none_when_asked_to_stop() {
     .unwrap();
     assert!(r.is_none());
     assert_eq!(users.load(Ordering::Relaxed), 0, "no user simulated");
-    // Without a request it runs to the end, like `run`.
+    // Without a request it runs every trial and every user to the end: 4 trials of 9000 users
+    // x 3 months on a $20 flat plan without churn, counted by the engine.
     stop.store(false, Ordering::Relaxed);
-    let r = run_until(&scn, &|_| {}, &stop).unwrap();
-    assert_eq!(r, Some(run(&scn, &|_| {}).unwrap()));
+    let r = run_until(
+        &scn,
+        &|n| {
+            users.fetch_add(n, Ordering::Relaxed);
+        },
+        &stop,
+    )
+    .unwrap()
+    .expect("not stopped");
+    assert_eq!(users.load(Ordering::Relaxed), 4 * 9000, "progress");
+    assert_eq!(r.trials.len(), 4);
+    for (i, t) in r.trials.iter().enumerate() {
+        let x = &t.plans[0].totals;
+        assert_eq!(t.trial, i as u64);
+        assert_eq!((x.users, x.active_user_months), (9000, 27000));
+        assert_eq!(x.revenue, 20.0 * 27000.0);
+    }
+    assert!(r.months[0].iter().all(|m| m.active_users == 4 * 9000));
 }
 
 #[test]

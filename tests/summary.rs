@@ -97,6 +97,32 @@ fn percentiles_moments_and_tail_match_numpy() {
     assert_eq!(s.arpu, Some(200.0 / 4.0));
 }
 
+/// Ratios of sums over trials, by hand: cost_to_retail = sum of cost / sum of retail value
+/// (not its inverse, nor a mean of per-trial ratios), arpu = sum of revenue / sum of active
+/// user-months, and the means of each component.
+#[test]
+fn ratios_are_ratios_of_sums_over_trials() {
+    let scn = parse(ONE_PLAN, "s.toml").unwrap();
+    let mut res = results(&[10.0, 20.0], &[100.0, 300.0]);
+    for (t, (cost, retail, months)) in res
+        .trials
+        .iter_mut()
+        .zip([(30.0, 100.0, 4), (10.0, 300.0, 12)])
+    {
+        let x = &mut t.plans[0].totals;
+        (x.cost, x.retail_value, x.active_user_months) = (cost, retail, months);
+    }
+    let s = &summarize(&scn, &res)[0];
+    // (30 + 10) / (100 + 300) = 0.1; the mean of the trials' ratios would be (0.3 + 1/30) / 2.
+    assert_eq!(s.cost_to_retail, Some(0.1));
+    // (100 + 300) / (4 + 12) = 25
+    assert_eq!(s.arpu, Some(25.0));
+    assert_eq!((s.revenue_mean, s.cost_mean), (200.0, 20.0));
+    assert_eq!(s.retail_value_mean, 200.0);
+    // profit per user: mean profit 15 over 4 users
+    assert_eq!(s.profit_per_user, 15.0 / 4.0);
+}
+
 #[test]
 fn margins_skip_trials_without_revenue_and_single_trials_have_no_spread() {
     let scn = parse(ONE_PLAN, "s.toml").unwrap();

@@ -19,14 +19,20 @@
 //! Properties:
 //!
 //! 1. Served output tokens never exceed demand (`usage_response` x the demand that `ref`
-//!    serves), per trial and per user; revenue, cost, fees, overhead are >= 0 and fees are at
-//!    most `payment_fee_rate` x revenue + `payment_fee_fixed` x active user-months; month by
-//!    month through [`Billing::month`], bills are >= 0 and finite and the served share is in
-//!    [0, 1], and each rule does what the README says: payg bills max(usage, minimum); flat
-//!    bills its price and serves everything up to the cap and exactly the cap beyond it;
-//!    hybrid bills base + min(overage, spend cap) and serves up to included + cap /
-//!    multiplier; credit bills at least its price, burns exactly the served share of the need
-//!    and keeps its balance within [0, rollover].
+//!    serves), per trial and per user; revenue, cost, fees, overhead are >= 0; month by month
+//!    through [`Billing::month`], bills are >= 0 and finite and the served share is in [0, 1],
+//!    and each rule does what docs/model.md says: payg bills max(usage, minimum); flat bills
+//!    its price and serves everything up to the cap and exactly the cap beyond it; hybrid
+//!    bills base + min(overage, spend cap) and serves up to included + cap / multiplier;
+//!    credit bills its price plus the fewest packs that cover the shortfall (a topper only),
+//!    burns exactly the served share of the need and keeps its balance within [0, rollover].
+//!    The accounting, component by component: each user's revenue, serving cost, fees,
+//!    overhead, profit, served tokens, retail value, churn, loss and breakage equal the spec's
+//!    month-by-month formulas written out here ([`spec_totals`], not `model::accounting`),
+//!    with each plan kind's meter card taken from the scenario; and every trial's month sums
+//!    (revenue, cost, fees, overhead, profit, active users) add up to its totals, its month
+//!    profits are its month sums' revenue - cost - fees - overhead, and its month overhead is
+//!    `per_user_month` x the month's active users.
 //! 2. Credit conservation, per user and trial (churners included, rollover often binding) and
 //!    month by month through [`Billing`]: granted + bought = burned + expired + balance.
 //! 3. Flat revenue = price x active user-months; raising a flat price by d raises profit by
@@ -52,13 +58,14 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::config::parse;
-use crate::engine::{run, simulate_user, stream};
+use crate::engine::{RunOptions, run, run_trials, simulate_user, stream};
 use crate::export::{Report, write_all};
 use crate::model::accounting::UserOutcome;
 use crate::model::plans::PlanKind;
 use crate::model::plans::Usage;
-use crate::model::{Account, Billing, Mix, Rule, Scenario};
-use crate::results::{RunResults, Totals};
+use crate::model::user::{UserLife, live};
+use crate::model::{Account, Billing, Mix, Rates, Rule, Scenario, Trial};
+use crate::results::{MonthTotals, RunResults, Totals};
 use proptest::option;
 use proptest::prelude::*;
 
@@ -678,8 +685,6 @@ fn totals_sane(
     plans: &[&Totals],
     what: &str,
 ) -> Result<(), TestCaseError> {
-    let rate = scn.cost.payment_fee_rate.value(draws);
-    let fixed = scn.cost.payment_fee_fixed.value(draws);
     let demand = plans[REF].served_output_tokens;
     for (p, t) in plans.iter().enumerate() {
         let name = NAMES[p];
@@ -697,14 +702,6 @@ fn totals_sane(
             "{what} {name}: a negative or non-finite total: {t:?}"
         );
         prop_assert!(t.profit.is_finite(), "{what} {name}: profit {t:?}");
-        prop_assert!(
-            le(
-                t.fees,
-                rate * t.revenue + fixed * t.active_user_months as f64
-            ),
-            "{what} {name}: fees {} above rate x revenue + fixed x user-months",
-            t.fees
-        );
         let response = scn.plans[p].usage_response.value(draws);
         prop_assert!(
             le(t.served_output_tokens, response * demand),
@@ -715,6 +712,184 @@ fn totals_sane(
         prop_assert_eq!(t.churned_users, plans[REF].churned_users);
     }
     Ok(())
+}
+
+/// Value of one output token with its prompt tokens at card `c` (docs/model.md, "Setup").
+fn k(c: &Rates, m: &Mix) -> f64 {
+    (c.output + m.input * c.input + m.cache_write * c.cache_write + m.cache_read * c.cache_read)
+        / 1e6
+}
+
+/// The spec's accounting (docs/model.md, "Each month") of one user's life on every plan,
+/// written out here rather than taken from `model::accounting`: demand x usage_response
+/// metered at the plan kind's card (the plan's own `rates` or retail for payg and hybrid,
+/// retail for flat, the burn card for credit), the bill and served share from the plan's
+/// rule, serving cost at the cost card times (1 - annual_decline)^(m/12), a fee on each
+/// positive bill, overhead for each active month, profit < 0 for a loss user, and on leaving
+/// the balance expires.
+fn spec_totals(scn: &Scenario, draws: &[f64], life: &UserLife) -> Vec<(Totals, Account)> {
+    let v = |p: &crate::dist::Param| p.value(draws);
+    let retail = scn.retail.resolve(draws);
+    let k_cost = k(&scn.cost.card.resolve(draws), &life.mix);
+    let k_retail = k(&retail, &life.mix);
+    let decline = v(&scn.cost.annual_decline);
+    let (fee_rate, fee_fixed) = (
+        v(&scn.cost.payment_fee_rate),
+        v(&scn.cost.payment_fee_fixed),
+    );
+    let per_user_month = v(&scn.cost.per_user_month);
+    scn.plans
+        .iter()
+        .map(|plan| {
+            let meter = match &plan.kind {
+                PlanKind::Payg(s) => s.rates.map_or(retail, |c| c.resolve(draws)),
+                PlanKind::Hybrid(s) => s.rates.map_or(retail, |c| c.resolve(draws)),
+                PlanKind::Flat(_) => retail,
+                PlanKind::Credit(s) => s.burn.resolve(draws),
+            };
+            let k_meter = k(&meter, &life.mix);
+            let rule = plan.kind.resolve(draws, &retail);
+            let response = v(&plan.usage_response);
+            let mut acct = rule.open(life.top_up_u);
+            let mut t = Totals {
+                users: 1,
+                active_user_months: life.demand.len() as u64,
+                ..Totals::default()
+            };
+            for (m, demand) in life.demand.iter().enumerate() {
+                let out = demand * response;
+                let mb = rule.month(
+                    &mut acct,
+                    Usage {
+                        output_tokens: out,
+                        mix: &life.mix,
+                        metered: out * k_meter,
+                    },
+                );
+                let served = out * mb.served;
+                t.revenue += mb.bill;
+                t.cost += served * k_cost * (1.0 - decline).powf(m as f64 / 12.0);
+                if mb.bill > 0.0 {
+                    t.fees += fee_rate * mb.bill + fee_fixed;
+                }
+                t.served_output_tokens += served;
+            }
+            t.overhead = per_user_month * life.demand.len() as f64;
+            t.profit = t.revenue - t.cost - t.fees - t.overhead;
+            t.retail_value = t.served_output_tokens * k_retail;
+            t.loss_users = u64::from(t.profit < 0.0);
+            if life.left {
+                t.churned_users = 1;
+                acct.expired += acct.balance;
+                acct.balance = 0.0;
+            }
+            t.breakage_credits = acct.expired;
+            (t, acct)
+        })
+        .collect()
+}
+
+/// `got` equals the spec's totals `want`, component by component (up to `REL` of the
+/// magnitudes that make up the profit).
+fn totals_match(got: &Totals, want: &Totals, what: &str) -> Result<(), TestCaseError> {
+    let scale = want.revenue + want.cost + want.fees + want.overhead;
+    for (name, g, w, s) in [
+        ("revenue", got.revenue, want.revenue, want.revenue),
+        ("cost", got.cost, want.cost, want.cost),
+        ("fees", got.fees, want.fees, want.fees),
+        ("overhead", got.overhead, want.overhead, want.overhead),
+        ("profit", got.profit, want.profit, scale),
+        (
+            "served tokens",
+            got.served_output_tokens,
+            want.served_output_tokens,
+            want.served_output_tokens,
+        ),
+        (
+            "retail value",
+            got.retail_value,
+            want.retail_value,
+            want.retail_value,
+        ),
+        (
+            "breakage",
+            got.breakage_credits,
+            want.breakage_credits,
+            want.breakage_credits,
+        ),
+    ] {
+        prop_assert!(near(g, w, s), "{what}: {name} {g} != spec {w}");
+    }
+    prop_assert_eq!(
+        (got.users, got.active_user_months, got.churned_users),
+        (want.users, want.active_user_months, want.churned_users),
+        "{}: counts",
+        what
+    );
+    // A profit within rounding of 0 may fall either side.
+    if want.profit.abs() > REL * scale {
+        prop_assert_eq!(got.loss_users, want.loss_users, "{}: loss user", what);
+    }
+    Ok(())
+}
+
+/// One trial's month sums of one plan against its totals: revenue, cost, fees, overhead and
+/// profit add up over months, active users add up to active user-months, each month's overhead
+/// is `per_user_month` x its active users and its profit is revenue - cost - fees - overhead
+/// (and is the trial's month profit).
+fn months_match(
+    months: &[MonthTotals],
+    month_profit: &[f64],
+    t: &Totals,
+    per_user_month: f64,
+    what: &str,
+) -> Result<(), TestCaseError> {
+    let scale = t.revenue + t.cost + t.fees + t.overhead;
+    let sum = |f: fn(&MonthTotals) -> f64| months.iter().map(f).sum::<f64>();
+    for (name, g, w) in [
+        ("revenue", sum(|m| m.revenue), t.revenue),
+        ("cost", sum(|m| m.cost), t.cost),
+        ("fees", sum(|m| m.fees), t.fees),
+        ("overhead", sum(|m| m.overhead), t.overhead),
+        ("profit", sum(|m| m.profit), t.profit),
+    ] {
+        prop_assert!(near(g, w, scale), "{what}: months' {name} {g} != total {w}");
+    }
+    prop_assert_eq!(
+        months.iter().map(|m| m.active_users).sum::<u64>(),
+        t.active_user_months,
+        "{}: active users",
+        what
+    );
+    for (m, (mt, profit)) in months.iter().zip(month_profit).enumerate() {
+        let scale = mt.revenue + mt.cost + mt.fees + mt.overhead;
+        prop_assert!(
+            near(mt.overhead, per_user_month * mt.active_users as f64, scale),
+            "{what} month {m}: overhead {mt:?}"
+        );
+        prop_assert!(
+            near(
+                mt.profit,
+                mt.revenue - mt.cost - mt.fees - mt.overhead,
+                scale
+            ),
+            "{what} month {m}: profit {mt:?}"
+        );
+        prop_assert!(*profit == mt.profit, "{what} month {m}: month profit");
+    }
+    Ok(())
+}
+
+/// The fewest packs of `pack` credits that bring `have` up to `need` (0 when it covers it).
+fn fewest_packs(have: f64, need: f64, pack: f64) -> f64 {
+    let mut k = ((need - have).max(0.0) / pack).ceil();
+    while k > 0.0 && have + (k - 1.0) * pack >= need {
+        k -= 1.0;
+    }
+    while have + k * pack < need {
+        k += 1.0;
+    }
+    k
 }
 
 /// No prompt tokens.
@@ -791,17 +966,33 @@ proptest! {
     #![proptest_config(config(1024))]
 
     /// Property 1 on engine totals and on single users: served <= demand x usage_response;
-    /// money totals >= 0 and finite; fees bounded by their formula; month sums >= 0.
+    /// money totals >= 0 and finite; month sums >= 0; each trial's month sums add up to its
+    /// totals; each user's totals are the spec's, component by component.
     #[test]
-    fn served_never_exceeds_demand_and_money_is_nonnegative(
+    fn accounting_is_the_specs_and_served_never_exceeds_demand(
         w in small_world(),
         probes in probes(),
     ) {
         let scn = w.scenario();
-        let res = run_ok(&scn);
+        let opts = RunOptions { keep_trial_groups: true };
+        let res = run_trials(&scn, 0..scn.simulation.trials, &opts, &|_| {}, &AtomicBool::new(false))
+            .expect("the engine runs a valid scenario")
+            .expect("not stopped");
         for tr in &res.trials {
+            let what = format!("trial {}", tr.trial);
             let totals: Vec<&Totals> = tr.plans.iter().map(|p| &p.totals).collect();
-            totals_sane(&scn, &tr.draws, &totals, &format!("trial {}", tr.trial))?;
+            totals_sane(&scn, &tr.draws, &totals, &what)?;
+            let groups = tr.groups.as_ref().expect("kept");
+            let per_user_month = scn.cost.per_user_month.value(&tr.draws);
+            for (p, plan) in tr.plans.iter().enumerate() {
+                months_match(
+                    &groups.months[p],
+                    &plan.month_profit,
+                    &plan.totals,
+                    per_user_month,
+                    &format!("{what} {}", NAMES[p]),
+                )?;
+            }
         }
         for (p, months) in res.months.iter().enumerate() {
             for (m, mt) in months.iter().enumerate() {
@@ -813,9 +1004,23 @@ proptest! {
         }
         for probe in &probes {
             let (trial, o) = user(&scn, probe);
+            let draws = &res.trials[trial].draws;
             let totals: Vec<&Totals> = o.iter().map(|u| &u.totals).collect();
-            totals_sane(&scn, &res.trials[trial].draws, &totals, &format!("{probe:?}"))?;
+            totals_sane(&scn, draws, &totals, &format!("{probe:?}"))?;
             prop_assert!(totals.iter().all(|t| t.churned_users <= 1 && t.loss_users <= 1));
+            // The same user's life, billed by the spec.
+            let st = Trial::resolve(&scn, draws.clone()).expect("valid draws");
+            let mut life = UserLife::with_capacity(st.months());
+            let seg = probe.seg % scn.segments.len();
+            let mut rng = stream(scn.simulation.seed, trial as u64, probe.user, 1);
+            live(&st, seg, probe.d, &mut rng, &mut life);
+            for (p, ((want, acct), got)) in spec_totals(&scn, draws, &life).iter().zip(&o).enumerate() {
+                totals_match(&got.totals, want, &format!("{probe:?} {}", NAMES[p]))?;
+                prop_assert!(
+                    near(got.account.balance, acct.balance, acct.granted + acct.bought),
+                    "{probe:?} {}: balance {} != spec {}", NAMES[p], got.account.balance, acct.balance
+                );
+            }
         }
     }
 
@@ -825,7 +1030,7 @@ proptest! {
     #[test]
     fn billing_rules_month_by_month(
         w in small_world(),
-        top_up_u in 0.0..1.0f64,
+        top_up_u in prop_oneof![1 => Just(0.0), 4 => 0.0..1.0f64],
         metered in prop::collection::vec(
             prop_oneof![1 => Just(0.0), 3 => 0.0..1e3f64, 2 => 0.0..1e5f64, 1 => 0.0..1e9f64],
             1..=24,
@@ -836,8 +1041,14 @@ proptest! {
         for (p, rule) in rules.iter().enumerate() {
             let name = NAMES[p];
             let mut acct = rule.open(top_up_u);
+            // A topper is a user whose top-up uniform is below the probability.
+            if let PlanKind::Credit(s) = &scn.plans[p].kind {
+                let topper = s.top_up.is_some_and(|t| top_up_u < t.probability.value(&d));
+                prop_assert_eq!(acct.tops_up, topper, "credit: topper for u = {}", top_up_u);
+            }
             for (m, &x) in metered.iter().enumerate() {
-                let burned_before = acct.burned;
+                let (burned_before, bought_before) = (acct.burned, acct.bought);
+                let balance_before = acct.balance;
                 let mb = rule.month(&mut acct, usage(x));
                 prop_assert!(
                     mb.bill.is_finite() && mb.bill >= 0.0,
@@ -873,7 +1084,22 @@ proptest! {
                         served_up_to(x, mb.served, limit, name)?;
                     }
                     PlanKind::Credit(s) => {
-                        prop_assert!(mb.bill >= s.price.value(&d));
+                        // The price, plus (for a topper) the fewest packs that cover the need.
+                        let have = balance_before + s.credits.value(&d);
+                        let (bill, bought) = match s.top_up {
+                            Some(t) if acct.tops_up => {
+                                let pack = t.credits.value(&d);
+                                let packs = fewest_packs(have, x, pack);
+                                (s.price.value(&d) + packs * t.price.value(&d), packs * pack)
+                            }
+                            _ => (s.price.value(&d), 0.0),
+                        };
+                        prop_assert!(
+                            near(mb.bill, bill, bill) && near(acct.bought - bought_before, bought, bought),
+                            "credit month {m}: bill {} (bought {}) for need {x} with {have} credits, \
+                             expected {bill} ({bought})",
+                            mb.bill, acct.bought - bought_before
+                        );
                         prop_assert!(
                             acct.balance >= 0.0 && acct.balance <= s.rollover.value(&d),
                             "credit month {m}: balance {} outside [0, rollover]", acct.balance

@@ -4,7 +4,7 @@
 //!
 //! Serving cost per unit of a plan's meter (a $ of retail value for a flat cap, a credit, a $ at
 //! a hybrid's rates) depends on the prompt mix: it is taken at each segment's typical mix (each
-//! prompt-mix field at its mean, [`super::check::SegmentCheck::mix`]), where it is
+//! prompt-mix field at its mean, [`super::figures::SegmentCheck::mix`]), where it is
 //! `cost.per_output_token(mix) / meter.per_output_token(mix)`. As base demand and the mix are
 //! drawn independently, this is also the segment's total serving cost per unit of total meter
 //! value. Values drawn per trial are taken from the draws of the run's first trials (at most
@@ -12,7 +12,7 @@
 
 use std::fmt::Write;
 
-use super::check::SegmentCheck;
+use super::figures::SegmentCheck;
 use super::stats::{percentile_sorted, sorted};
 use crate::engine::{stream, streams::TRIAL_UNIT};
 use crate::model::plans::PlanKind;

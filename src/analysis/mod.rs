@@ -4,5 +4,6 @@
 
 pub mod breakeven;
 pub mod check;
+pub mod figures;
 pub mod stats;
 pub mod summary;

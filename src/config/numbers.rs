@@ -6,7 +6,7 @@
 
 use toml::de::DeValue;
 
-use super::reader::{Src, Value, type_name};
+use super::reader::{Src, Tbl, Value, type_name};
 use crate::error::ConfigError;
 
 /// Largest magnitude of any number in a scenario (plain numbers are refused above it, draws
@@ -63,6 +63,15 @@ pub fn number(src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigErr
             path,
             format!("must be a finite number, got {x} (NaN and inf are not allowed)"),
         ))
+    }
+}
+
+impl Tbl<'_, '_> {
+    /// An optional whole number (a count or the seed; see [`whole`]).
+    pub fn opt_count(&self, key: &str) -> Result<Option<u64>, ConfigError> {
+        self.get(key)
+            .map(|v| whole(self.src, v, &self.child(key)))
+            .transpose()
     }
 }
 

@@ -13,7 +13,6 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use super::field_path::{self, Override};
-use super::numbers;
 use crate::error::{ConfigError, ConfigErrors};
 
 /// A spanned TOML value.
@@ -254,13 +253,6 @@ impl<'a, 'i> Tbl<'a, 'i> {
     pub fn opt_string(&self, key: &str) -> Result<Option<&'a str>, ConfigError> {
         self.get(key)
             .map(|v| as_str(self.src, v, &self.child(key)))
-            .transpose()
-    }
-
-    /// An optional whole number (a count or the seed; see [`numbers::whole`]).
-    pub fn opt_count(&self, key: &str) -> Result<Option<u64>, ConfigError> {
-        self.get(key)
-            .map(|v| numbers::whole(self.src, v, &self.child(key)))
             .transpose()
     }
 

@@ -15,6 +15,7 @@ mod lock;
 mod manifest;
 mod monthly;
 mod names;
+mod rename;
 mod repair;
 mod run_json;
 mod segments;

@@ -18,7 +18,7 @@ use rustix::fs::{self as rfs, AtFlags, FileType};
 
 use super::handles::{kind, lstat, names, open_dir, proof, remove_set, unproven};
 use super::names::parse_working_name;
-use super::swap::rename_noreplace;
+use super::rename::rename_noreplace;
 use crate::error::Error;
 
 /// Repairs what killed runs left beside `name` in `parent`; `shown` is the output folder as

@@ -81,6 +81,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sd_of_two_values_is_defined() {
+        // numpy.std([1, 3], ddof=1) == sqrt(2): n = 2 is the smallest sample with an sd.
+        assert_eq!(sd(&[1.0, 3.0]), Some(2f64.sqrt()));
+        assert_eq!(sd(&[1.0]), None);
+        assert_eq!(se(&[1.0, 3.0]), Some(1.0));
+    }
+
+    #[test]
     fn percentile_is_numpy_and_excel_inclusive() {
         assert_eq!(percentile_sorted(&[1.0, 2.0, 3.0, 4.0], 10.0), Some(1.3));
     }

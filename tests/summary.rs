@@ -97,6 +97,25 @@ fn percentiles_moments_and_tail_match_numpy() {
     assert_eq!(s.arpu, Some(200.0 / 4.0));
 }
 
+/// The spread does not lose precision to a large mean: the same profits shifted by $100M (a
+/// large scenario's trial profit) have numpy's sd and se, within 1e-9; and two trials are
+/// enough for a spread (profits 1 and 3: sd sqrt(2), se 1).
+#[test]
+fn spread_is_exact_for_two_trials_and_for_a_large_mean() {
+    let scn = parse(ONE_PLAN, "s.toml").unwrap();
+    let shifted: Vec<f64> = PROFITS.iter().map(|p| p + 1e8).collect();
+    let s = &summarize(&scn, &results(&shifted, &[2e8; 11]))[0];
+    let rel = |a: f64, b: f64| ((a - b) / b).abs();
+    assert!(rel(s.profit_sd.unwrap(), 86.53152158186477) < 1e-9, "{s:?}");
+    assert!(
+        rel(s.profit_se.unwrap(), 26.090235420507817) < 1e-9,
+        "{s:?}"
+    );
+    let two = &summarize(&scn, &results(&[1.0, 3.0], &[10.0, 10.0]))[0];
+    assert_eq!(two.profit_sd, Some(2f64.sqrt()));
+    assert_eq!(two.profit_se, Some(1.0));
+}
+
 /// Ratios of sums over trials, by hand: cost_to_retail = sum of cost / sum of retail value
 /// (not its inverse, nor a mean of per-trial ratios), arpu = sum of revenue / sum of active
 /// user-months, and the means of each component.

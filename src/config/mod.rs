@@ -9,6 +9,7 @@
 pub mod dist;
 mod field_path;
 mod file;
+mod market;
 mod numbers;
 pub mod overrides;
 mod plan;
@@ -89,6 +90,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         "cost",
         "segment",
         "plan",
+        "market",
     ])?;
     let name = checked_name(&root, "name")?;
     let description = root.opt_string("description")?.map(str::to_string);
@@ -105,12 +107,14 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
     };
     let segments = segments(&mut draws, &root)?;
     let plans = plans(&mut draws, &root)?;
+    let market = market::market(&mut draws, &root)?;
 
     let (Some(name), Some(retail), Some(cost), Some(segments), Some(plans)) =
         (name, retail, cost, segments, plans)
     else {
         return Ok(None);
     };
+    market::check(&root, &market, &segments, &plans)?;
     Ok(Some(Scenario {
         name,
         description,
@@ -119,6 +123,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         cost,
         segments,
         plans,
+        market,
         slots: draws.slots,
     }))
 }

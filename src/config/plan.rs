@@ -16,7 +16,14 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 3] = ["name", "kind", "usage_response"];
+const COMMON: [&str; 6] = [
+    "name",
+    "kind",
+    "usage_response",
+    "anxiety",
+    "external",
+    "quality",
+];
 
 /// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
 /// is missing (each recorded in the source, reading goes on).
@@ -70,12 +77,18 @@ pub(super) fn plan(
     t.allow(&allowed)?;
     let usage_response = draws.param_or(&t, "usage_response", Range::NonNeg, 1.0)?;
     let values = fields(draws, &t, schema.fields)?;
+    let anxiety = draws.param_or(&t, "anxiety", Range::NonNeg, 0.0)?;
+    let external = t.opt_bool("external")?.unwrap_or(false);
+    let quality = draws.param_or(&t, "quality", Range::Unit, 1.0)?;
     let (Some(name), Some(mut values)) = (name, values) else {
         return Ok(None);
     };
     Ok(Some(PlanSpec {
         name,
         usage_response,
+        anxiety,
+        external,
+        quality,
         kind: (schema.build)(&mut values),
     }))
 }

@@ -256,6 +256,20 @@ impl<'a, 'i> Tbl<'a, 'i> {
             .transpose()
     }
 
+    /// An optional boolean field.
+    pub fn opt_bool(&self, key: &str) -> Result<Option<bool>, ConfigError> {
+        self.get(key)
+            .map(|v| match v.get_ref() {
+                DeValue::Boolean(b) => Ok(*b),
+                other => Err(self.src.err(
+                    &v.span(),
+                    &self.child(key),
+                    format!("expected true or false, found {}", type_name(other)),
+                )),
+            })
+            .transpose()
+    }
+
     /// An optional array of tables.
     pub fn tables(&self, key: &str) -> Result<Vec<Tbl<'a, 'i>>, ConfigError> {
         let Some(v) = self.get(key) else {

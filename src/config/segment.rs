@@ -7,7 +7,7 @@ use super::dist::{Draws, Range};
 use super::reader::{self, Tbl};
 use super::{numbers, unique_name};
 use crate::error::ConfigError;
-use crate::model::Segment;
+use crate::model::{Segment, SegmentValue};
 
 /// One segment table; `None` when a required field is missing (each recorded in the source,
 /// reading goes on).
@@ -16,7 +16,7 @@ pub(super) fn segment(
     mut t: Tbl<'_, '_>,
     seen: &mut HashSet<String>,
 ) -> Result<Option<Segment>, ConfigError> {
-    const FIELDS: [&str; 9] = [
+    const FIELDS: [&str; 12] = [
         "name",
         "share",
         "output_tokens",
@@ -26,6 +26,9 @@ pub(super) fn segment(
         "monthly_volatility",
         "monthly_growth",
         "monthly_churn",
+        "value",
+        "value_per_retail",
+        "shock_churn",
     ];
     if !t.has("name") {
         t.allow(&FIELDS)?; // a misspelt `name` is reported as such
@@ -46,6 +49,8 @@ pub(super) fn segment(
     let monthly_volatility = draws.param_or(&t, "monthly_volatility", Range::NonNeg, 0.0)?;
     let monthly_growth = draws.param_or(&t, "monthly_growth", Range::AboveMinusOne, 0.0)?;
     let monthly_churn = draws.param_or(&t, "monthly_churn", Range::Unit, 0.0)?;
+    let value = value(draws, &t)?;
+    let shock_churn = draws.param_or(&t, "shock_churn", Range::Unit, 0.0)?;
     let (Some(name), Some(share), Some(output_tokens)) = (name, share, output_tokens) else {
         return Ok(None);
     };
@@ -58,8 +63,35 @@ pub(super) fn segment(
         monthly_volatility,
         monthly_growth,
         monthly_churn,
+        value,
+        shock_churn,
         name,
     }))
+}
+
+/// `value` or `value_per_retail` (at most one; menu mode needs one, checked with the market).
+fn value(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<SegmentValue>, ConfigError> {
+    match (t.get("value"), t.get("value_per_retail")) {
+        (Some(_), Some(v)) => Err(t.src.err(
+            &v.span(),
+            &t.child("value_per_retail"),
+            "give `value` ($ a month) or `value_per_retail` (a multiple of the retail value of \
+             the user's typical month), not both",
+        )),
+        (Some(v), None) => Ok(Some(SegmentValue::Value(draws.per_user(
+            t.src,
+            v,
+            &t.child("value"),
+            Range::NonNeg,
+        )?))),
+        (None, Some(v)) => Ok(Some(SegmentValue::ValuePerRetail(draws.per_user(
+            t.src,
+            v,
+            &t.child("value_per_retail"),
+            Range::NonNeg,
+        )?))),
+        (None, None) => Ok(None),
+    }
 }
 
 /// The share `v`: a fixed number in [0, 1].

@@ -114,6 +114,8 @@ pub enum Range {
     Unit,
     /// `> -1` (growth rates).
     AboveMinusOne,
+    /// In `(0, 1]`.
+    PosUnit,
 }
 
 impl Range {
@@ -124,6 +126,7 @@ impl Range {
             Range::Positive => s.is_positive(),
             Range::Unit => s.is_unit(),
             Range::AboveMinusOne => s.lo > -1.0 || (s.lo == -1.0 && s.lo_open),
+            Range::PosUnit => s.is_positive() && s.is_unit(),
         }
     }
     pub(crate) fn words(self) -> &'static str {
@@ -133,6 +136,7 @@ impl Range {
             Range::Positive => "> 0",
             Range::Unit => "in [0, 1]",
             Range::AboveMinusOne => "> -1",
+            Range::PosUnit => "in (0, 1]",
         }
     }
     pub(crate) fn fix(self) -> &'static str {
@@ -141,6 +145,7 @@ impl Range {
             Range::NonNeg => "; add `floor = 0` to the distribution",
             Range::Positive => "; add a positive `floor` to the distribution",
             Range::AboveMinusOne => "; add a `floor` above -1 to the distribution",
+            Range::PosUnit => "; add a positive `floor` and `ceiling = 1` to the distribution",
             Range::Any => "",
         }
     }

@@ -199,6 +199,8 @@ pub(super) fn run_range<A: Assign>(
                     .chunks(n_months)
                     .map(<[MonthTotals]>::to_vec)
                     .collect(),
+                choices: Vec::new(),
+                population: Vec::new(),
             };
             let trial = TrialResult {
                 trial: first + ti as u64,

@@ -5,6 +5,7 @@
 //! segment, which are [`PerUser`] values drawn once per user per trial.
 
 pub mod accounting;
+pub mod market;
 pub mod plans;
 pub mod rates;
 pub mod trial;
@@ -15,6 +16,7 @@ use serde::Serialize;
 use crate::dist::{DistSpec, Param, Sampler};
 pub use plans::{Account, Billing, PlanSpec, Rule};
 pub use rates::{Card, Mix, Rates};
+pub use market::{Choice, Market, Mode, Rechoose, SegmentValue};
 pub use trial::{DrawError, Trial};
 
 /// A value drawn once per trial, shared by all plans: one column of trials.csv.
@@ -98,6 +100,10 @@ pub struct Segment {
     pub monthly_growth: Param,
     /// Probability of leaving after each month.
     pub monthly_churn: Param,
+    /// What the product is worth to a user (menu mode; optional in each mode).
+    pub value: Option<SegmentValue>,
+    /// Extra probability of leaving after a shock month (menu mode).
+    pub shock_churn: Param,
 }
 
 /// A whole validated scenario. Built only by the config reader ([`crate::load`],
@@ -118,6 +124,8 @@ pub struct Scenario {
     pub(crate) segments: Vec<Segment>,
     /// Plans, in config order.
     pub(crate) plans: Vec<PlanSpec>,
+    /// Who is billed on which plan.
+    pub(crate) market: Market,
     /// Per-trial draws, in draw order (a slot's parameters come before it).
     pub(crate) slots: Vec<Slot>,
 }
@@ -166,6 +174,40 @@ impl Scenario {
         self.plans.iter().map(|p| p.kind.name()).collect()
     }
 
+    /// Whether users choose from a menu (`[market] mode = "menu"`).
+    pub fn is_menu(&self) -> bool {
+        self.market.mode == Mode::Menu
+    }
+
+    /// The rows of the per-plan outputs, as `(name, kind)`: our plans in config order
+    /// (external plans are not our P&L and have none), then in menu mode the `portfolio` row
+    /// (kind `portfolio`). The results' plan index is the row index.
+    pub fn rows(&self) -> Vec<(&str, &'static str)> {
+        let mut rows: Vec<(&str, &'static str)> = self
+            .plans
+            .iter()
+            .filter(|p| !p.external)
+            .map(|p| (p.name.as_str(), p.kind.name()))
+            .collect();
+        if self.is_menu() {
+            rows.push((PORTFOLIO, PORTFOLIO));
+        }
+        rows
+    }
+
+    /// The options of choices.csv, in order: every plan (ours and external) in config order,
+    /// then `none`. Empty in each mode.
+    pub fn options(&self) -> Vec<&str> {
+        if !self.is_menu() {
+            return Vec::new();
+        }
+        self.plans
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain([NONE])
+            .collect()
+    }
+
     /// Segment names, in config order.
     pub fn segment_names(&self) -> Vec<&str> {
         self.segments.iter().map(|s| s.name.as_str()).collect()
@@ -203,6 +245,11 @@ pub fn segment_sizes(shares: &[f64], users: u64) -> Vec<u64> {
     }
     n
 }
+
+/// The name (and kind) of the all-plans row in menu mode.
+pub const PORTFOLIO: &str = "portfolio";
+/// The name of the outside option in menu mode.
+pub const NONE: &str = "none";
 
 /// Most months per trial (100 years).
 pub const MAX_MONTHS: u32 = 1200;

@@ -49,13 +49,17 @@ pub fn merge(mut parts: Vec<RunResults>) -> Result<RunResults, MergeError> {
             r.plans(),
             r.segments.first().map_or(0, Vec::len),
             r.months.first().map_or(0, Vec::len),
+            r.choices.len(),
         )
     };
-    let (plans, segments, months) = shape(first);
+    let (plans, segments, months, options) = shape(first);
     let mut out = RunResults::new(first.provenance.clone(), plans, segments, months);
+    if options > 0 {
+        out = out.with_menu(options);
+    }
     let mut last: Option<u64> = None;
     for part in parts {
-        if shape(&part) != (plans, segments, months) || part.provenance != out.provenance {
+        if shape(&part) != (plans, segments, months, options) || part.provenance != out.provenance {
             return Err(MergeError::Shape);
         }
         for mut t in part.trials {

@@ -18,7 +18,7 @@ mod totals;
 use serde::{Deserialize, Serialize};
 
 pub use merge::{MergeError, merge};
-pub use totals::{GroupTotals, MonthTotals, Totals};
+pub use totals::{ChoiceTotals, GroupTotals, MonthTotals, PopulationMonth, Totals};
 
 /// One plan's results in one trial.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -50,6 +50,12 @@ pub struct TrialGroups {
     pub deciles: Vec<Vec<GroupTotals>>,
     /// `[plan][month]`.
     pub months: Vec<Vec<MonthTotals>>,
+    /// `[option][segment]` (menu mode; empty in each mode).
+    #[serde(default)]
+    pub choices: Vec<Vec<ChoiceTotals>>,
+    /// `[month]`: the population by state (menu mode; empty in each mode).
+    #[serde(default)]
+    pub population: Vec<PopulationMonth>,
 }
 
 /// One trial's results.
@@ -88,6 +94,13 @@ pub struct RunResults {
     pub deciles: Vec<Vec<GroupTotals>>,
     /// `[plan][month]` sums over all trials.
     pub months: Vec<Vec<MonthTotals>>,
+    /// `[option][segment]` sums over all trials: the options of
+    /// [`crate::Scenario::options`] (every plan, then `none`); empty in each mode.
+    #[serde(default)]
+    pub choices: Vec<Vec<ChoiceTotals>>,
+    /// `[month]` population by state, summed over all trials; empty in each mode.
+    #[serde(default)]
+    pub population: Vec<PopulationMonth>,
 }
 
 /// Demand deciles per trial.
@@ -102,7 +115,17 @@ impl RunResults {
             segments: vec![vec![GroupTotals::default(); segments]; plans],
             deciles: vec![vec![GroupTotals::default(); DECILES]; plans],
             months: vec![vec![MonthTotals::default(); months]; plans],
+            choices: Vec::new(),
+            population: Vec::new(),
         }
+    }
+
+    /// These results with room for a menu's `options` per segment and a population per month.
+    pub fn with_menu(mut self, options: usize) -> Self {
+        let (segments, months) = (self.segments.first().map_or(0, Vec::len), self.months.first().map_or(0, Vec::len));
+        self.choices = vec![vec![ChoiceTotals::default(); segments]; options];
+        self.population = vec![PopulationMonth::default(); months];
+        self
     }
 
     /// Appends one trial (trials must come in trial order) and adds its group sums into the
@@ -111,6 +134,10 @@ impl RunResults {
         add_all(&mut self.segments, &groups.segments, GroupTotals::add);
         add_all(&mut self.deciles, &groups.deciles, GroupTotals::add);
         add_all(&mut self.months, &groups.months, MonthTotals::add);
+        add_all(&mut self.choices, &groups.choices, ChoiceTotals::add);
+        for (a, b) in self.population.iter_mut().zip(&groups.population) {
+            a.add(b);
+        }
         trial.groups = keep_groups.then_some(groups);
         self.trials.push(trial);
     }
@@ -143,6 +170,11 @@ impl RunResults {
             });
             let months = self.months[p].iter().all(MonthTotals::is_finite);
             !(trials && months && groups(&self.segments[p]) && groups(&self.deciles[p]))
+        })
+        .or_else(|| {
+            // A menu's choice sums belong to no row; report them on the first.
+            let choices = self.choices.iter().flatten().all(ChoiceTotals::is_finite);
+            (!choices).then_some(0)
         })
     }
 }

@@ -81,6 +81,16 @@ pub struct MonthTotals {
     pub overhead: f64,
     /// revenue - cost - fees - overhead (formed from the month's sums).
     pub profit: f64,
+    /// Output tokens demanded on the plan (after its usage_response).
+    #[serde(default)]
+    pub demanded_output_tokens: f64,
+    /// Output tokens served.
+    #[serde(default)]
+    pub served_output_tokens: f64,
+    /// Users whose bill this month was a shock (above (1 + shock_threshold) x the bill at
+    /// their expected demand).
+    #[serde(default)]
+    pub shock_users: u64,
 }
 
 impl MonthTotals {
@@ -92,6 +102,9 @@ impl MonthTotals {
         self.fees += o.fees;
         self.overhead += o.overhead;
         self.profit += o.profit;
+        self.demanded_output_tokens += o.demanded_output_tokens;
+        self.served_output_tokens += o.served_output_tokens;
+        self.shock_users += o.shock_users;
     }
 
     /// Whether every sum is finite.
@@ -102,9 +115,81 @@ impl MonthTotals {
             self.fees,
             self.overhead,
             self.profit,
+            self.demanded_output_tokens,
+            self.served_output_tokens,
         ]
         .iter()
         .all(|v| v.is_finite())
+    }
+}
+
+/// One option of the menu (a plan, ours or external, or `none`) in one segment, in one trial
+/// (or summed over trials): who chose it and how users moved. Empty in each mode.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChoiceTotals {
+    /// Users who chose it at their first choice (month-0 users and arrivals at arrival).
+    pub chosen_at_start: u64,
+    /// Users of the segment making a first choice (the denominator of the share).
+    pub choosers: u64,
+    /// Sum of the values of the users who chose it at start.
+    pub value: f64,
+    /// Sum of their expected bills at that choice.
+    pub expected_bill: f64,
+    /// Sum of their surpluses at that choice (without the taste draw).
+    pub surplus: f64,
+    /// Moves into it at a re-choice.
+    pub switched_in: u64,
+    /// Moves out of it at a re-choice.
+    pub switched_out: u64,
+    /// Users in it at the end of the horizon (on the plan; for `none`, non-adopters).
+    pub subscribers_end: u64,
+}
+
+impl ChoiceTotals {
+    /// Adds another set of sums.
+    pub fn add(&mut self, o: &ChoiceTotals) {
+        self.chosen_at_start += o.chosen_at_start;
+        self.choosers += o.choosers;
+        self.value += o.value;
+        self.expected_bill += o.expected_bill;
+        self.surplus += o.surplus;
+        self.switched_in += o.switched_in;
+        self.switched_out += o.switched_out;
+        self.subscribers_end += o.subscribers_end;
+    }
+
+    /// Whether every sum is finite.
+    pub fn is_finite(&self) -> bool {
+        [self.value, self.expected_bill, self.surplus]
+            .iter()
+            .all(|v| v.is_finite())
+    }
+}
+
+/// The population of one month (in one trial or summed over trials), by state at the end of
+/// the month's billing, before churn: every user who has arrived is in exactly one state.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PopulationMonth {
+    /// Users arrived so far (month-0 users included).
+    pub arrived: u64,
+    /// On one of our plans.
+    pub ours: u64,
+    /// On an external plan.
+    pub external: u64,
+    /// Non-adopters (chose none).
+    pub non_adopters: u64,
+    /// Gone (left earlier, or left a plan for none).
+    pub gone: u64,
+}
+
+impl PopulationMonth {
+    /// Adds another month's counts.
+    pub fn add(&mut self, o: &PopulationMonth) {
+        self.arrived += o.arrived;
+        self.ours += o.ours;
+        self.external += o.external;
+        self.non_adopters += o.non_adopters;
+        self.gone += o.gone;
     }
 }
 

@@ -122,6 +122,12 @@ pub struct PlanSpec {
     pub name: String,
     /// Multiplier on demand under this plan.
     pub usage_response: Param,
+    /// $ per month a user feels on this plan when choosing; never billed (menu mode).
+    pub anxiety: Param,
+    /// A competitor's offer: users may choose it, it earns and costs us nothing (menu mode).
+    pub external: bool,
+    /// Share of the value this plan delivers, in [0, 1] (menu mode).
+    pub quality: Param,
     /// Kind-specific terms.
     pub kind: PlanKind,
 }
@@ -281,7 +287,7 @@ mod tests {
     fn check_names(fields: &[Field], what: &str) {
         for (i, f) in fields.iter().enumerate() {
             assert!(
-                !["name", "kind", "usage_response"].contains(&f.name),
+                !["name", "kind", "usage_response", "anxiety", "external", "quality"].contains(&f.name),
                 "{what}: `{}` is a key every plan takes",
                 f.name
             );

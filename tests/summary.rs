@@ -75,6 +75,8 @@ fn results(profits: &[f64], revenues: &[f64]) -> RunResults {
         segments: vec![vec![Default::default()]],
         deciles: vec![vec![Default::default(); 10]],
         months: vec![vec![Default::default()]],
+        choices: vec![],
+        population: vec![],
     }
 }
 

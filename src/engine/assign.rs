@@ -2,27 +2,31 @@
 //!
 //! The engine lives each user once (plan-independent draws) and hands the life to an
 //! [`Assign`], which decides which plans bill the user in which months and bills them through
-//! [`crate::model::accounting`]. Every count downstream (users and active user-months per plan,
-//! per segment, per decile, per month) is counted from what the assignment billed, never from
-//! the scenario. Today there is one assignment, [`EveryPlan`]: every user on every plan, side by
-//! side. A market where each user chooses one plan is one more implementation of this trait.
+//! [`crate::model::accounting`] or [`crate::model::menu`]. Every count downstream (users and
+//! active user-months per plan, per segment, per decile, per month) is counted from what the
+//! assignment billed, never from the scenario. [`EveryPlan`] bills every user on every plan,
+//! side by side (each mode); [`Menu`] lets each user choose one (menu mode).
 
 use crate::model::Trial;
-use crate::model::accounting::{UserOutcome, bill_plan};
+use crate::model::accounting::bill_plan;
+use crate::model::choice::Taste;
+use crate::model::menu::{Scratch, Sinks, live_menu};
 use crate::model::user::UserLife;
-use crate::results::MonthTotals;
 
 /// Decides which plans bill a user, and bills them.
 pub trait Assign: Sync {
-    /// Bills `life` on the plans (and months) it is assigned to: `out[p]` becomes the user's
-    /// outcome on plan `p`, or `None` when no month of the user was billed on `p`; the month
-    /// sums go to `months[p * n_months + m]`.
+    /// Whether the assignment needs the user's taste (value and choice draws).
+    const NEEDS_TASTE: bool;
+    /// Bills `life` on the plans (and months) it is assigned to: `sinks.rows[r]` becomes the
+    /// user's totals on row `r` (`users` 0 when no month was billed on it), and the month,
+    /// choice and population sums are added to `sinks`.
     fn bill(
         &self,
         trial: &Trial,
         life: &UserLife,
-        out: &mut [Option<UserOutcome>],
-        months: &mut [MonthTotals],
+        taste: &Taste,
+        scratch: &mut Scratch,
+        sinks: &mut Sinks<'_>,
     );
 }
 
@@ -31,17 +35,41 @@ pub trait Assign: Sync {
 pub struct EveryPlan;
 
 impl Assign for EveryPlan {
+    const NEEDS_TASTE: bool = false;
     #[inline]
     fn bill(
         &self,
         trial: &Trial,
         life: &UserLife,
-        out: &mut [Option<UserOutcome>],
-        months: &mut [MonthTotals],
+        _taste: &Taste,
+        _scratch: &mut Scratch,
+        sinks: &mut Sinks<'_>,
     ) {
         let n_months = trial.months();
-        for (p, (o, acc)) in out.iter_mut().zip(months.chunks_mut(n_months)).enumerate() {
-            *o = Some(bill_plan(trial, p, life, acc));
+        for (p, (row, acc)) in sinks
+            .rows
+            .iter_mut()
+            .zip(sinks.months.chunks_mut(n_months))
+            .enumerate()
+        {
+            *row = bill_plan(trial, p, life, acc).totals;
         }
+    }
+}
+
+/// Each user chooses one option of the menu at arrival, and may choose again.
+pub struct Menu;
+
+impl Assign for Menu {
+    const NEEDS_TASTE: bool = true;
+    fn bill(
+        &self,
+        trial: &Trial,
+        life: &UserLife,
+        taste: &Taste,
+        scratch: &mut Scratch,
+        sinks: &mut Sinks<'_>,
+    ) {
+        live_menu(trial, life, taste, scratch, sinks);
     }
 }

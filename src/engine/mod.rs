@@ -137,7 +137,11 @@ pub fn run_trials(
     if stop.load(std::sync::atomic::Ordering::Relaxed) {
         return Ok(None);
     }
-    schedule::run_range(scn, range, &assign::EveryPlan, opts, progress, stop)
+    if scn.is_menu() {
+        schedule::run_range(scn, range, &assign::Menu, opts, progress, stop)
+    } else {
+        schedule::run_range(scn, range, &assign::EveryPlan, opts, progress, stop)
+    }
 }
 
 /// Simulates a single user of a scenario (trial `trial`'s draws, segment `seg`, base demand
@@ -160,8 +164,12 @@ pub fn simulate_user(
     let mut life = UserLife::with_capacity(st.months());
     let mut months = vec![MonthTotals::default(); st.plans() * st.months()];
     let mut rng = stream(scn.simulation.seed, trial, user, 1);
-    live(&st, seg, d, &mut rng, &mut life);
-    let mut out = vec![None; st.plans()];
-    assign::Assign::bill(&assign::EveryPlan, &st, &life, &mut out, &mut months);
-    Ok(out.into_iter().map(Option::unwrap_or_default).collect())
+    live(&st, seg, 0, d, &mut rng, &mut life);
+    let n_months = st.months();
+    Ok((0..st.plans())
+        .map(|p| {
+            let acc = &mut months[p * n_months..(p + 1) * n_months];
+            crate::model::accounting::bill_plan(&st, p, &life, acc)
+        })
+        .collect())
 }

@@ -17,12 +17,14 @@ use super::ranking::rank_deciles;
 use super::sizing::trials_in_flight;
 use super::streams::{TRIAL_UNIT, stream};
 use super::{BLOCK_USERS, EngineError, RunOptions};
-use crate::model::accounting::UserOutcome;
+use crate::model::arrivals::Cohort;
+use crate::model::choice::{Taste, draw_taste};
+use crate::model::menu::{Scratch, Sinks};
 use crate::model::user::{UserLife, base_demand, live};
 use crate::model::{Scenario, Trial};
 use crate::results::{
-    DECILES, GroupTotals, MonthTotals, PlanTrial, RunResults, SegmentProfit, Totals, TrialGroups,
-    TrialResult,
+    ChoiceTotals, DECILES, GroupTotals, MonthTotals, PlanTrial, PopulationMonth, RunResults,
+    SegmentProfit, Totals, TrialGroups, TrialResult,
 };
 
 /// The scenario with trial `t`'s draws applied (the trial-level stream).
@@ -36,21 +38,28 @@ pub(super) fn trial(scn: &Scenario, t: u64) -> Result<Trial, EngineError> {
 /// Per-block accumulators.
 struct BlockAcc {
     totals: Vec<Totals>,
-    /// `[plan * months + month]`.
+    /// `[row * months + month]`.
     months: Vec<MonthTotals>,
-    /// `[plan * segments + segment]`.
+    /// `[row * segments + segment]`.
     segments: Vec<GroupTotals>,
-    /// `[plan * 10 + decile]`.
+    /// `[row * 10 + decile]`.
     deciles: Vec<GroupTotals>,
+    /// `[option * segments + segment]` (menu mode).
+    choices: Vec<ChoiceTotals>,
+    /// `[month]` (menu mode).
+    population: Vec<PopulationMonth>,
 }
 
 impl BlockAcc {
-    fn new(plans: usize, months: usize, segments: usize) -> Self {
+    fn new(rows: usize, months: usize, segments: usize, options: usize) -> Self {
+        let menu = options > 0;
         BlockAcc {
-            totals: vec![Totals::default(); plans],
-            months: vec![MonthTotals::default(); plans * months],
-            segments: vec![GroupTotals::default(); plans * segments],
-            deciles: vec![GroupTotals::default(); plans * DECILES],
+            totals: vec![Totals::default(); rows],
+            months: vec![MonthTotals::default(); rows * months],
+            segments: vec![GroupTotals::default(); rows * segments],
+            deciles: vec![GroupTotals::default(); rows * DECILES],
+            choices: vec![ChoiceTotals::default(); options * segments],
+            population: vec![PopulationMonth::default(); if menu { months } else { 0 }],
         }
     }
     fn add(&mut self, o: &BlockAcc) {
@@ -64,6 +73,12 @@ impl BlockAcc {
             a.add(b);
         }
         for (a, b) in self.deciles.iter_mut().zip(&o.deciles) {
+            a.add(b);
+        }
+        for (a, b) in self.choices.iter_mut().zip(&o.choices) {
+            a.add(b);
+        }
+        for (a, b) in self.population.iter_mut().zip(&o.population) {
             a.add(b);
         }
     }
@@ -89,6 +104,20 @@ impl TrialBuf {
     }
 }
 
+/// The cohort of user `u`: the index of the first cohort that ends after it.
+fn cohort_of(cohorts: &[Cohort], u: u64) -> usize {
+    cohorts.partition_point(|c| c.end <= u)
+}
+
+/// The shape of the sums: rows, months, segments and menu options.
+#[derive(Clone, Copy)]
+struct Shape {
+    rows: usize,
+    months: usize,
+    segments: usize,
+    options: usize,
+}
+
 /// Runs trials `range` of `scn` with the assignment `assign`; `Ok(None)` once `stop` is set.
 pub(super) fn run_range<A: Assign>(
     scn: &Scenario,
@@ -100,16 +129,29 @@ pub(super) fn run_range<A: Assign>(
 ) -> Result<Option<RunResults>, EngineError> {
     let stopped = || stop.load(Ordering::Relaxed);
     let sim = &scn.simulation;
-    let (n_plans, n_months, n_segs) = (scn.plans.len(), sim.months as usize, scn.segments.len());
-    let ends = scn.segment_ends();
-    let users = sim.users as usize;
+    let shape = Shape {
+        rows: scn.rows().len(),
+        months: sim.months as usize,
+        segments: scn.segments.len(),
+        options: scn.options().len(),
+    };
     let chunk = trials_in_flight(scn) as usize;
-    let mut results = RunResults::new(super::provenance(), n_plans, n_segs, n_months);
+    let mut results = RunResults::new(
+        super::provenance(),
+        shape.rows,
+        shape.segments,
+        shape.months,
+    );
+    if shape.options > 0 {
+        results = results.with_menu(shape.options);
+    }
     results
         .trials
         .reserve((range.end - range.start).min(1 << 20) as usize);
     // Per-user buffers of the trials in flight, allocated once and reused for every chunk.
-    let mut bufs: Vec<TrialBuf> = (0..chunk).map(|_| TrialBuf::new(users)).collect();
+    let mut bufs: Vec<TrialBuf> = (0..chunk)
+        .map(|_| TrialBuf::new(sim.users as usize))
+        .collect();
     let mut first = range.start;
     while first < range.end {
         let last = (first + chunk as u64).min(range.end);
@@ -125,6 +167,9 @@ pub(super) fn run_range<A: Assign>(
             .enumerate()
             .for_each(|(ti, (buf, st))| {
                 let t = first + ti as u64;
+                let n = st.population() as usize;
+                buf.demand.resize(n, 0.0);
+                buf.decile.resize(n, 0);
                 buf.demand
                     .par_chunks_mut(BLOCK_USERS)
                     .enumerate()
@@ -133,12 +178,13 @@ pub(super) fn run_range<A: Assign>(
                             return;
                         }
                         let base = (b * BLOCK_USERS) as u64;
-                        let mut seg = ends.partition_point(|&e| e <= base);
+                        let mut c = cohort_of(&st.cohorts, base);
                         for (i, x) in out.iter_mut().enumerate() {
                             let u = base + i as u64;
-                            while ends[seg] <= u {
-                                seg += 1;
+                            while st.cohorts[c].end <= u {
+                                c += 1;
                             }
+                            let seg = st.cohorts[c].segment;
                             *x = base_demand(st, seg, &mut stream(sim.seed, t, u, 0));
                         }
                     });
@@ -150,26 +196,24 @@ pub(super) fn run_range<A: Assign>(
             return Ok(None);
         }
         // Phase 1: lives and bills, block by block.
-        let n_blocks = users.div_ceil(BLOCK_USERS);
-        let blocks: Vec<BlockAcc> = (0..in_flight * n_blocks)
-            .into_par_iter()
-            .map(|job| {
-                let (ti, b) = (job / n_blocks, job % n_blocks);
+        let jobs: Vec<(usize, usize)> = trials
+            .iter()
+            .enumerate()
+            .flat_map(|(ti, st)| {
+                (0..(st.population() as usize).div_ceil(BLOCK_USERS)).map(move |b| (ti, b))
+            })
+            .collect();
+        let blocks: Vec<BlockAcc> = jobs
+            .par_iter()
+            .map(|&(ti, b)| {
                 let t = first + ti as u64;
                 let lo = b * BLOCK_USERS;
-                let hi = (lo + BLOCK_USERS).min(users);
-                let mut acc = BlockAcc::new(n_plans, n_months, n_segs);
+                let hi = (lo + BLOCK_USERS).min(bufs[ti].demand.len());
+                let mut acc =
+                    BlockAcc::new(shape.rows, shape.months, shape.segments, shape.options);
                 let key = (sim.seed, t);
-                let done = simulate_block(
-                    key,
-                    &trials[ti],
-                    assign,
-                    lo..hi,
-                    &ends,
-                    &bufs[ti],
-                    &mut acc,
-                    stop,
-                );
+                let done =
+                    simulate_block(key, &trials[ti], assign, lo..hi, &bufs[ti], &mut acc, stop);
                 progress(done);
                 acc
             })
@@ -178,48 +222,14 @@ pub(super) fn run_range<A: Assign>(
             return Ok(None);
         }
         // Merge in block order within a trial, then in trial order.
-        for (ti, (st, trial_blocks)) in trials.into_iter().zip(blocks.chunks(n_blocks)).enumerate()
-        {
-            let mut acc = BlockAcc::new(n_plans, n_months, n_segs);
-            for b in trial_blocks {
-                acc.add(b);
+        let mut blocks = blocks.into_iter();
+        for (ti, st) in trials.into_iter().enumerate() {
+            let n_blocks = (st.population() as usize).div_ceil(BLOCK_USERS);
+            let mut acc = BlockAcc::new(shape.rows, shape.months, shape.segments, shape.options);
+            for b in blocks.by_ref().take(n_blocks) {
+                acc.add(&b);
             }
-            for mt in &mut acc.months {
-                mt.overhead = st.per_user_month * mt.active_users as f64;
-                mt.profit = mt.revenue - mt.cost - mt.fees - mt.overhead;
-            }
-            let per_plan = |v: &[GroupTotals], n: usize| -> Vec<Vec<GroupTotals>> {
-                v.chunks(n).map(<[GroupTotals]>::to_vec).collect()
-            };
-            let groups = TrialGroups {
-                segments: per_plan(&acc.segments, n_segs),
-                deciles: per_plan(&acc.deciles, DECILES),
-                months: acc
-                    .months
-                    .chunks(n_months)
-                    .map(<[MonthTotals]>::to_vec)
-                    .collect(),
-                choices: Vec::new(),
-                population: Vec::new(),
-            };
-            let trial = TrialResult {
-                trial: first + ti as u64,
-                draws: st.draws,
-                plans: (0..n_plans)
-                    .map(|p| PlanTrial {
-                        totals: acc.totals[p],
-                        month_profit: groups.months[p].iter().map(|m| m.profit).collect(),
-                        segments: groups.segments[p]
-                            .iter()
-                            .map(|g| SegmentProfit {
-                                users: g.users,
-                                profit: g.profit,
-                            })
-                            .collect(),
-                    })
-                    .collect(),
-                groups: None,
-            };
+            let (trial, groups) = finish_trial(first + ti as u64, st, acc, shape);
             results.push(trial, groups, opts.keep_trial_groups);
         }
         first = last;
@@ -227,43 +237,104 @@ pub(super) fn run_range<A: Assign>(
     Ok(Some(results))
 }
 
+/// One trial's result and group sums from its summed blocks.
+fn finish_trial(t: u64, st: Trial, mut acc: BlockAcc, shape: Shape) -> (TrialResult, TrialGroups) {
+    for mt in &mut acc.months {
+        mt.overhead = st.per_user_month * mt.active_users as f64;
+        mt.profit = mt.revenue - mt.cost - mt.fees - mt.overhead;
+    }
+    let per_row = |v: &[GroupTotals], n: usize| -> Vec<Vec<GroupTotals>> {
+        v.chunks(n).map(<[GroupTotals]>::to_vec).collect()
+    };
+    let groups = TrialGroups {
+        segments: per_row(&acc.segments, shape.segments),
+        deciles: per_row(&acc.deciles, DECILES),
+        months: acc
+            .months
+            .chunks(shape.months)
+            .map(<[MonthTotals]>::to_vec)
+            .collect(),
+        choices: acc
+            .choices
+            .chunks(shape.segments)
+            .map(<[ChoiceTotals]>::to_vec)
+            .collect(),
+        population: acc.population,
+    };
+    let trial = TrialResult {
+        trial: t,
+        draws: st.draws,
+        plans: (0..shape.rows)
+            .map(|p| PlanTrial {
+                totals: acc.totals[p],
+                month_profit: groups.months[p].iter().map(|m| m.profit).collect(),
+                segments: groups.segments[p]
+                    .iter()
+                    .map(|g| SegmentProfit {
+                        users: g.users,
+                        profit: g.profit,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        groups: None,
+    };
+    (trial, groups)
+}
+
 /// Simulates users `users` of the trial keyed `(seed, trial)`; returns how many it simulated
 /// before `stop` was set.
-#[allow(clippy::too_many_arguments)]
 fn simulate_block<A: Assign>(
     (seed, trial): (u64, u64),
     st: &Trial,
     assign: &A,
     users: Range<usize>,
-    ends: &[u64],
     buf: &TrialBuf,
     acc: &mut BlockAcc,
     stop: &AtomicBool,
 ) -> u64 {
-    let n_plans = st.plans();
+    let n_rows = acc.totals.len();
     let n_segs = st.segments.len();
     let mut life = UserLife::with_capacity(st.months());
-    let mut outcomes: Vec<Option<UserOutcome>> = vec![None; n_plans];
-    let mut seg = ends.partition_point(|&e| e <= users.start as u64);
+    let mut taste = Taste::default();
+    let mut scratch = Scratch::default();
+    let mut rows = vec![Totals::default(); n_rows];
+    let mut c = cohort_of(&st.cohorts, users.start as u64);
     let mut done = 0;
     for u in users {
         if stop.load(Ordering::Relaxed) {
             break;
         }
         done += 1;
-        while ends[seg] <= u as u64 {
-            seg += 1;
+        while st.cohorts[c].end <= u as u64 {
+            c += 1;
         }
+        let Cohort {
+            segment: seg,
+            month,
+            ..
+        } = st.cohorts[c];
         let mut rng = stream(seed, trial, u as u64, 1);
-        live(st, seg, buf.demand[u], &mut rng, &mut life);
-        assign.bill(st, &life, &mut outcomes, &mut acc.months);
+        live(st, seg, month, buf.demand[u], &mut rng, &mut life);
+        if A::NEEDS_TASTE {
+            draw_taste(st, &life, &mut stream(seed, trial, u as u64, 2), &mut taste);
+        }
+        let mut sinks = Sinks {
+            rows: &mut rows,
+            months: &mut acc.months,
+            choices: &mut acc.choices,
+            population: &mut acc.population,
+        };
+        assign.bill(st, &life, &taste, &mut scratch, &mut sinks);
         let decile = buf.decile[u] as usize;
-        for (p, o) in outcomes.iter().enumerate() {
-            let Some(o) = o else { continue };
-            acc.totals[p].add(&o.totals);
-            let g = GroupTotals::of_user(&o.totals);
-            acc.segments[p * n_segs + seg].add(&g);
-            acc.deciles[p * DECILES + decile].add(&g);
+        for (r, o) in rows.iter().enumerate() {
+            if o.users == 0 {
+                continue;
+            }
+            acc.totals[r].add(o);
+            let g = GroupTotals::of_user(o);
+            acc.segments[r * n_segs + seg].add(&g);
+            acc.deciles[r * DECILES + decile].add(&g);
         }
     }
     done

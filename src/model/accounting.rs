@@ -3,7 +3,9 @@
 //!
 //! Per month m: the plan sees demand x usage_response output tokens valued at its meter card;
 //! served tokens cost their share of the month-0 cost card times the decline factor of m; every
-//! bill > 0 pays fee_rate x bill + fee_fixed; each active month costs per_user_month.
+//! bill > 0 pays fee_rate x bill + fee_fixed; each active month costs per_user_month. A month
+//! is a shock when its bill exceeds (1 + shock_threshold) x the bill the same account would get
+//! at the user's expected demand that month (base demand x growth, noise at its mean).
 
 use super::plans::{RuleVisitor, Usage};
 use super::trial::Trial;
@@ -24,6 +26,10 @@ pub struct UserOutcome {
 struct PlanUser<'a> {
     /// Demand in each active month.
     demand: &'a [f64],
+    /// Expected demand of each active month (base x growth since arrival).
+    expected: &'a [f64],
+    /// The arrival month.
+    start: usize,
     /// The user's prompt mix.
     mix: &'a Mix,
     /// usage_response of the plan.
@@ -34,6 +40,18 @@ struct PlanUser<'a> {
     k_cost: f64,
     /// Retail value of one output token.
     k_retail: f64,
+    /// Base demand D.
+    base: f64,
+}
+
+/// Serving cost and payment fees of one month: `cost0` is the month's served tokens at the
+/// month-0 cost card; fees are paid on every bill > 0.
+#[inline(always)]
+pub fn cost_and_fees(trial: &Trial, m: usize, cost0: f64, bill: f64) -> (f64, f64) {
+    let cost_m = cost0 * trial.decline[m];
+    // Fees on every bill > 0 (branch-free).
+    let fees_m = (trial.fee_rate * bill + trial.fee_fixed) * f64::from(u8::from(bill > 0.0));
+    (cost_m, fees_m)
 }
 
 /// Bills every active month of `life` on plan `p`, adding the month sums (and the user as
@@ -45,13 +63,17 @@ pub fn bill_plan(
     months: &mut [MonthTotals],
 ) -> UserOutcome {
     let rule = &trial.rules[p];
+    let growth = &trial.segments[life.segment].growth[..life.demand.len()];
     let pu = PlanUser {
         demand: &life.demand,
+        expected: growth,
+        start: life.start,
         mix: &life.mix,
         response: trial.response[p],
         k_meter: rule.meter().per_output_token(&life.mix),
         k_cost: life.k_cost,
         k_retail: life.k_retail,
+        base: life.base,
     };
     let mut o = UserOutcome::default();
     rule.visit(BillMonths {
@@ -97,8 +119,18 @@ fn bill_months<B: Billing>(
     months: &mut [MonthTotals],
 ) -> UserOutcome {
     let mut account = rule.open(top_up_u);
+    let fresh = account;
+    let shock_factor = 1.0 + trial.market.shock_threshold;
     let (mut revenue, mut cost, mut fees, mut served) = (0.0, 0.0, 0.0, 0.0);
-    for (m, (&demand, acc)) in pu.demand.iter().zip(months.iter_mut()).enumerate() {
+    let months = &mut months[pu.start..];
+    for (i, ((&demand, &growth), acc)) in pu
+        .demand
+        .iter()
+        .zip(pu.expected)
+        .zip(months.iter_mut())
+        .enumerate()
+    {
+        let m = pu.start + i;
         let out = demand * pu.response;
         let usage = Usage {
             output_tokens: out,
@@ -106,11 +138,17 @@ fn bill_months<B: Billing>(
             metered: out * pu.k_meter,
         };
         let mb = rule.month(&mut account, usage);
+        let expected_out = pu.base * growth * pu.response;
+        let expected = rule.month(
+            &mut fresh.clone(),
+            Usage {
+                output_tokens: expected_out,
+                mix: pu.mix,
+                metered: expected_out * pu.k_meter,
+            },
+        );
         let served_m = out * mb.served;
-        let cost_m = served_m * pu.k_cost * trial.decline[m];
-        // Fees on every bill > 0 (branch-free).
-        let fees_m =
-            (trial.fee_rate * mb.bill + trial.fee_fixed) * f64::from(u8::from(mb.bill > 0.0));
+        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * pu.k_cost, mb.bill);
         revenue += mb.bill;
         cost += cost_m;
         fees += fees_m;
@@ -119,6 +157,9 @@ fn bill_months<B: Billing>(
         acc.revenue += mb.bill;
         acc.cost += cost_m;
         acc.fees += fees_m;
+        acc.demanded_output_tokens += out;
+        acc.served_output_tokens += served_m;
+        acc.shock_users += u64::from(mb.bill > shock_factor * expected.bill);
     }
     let active = pu.demand.len();
     let overhead = trial.per_user_month * active as f64;

@@ -2,7 +2,9 @@
 //! bills need are plain numbers and ready-built samplers.
 
 use crate::dist::Sampler;
-use crate::model::{PerUser, Rates, Rule, Scenario};
+use crate::model::MAX_USERS;
+use crate::model::arrivals::{Cohort, cohorts, population};
+use crate::model::{Choice, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue};
 
 /// A per-trial draw that came out of range (validation prevents it for the scenarios it
 /// accepts; kept as a guard): the field's path and why.
@@ -37,6 +39,30 @@ pub struct Trial {
     pub rules: Vec<Rule>,
     /// Each plan's usage_response.
     pub response: Vec<f64>,
+    /// Each plan's anxiety, $ a month felt when choosing.
+    pub anxiety: Vec<f64>,
+    /// Each plan's quality, the share of the value it delivers.
+    pub quality: Vec<f64>,
+    /// Each plan's output row ([`Scenario::rows`]), `None` for an external plan.
+    pub row: Vec<Option<usize>>,
+    /// The market's terms in this trial.
+    pub market: MarketTrial,
+    /// The population: runs of user indices by segment and arrival month.
+    pub cohorts: Vec<Cohort>,
+}
+
+/// The market's terms in one trial.
+pub struct MarketTrial {
+    /// The logit scale, `None` for best choice.
+    pub logit_scale: Option<f64>,
+    /// When users choose again.
+    pub rechoose: Rechoose,
+    /// A bill above (1 + this) x the expected bill is a shock.
+    pub shock_threshold: f64,
+    /// Value curvature, in (0, 1].
+    pub value_curvature: f64,
+    /// The portfolio row (menu mode).
+    pub portfolio: Option<usize>,
 }
 
 /// One segment's values in one trial.
@@ -55,6 +81,10 @@ pub struct SegmentTrial {
     pub growth: Vec<f64>,
     /// Probability of leaving after each month.
     pub churn: f64,
+    /// Extra probability of leaving after a shock month (menu mode).
+    pub shock_churn: f64,
+    /// The user's value: `(per_retail, sampler)` (menu mode; `None` when not given).
+    pub value: Option<(bool, Sampler)>,
 }
 
 impl Trial {
@@ -66,6 +96,19 @@ impl Trial {
         let d = &draws;
         let months = scn.simulation.months as usize;
         let decline_rate = scn.cost.annual_decline.value(d);
+        let per_month = scn.market.new_users_per_month.value(d);
+        let users = scn.simulation.users;
+        let everyone = population(users, months, per_month);
+        if everyone > MAX_USERS {
+            return Err(DrawError {
+                path: "market.new_users_per_month".into(),
+                reason: format!(
+                    "{per_month} arrivals a month make {everyone} users in the trial, over the \
+                     limit of {MAX_USERS}"
+                ),
+            });
+        }
+        let shares: Vec<f64> = scn.segments.iter().map(|s| s.share).collect();
         let retail = scn.retail.resolve(d);
         let segments = scn
             .segments
@@ -86,6 +129,14 @@ impl Trial {
                     vol: s.monthly_volatility.value(d),
                     growth: (0..months).map(|m| (1.0 + g).powi(m as i32)).collect(),
                     churn: s.monthly_churn.value(d),
+                    shock_churn: s.shock_churn.value(d),
+                    value: match &s.value {
+                        None => None,
+                        Some(SegmentValue::Value(v)) => Some((false, at("value", v)?)),
+                        Some(SegmentValue::ValuePerRetail(v)) => {
+                            Some((true, at("value_per_retail", v)?))
+                        }
+                    },
                 })
             })
             .collect::<Result<Vec<_>, DrawError>>()?;
@@ -109,6 +160,24 @@ impl Trial {
                 .iter()
                 .map(|p| p.usage_response.value(d))
                 .collect(),
+            anxiety: scn.plans.iter().map(|p| p.anxiety.value(d)).collect(),
+            quality: scn.plans.iter().map(|p| p.quality.value(d)).collect(),
+            row: rows_of_plans(scn),
+            market: {
+                let m = &scn.market;
+                let menu = m.mode == Mode::Menu;
+                MarketTrial {
+                    logit_scale: match m.choice {
+                        Choice::Best => None,
+                        Choice::Logit => m.logit_scale.map(|p| p.value(d)),
+                    },
+                    rechoose: m.rechoose,
+                    shock_threshold: m.shock_threshold.value(d),
+                    value_curvature: m.value_curvature.value(d),
+                    portfolio: menu.then(|| scn.rows().len() - 1),
+                }
+            },
+            cohorts: cohorts(&shares, users, months, per_month),
             draws,
         })
     }
@@ -122,4 +191,23 @@ impl Trial {
     pub fn plans(&self) -> usize {
         self.rules.len()
     }
+
+    /// Users in the trial: the month-0 users and every arrival.
+    pub fn population(&self) -> u64 {
+        self.cohorts.last().map_or(0, |c| c.end)
+    }
+}
+
+/// Each plan's row among [`Scenario::rows`]: our plans in order; `None` for external plans.
+fn rows_of_plans(scn: &Scenario) -> Vec<Option<usize>> {
+    let mut next = 0;
+    scn.plans
+        .iter()
+        .map(|p| {
+            (!p.external).then(|| {
+                next += 1;
+                next - 1
+            })
+        })
+        .collect()
 }

@@ -3,9 +3,11 @@
 //! A user of segment s has a base demand D (drawn first, phase 0, so users can be ranked into
 //! demand deciles before anything else is drawn), then from their own phase-1 stream, in this
 //! order: the top-up uniform, the prompt ratio, the cache read share, the cache write share,
-//! and per month a standard normal (the mean-one lognormal noise) and a churn uniform, until
-//! they leave. Nothing here depends on the plans, so every plan sees the same life (common
-//! random numbers).
+//! and per month from their arrival month a standard normal (the mean-one lognormal noise) and
+//! a churn uniform, until the segment's monthly churn makes them leave. Nothing here depends on
+//! the plans, so every plan sees the same life (common random numbers). In menu mode a shock
+//! month can make a user leave earlier (a larger probability tested with the same churn
+//! uniform), never later, so the life drawn here holds every month a user can live.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Distribution, StandardNormal};
@@ -22,8 +24,16 @@ pub struct UserLife {
     pub top_up_u: f64,
     /// Prompt tokens of each kind per output token.
     pub mix: Mix,
-    /// Demand (output tokens before usage_response) in each active month, from month 0.
+    /// Base demand D: output tokens in a typical month, before growth and noise.
+    pub base: f64,
+    /// The month the user arrived (0 for the users present at the start).
+    pub start: usize,
+    /// Demand (output tokens before usage_response) in each active month, from `start`.
     pub demand: Vec<f64>,
+    /// The mean-one monthly noise factor of each active month.
+    pub noise: Vec<f64>,
+    /// The churn uniform of each active month.
+    pub leave_u: Vec<f64>,
     /// Whether the user left before the horizon ended.
     pub left: bool,
     /// Retail value of one output token with its prompt tokens.
@@ -39,7 +49,11 @@ impl UserLife {
             segment: 0,
             top_up_u: 0.0,
             mix: Mix::new(0.0, 0.0, 0.0),
+            base: 0.0,
+            start: 0,
             demand: Vec::with_capacity(months),
+            noise: Vec::with_capacity(months),
+            leave_u: Vec::with_capacity(months),
             left: false,
             k_retail: 0.0,
             k_cost: 0.0,
@@ -53,9 +67,16 @@ pub fn base_demand<R: Rng + ?Sized>(trial: &Trial, seg: usize, rng: &mut R) -> f
     trial.segments[seg].demand.sample(rng)
 }
 
-/// Lives one user of segment `seg` with base demand `d` from their phase-1 stream `rng`,
-/// into `life` (its buffers reused).
-pub fn live<R: Rng>(trial: &Trial, seg: usize, d: f64, rng: &mut R, life: &mut UserLife) {
+/// Lives one user of segment `seg` who arrives at month `start` with base demand `d`, from
+/// their phase-1 stream `rng`, into `life` (its buffers reused). Growth counts from `start`.
+pub fn live<R: Rng>(
+    trial: &Trial,
+    seg: usize,
+    start: usize,
+    d: f64,
+    rng: &mut R,
+    life: &mut UserLife,
+) {
     let s = &trial.segments[seg];
     life.segment = seg;
     life.top_up_u = rng.random();
@@ -65,9 +86,13 @@ pub fn live<R: Rng>(trial: &Trial, seg: usize, d: f64, rng: &mut R, life: &mut U
     life.mix = Mix::new(r, cr, cw);
     let half_var = s.vol * s.vol / 2.0;
     let n_months = trial.months();
+    life.base = d;
+    life.start = start;
     life.demand.clear();
+    life.noise.clear();
+    life.leave_u.clear();
     life.left = false;
-    for m in 0..n_months {
+    for m in start..n_months {
         let z: f64 = StandardNormal.sample(rng);
         let leave_u: f64 = rng.random();
         let noise = if s.vol > 0.0 {
@@ -75,7 +100,9 @@ pub fn live<R: Rng>(trial: &Trial, seg: usize, d: f64, rng: &mut R, life: &mut U
         } else {
             1.0
         };
-        life.demand.push(d * s.growth[m] * noise);
+        life.demand.push(d * s.growth[m - start] * noise);
+        life.noise.push(noise);
+        life.leave_u.push(leave_u);
         if m + 1 < n_months && leave_u < s.churn {
             life.left = true;
             break;

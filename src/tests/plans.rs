@@ -145,6 +145,7 @@ fn spec_month(c: &Costs, m: usize, bill: f64, served: f64) -> MonthTotals {
         fees,
         overhead: c.per_user_month,
         profit: bill - cost - fees - c.per_user_month,
+        ..MonthTotals::default()
     }
 }
 

@@ -1013,7 +1013,7 @@ proptest! {
             let mut life = UserLife::with_capacity(st.months());
             let seg = probe.seg % scn.segments.len();
             let mut rng = stream(scn.simulation.seed, trial as u64, probe.user, 1);
-            live(&st, seg, probe.d, &mut rng, &mut life);
+            live(&st, seg, 0, probe.d, &mut rng, &mut life);
             for (p, ((want, acct), got)) in spec_totals(&scn, draws, &life).iter().zip(&o).enumerate() {
                 totals_match(&got.totals, want, &format!("{probe:?} {}", NAMES[p]))?;
                 prop_assert!(

@@ -1,0 +1,126 @@
+//! The choice rule of menu mode: what each plan offers a user at their expected month, and
+//! which option they take.
+//!
+//! For plan p, the user's expected month is their typical demand D x (1 + g)^(months since
+//! arrival) x usage_response_p with the noise at its mean, billed on the account they would
+//! hold (a fresh one, or the one they hold on their current plan). That gives an expected bill
+//! b_p and served share s_p, and surplus_p = value x quality_p x min(1, usage_response_p x
+//! s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
+//! takes the largest surplus, ties to the plan listed first, and `none` wins a tie with it;
+//! `logit` adds logit_scale x G to each option's surplus (G a standard Gumbel draw per user and
+//! option, `none` included) and takes the largest the same way.
+//!
+//! A user's taste (their value and Gumbel draws) comes from their own phase-2 stream, drawn
+//! once and kept for every later choice: first the value (or its multiple of the retail value of
+//! the typical month), then one Gumbel draw per plan in config order and one for `none`.
+
+use rand::{Rng, RngExt};
+use rand_distr::Open01;
+
+use super::plans::{Account, Billing, Usage};
+use super::trial::Trial;
+use super::user::UserLife;
+
+/// A user's taste, drawn once per user (menu mode).
+#[derive(Clone, Debug, Default)]
+pub struct Taste {
+    /// $ a month the product is worth to the user at their typical demand.
+    pub value: f64,
+    /// Standard Gumbel draws, one per plan then one for `none` (empty for best choice).
+    pub gumbel: Vec<f64>,
+}
+
+/// Draws the taste of a user living `life` from their phase-2 stream `rng` into `taste`.
+pub fn draw_taste<R: Rng>(trial: &Trial, life: &UserLife, rng: &mut R, taste: &mut Taste) {
+    taste.value = match &trial.segments[life.segment].value {
+        None => 0.0,
+        Some((false, v)) => v.sample(rng),
+        Some((true, v)) => v.sample(rng) * life.k_retail * life.base,
+    };
+    taste.gumbel.clear();
+    if trial.market.logit_scale.is_some() {
+        for _ in 0..=trial.plans() {
+            taste.gumbel.push(gumbel(rng));
+        }
+    }
+}
+
+/// A standard Gumbel draw: -ln(-ln U) with U uniform on (0, 1).
+fn gumbel<R: Rng>(rng: &mut R) -> f64 {
+    let u: f64 = rng.sample(Open01);
+    -(-u.ln()).ln()
+}
+
+/// What plan p offers a user at their expected month.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Offer {
+    /// Expected bill, $.
+    pub bill: f64,
+    /// Served share of the demand under the plan.
+    pub served: f64,
+    /// Surplus without the taste draw, $.
+    pub surplus: f64,
+}
+
+/// The bill and served share of plan `p` for `demand` output tokens (before usage_response)
+/// on a copy of `account`.
+pub fn expected_month(
+    trial: &Trial,
+    p: usize,
+    demand: f64,
+    life: &UserLife,
+    account: &Account,
+) -> (f64, f64) {
+    let rule = &trial.rules[p];
+    let out = demand * trial.response[p];
+    let mb = rule.month(
+        &mut account.clone(),
+        Usage {
+            output_tokens: out,
+            mix: &life.mix,
+            metered: out * rule.meter().per_output_token(&life.mix),
+        },
+    );
+    (mb.bill, mb.served)
+}
+
+/// Plan `p`'s offer to a user with `value`, for an expected `demand` (typical demand x growth,
+/// before usage_response) on a copy of `account`.
+pub fn offer(
+    trial: &Trial,
+    p: usize,
+    demand: f64,
+    value: f64,
+    life: &UserLife,
+    account: &Account,
+) -> Offer {
+    let (bill, served) = expected_month(trial, p, demand, life, account);
+    let share = (trial.response[p] * served).min(1.0);
+    let curvature = trial.market.value_curvature;
+    let worth = value * trial.quality[p] * share.powf(curvature);
+    Offer {
+        bill,
+        served,
+        surplus: worth - bill - trial.anxiety[p],
+    }
+}
+
+/// The option chosen given each plan's offer: `Some(plan)`, or `None` for the outside option.
+pub fn pick(trial: &Trial, offers: &[Offer], taste: &Taste) -> Option<usize> {
+    let taste_of = |o: usize| {
+        trial
+            .market
+            .logit_scale
+            .map_or(0.0, |scale| scale * taste.gumbel[o])
+    };
+    let mut best = None;
+    let mut best_s = taste_of(offers.len());
+    for (p, o) in offers.iter().enumerate() {
+        let s = o.surplus + taste_of(p);
+        if s > best_s {
+            best = Some(p);
+            best_s = s;
+        }
+    }
+    best
+}

@@ -1,0 +1,255 @@
+//! A user's life in menu mode: they choose one option at arrival, are billed on the plan they
+//! hold, may be shocked by a bill, choose again, switch or leave.
+//!
+//! The order within a month: arrivals join and choose; re-choices happen; demand is drawn (it
+//! was, in the plan-independent life); the user is billed on their plan; the shock test; churn.
+//! A shock is a month whose bill exceeds (1 + shock_threshold) x the bill at the expected demand
+//! of that month, calculated as at the user's last choice (their typical demand then, the
+//! month's growth, the account they held then). After a shock month the user leaves with
+//! probability monthly_churn + shock_churn (capped at 1), tested with the month's churn
+//! uniform; churn applies to every user who has arrived and is not gone, non-adopters
+//! included. `after_shock`: a shocked user who stays chooses again at the start of the next
+//! month; `monthly`: everyone not gone does. At a re-choice the typical demand becomes D x the
+//! previous month's noise (that month's realised demand before usage_response, without its
+//! growth). Choosing the plan one holds keeps the account; moving to another plan expires the
+//! old account's balance (breakage on the old plan) and opens a fresh one; a user on a plan who
+//! chooses none is gone.
+
+use super::accounting::cost_and_fees;
+use super::choice::{Offer, Taste, offer, pick};
+use super::market::Rechoose;
+use super::plans::{Account, Billing, Usage};
+use super::trial::Trial;
+use super::user::UserLife;
+use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
+
+/// Where one user's results go: per row, per month, per option.
+pub struct Sinks<'a> {
+    /// The user's totals per row (our plans, then the portfolio); `users` is 1 on the rows
+    /// they were billed on.
+    pub rows: &'a mut [Totals],
+    /// `[row * months + month]`.
+    pub months: &'a mut [MonthTotals],
+    /// `[option * segments + segment]`.
+    pub choices: &'a mut [ChoiceTotals],
+    /// `[month]`.
+    pub population: &'a mut [PopulationMonth],
+}
+
+/// Per-user scratch, reused from user to user.
+#[derive(Default)]
+pub struct Scratch {
+    /// The user's totals per plan (external plans included).
+    plans: Vec<Totals>,
+    /// Each plan's offer at the latest choice.
+    offers: Vec<Offer>,
+}
+
+/// Where the user is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum State {
+    /// On plan p.
+    Plan(usize),
+    /// Chose none (and may choose again).
+    NonAdopter,
+    /// Left.
+    Gone,
+}
+
+/// Lives `life` in menu mode with `taste`, adding the user's results to `sinks`.
+pub fn live_menu(
+    trial: &Trial,
+    life: &UserLife,
+    taste: &Taste,
+    scratch: &mut Scratch,
+    sinks: &mut Sinks<'_>,
+) {
+    let n = trial.plans();
+    let n_months = trial.months();
+    let seg = life.segment;
+    let segs = trial.segments.len();
+    let s = &trial.segments[seg];
+    let m0 = life.start;
+    scratch.plans.clear();
+    scratch.plans.resize(n, Totals::default());
+    scratch.offers.clear();
+    scratch.offers.resize(n, Offer::default());
+    let fresh = |p: usize| trial.rules[p].open(life.top_up_u);
+    let option = |st: State| match st {
+        State::Plan(p) => p,
+        _ => n,
+    };
+
+    // The choice at arrival, on fresh accounts.
+    let mut typical = life.base;
+    for p in 0..n {
+        scratch.offers[p] = offer(trial, p, typical, taste.value, life, &fresh(p));
+    }
+    let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
+    for o in 0..=n {
+        sinks.choices[o * segs + seg].choosers += 1;
+    }
+    let c = &mut sinks.choices[option(state) * segs + seg];
+    c.chosen_at_start += 1;
+    c.value += taste.value;
+    if let State::Plan(p) = state {
+        c.expected_bill += scratch.offers[p].bill;
+        c.surplus += scratch.offers[p].surplus;
+    }
+    let mut account = match state {
+        State::Plan(p) => fresh(p),
+        _ => Account::default(),
+    };
+    // The basis of the shock test: typical demand and account at the latest choice.
+    let (mut basis_demand, mut basis_account) = (typical, account);
+    let shock_factor = 1.0 + trial.market.shock_threshold;
+    let mut rechoose_next = false;
+    let mut lived = 0;
+    for (i, &demand) in life.demand.iter().enumerate() {
+        let m = m0 + i;
+        lived = i + 1;
+        let rechoose = match trial.market.rechoose {
+            Rechoose::Never => false,
+            Rechoose::AfterShock => rechoose_next,
+            Rechoose::Monthly => true,
+        };
+        if i > 0 && rechoose && state != State::Gone {
+            typical = life.base * life.noise[i - 1];
+            for p in 0..n {
+                let held = if state == State::Plan(p) {
+                    account
+                } else {
+                    fresh(p)
+                };
+                scratch.offers[p] =
+                    offer(trial, p, typical * s.growth[i], taste.value, life, &held);
+            }
+            let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
+            if new != state {
+                sinks.choices[option(state) * segs + seg].switched_out += 1;
+                sinks.choices[option(new) * segs + seg].switched_in += 1;
+                if let State::Plan(p) = state {
+                    trial.rules[p].close(&mut account);
+                    scratch.plans[p].breakage_credits += account.expired;
+                }
+                state = match (state, new) {
+                    (State::Plan(_), State::NonAdopter) => State::Gone,
+                    _ => new,
+                };
+                account = match state {
+                    State::Plan(q) => fresh(q),
+                    _ => Account::default(),
+                };
+            }
+            basis_demand = typical;
+            basis_account = account;
+        }
+
+        let mut shocked = false;
+        if let State::Plan(p) = state {
+            let rule = &trial.rules[p];
+            let k_meter = rule.meter().per_output_token(&life.mix);
+            let out = demand * trial.response[p];
+            let mb = rule.month(
+                &mut account,
+                Usage {
+                    output_tokens: out,
+                    mix: &life.mix,
+                    metered: out * k_meter,
+                },
+            );
+            let expected_out = basis_demand * s.growth[i] * trial.response[p];
+            let expected = rule.month(
+                &mut basis_account.clone(),
+                Usage {
+                    output_tokens: expected_out,
+                    mix: &life.mix,
+                    metered: expected_out * k_meter,
+                },
+            );
+            shocked = mb.bill > shock_factor * expected.bill;
+            let served = out * mb.served;
+            let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, mb.bill);
+            let t = &mut scratch.plans[p];
+            t.users = 1;
+            t.revenue += mb.bill;
+            t.cost += cost;
+            t.fees += fees;
+            t.served_output_tokens += served;
+            t.active_user_months += 1;
+            // Our plan's row and the portfolio's; an external plan has neither.
+            let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
+            for r in rows.into_iter().flatten().flatten() {
+                let acc = &mut sinks.months[r * n_months + m];
+                acc.active_users += 1;
+                acc.revenue += mb.bill;
+                acc.cost += cost;
+                acc.fees += fees;
+                acc.demanded_output_tokens += out;
+                acc.served_output_tokens += served;
+                acc.shock_users += u64::from(shocked);
+            }
+        }
+        let pop = &mut sinks.population[m];
+        pop.arrived += 1;
+        match state {
+            State::Plan(p) if trial.row[p].is_some() => pop.ours += 1,
+            State::Plan(_) => pop.external += 1,
+            State::NonAdopter => pop.non_adopters += 1,
+            State::Gone => pop.gone += 1,
+        }
+
+        if state != State::Gone && m + 1 < n_months {
+            let extra = if shocked { s.shock_churn } else { 0.0 };
+            if life.leave_u[i] < (s.churn + extra).min(1.0) {
+                if let State::Plan(p) = state {
+                    trial.rules[p].close(&mut account);
+                    scratch.plans[p].breakage_credits += account.expired;
+                    scratch.plans[p].churned_users = 1;
+                    account = Account::default();
+                }
+                state = State::Gone;
+                break;
+            }
+        }
+        rechoose_next = shocked;
+    }
+    for pop in &mut sinks.population[m0 + lived..] {
+        pop.arrived += 1;
+        pop.gone += 1;
+    }
+    match state {
+        State::Plan(p) => {
+            scratch.plans[p].breakage_credits += account.expired;
+            sinks.choices[p * segs + seg].subscribers_end += 1;
+        }
+        State::NonAdopter => sinks.choices[n * segs + seg].subscribers_end += 1,
+        State::Gone => {}
+    }
+    finish(trial, life, &mut scratch.plans, sinks.rows);
+}
+
+/// The user's per-row totals from their per-plan sums: profit, retail value and loss per plan,
+/// and the portfolio row as the sum of our plans with the user counted once.
+fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Totals]) {
+    for r in rows.iter_mut() {
+        *r = Totals::default();
+    }
+    let mut portfolio = Totals::default();
+    for (p, t) in plans.iter_mut().enumerate() {
+        t.overhead = trial.per_user_month * t.active_user_months as f64;
+        t.profit = t.revenue - t.cost - t.fees - t.overhead;
+        t.retail_value = t.served_output_tokens * life.k_retail;
+        t.loss_users = u64::from(t.users > 0 && t.profit < 0.0);
+        if let Some(r) = trial.row[p] {
+            rows[r] = *t;
+            portfolio.add(t);
+        }
+    }
+    if let Some(r) = trial.market.portfolio {
+        portfolio.users = portfolio.users.min(1);
+        portfolio.churned_users = portfolio.churned_users.min(1);
+        portfolio.loss_users = u64::from(portfolio.users > 0 && portfolio.profit < 0.0);
+        rows[r] = portfolio;
+    }
+}

@@ -66,7 +66,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::with_draw_target(
-            Some(sim.trials.saturating_mul(sim.users)),
+            Some(sim.trials.saturating_mul(scn.max_population())),
             ProgressDrawTarget::stderr(),
         );
         bar.set_style(

@@ -261,7 +261,60 @@ pub fn report_with(scn: &Scenario, draws: usize) -> String {
             let _ = writeln!(out, "warning: {w}");
         }
     }
+    if let Some(note) = unused_in_each_mode(scn) {
+        let _ = writeln!(out, "note: {note}");
+    }
     out
+}
+
+/// In each mode, the fields set that only menu mode uses (by field path), as a note; `None` in
+/// menu mode or when there are none. A field set to its default is not told apart from an
+/// absent one.
+fn unused_in_each_mode(scn: &Scenario) -> Option<String> {
+    use crate::dist::Param::Fixed;
+    use crate::model::{Choice, Rechoose, SegmentValue};
+    if scn.is_menu() {
+        return None;
+    }
+    let mut unused = Vec::new();
+    for s in &scn.segments {
+        match s.value {
+            Some(SegmentValue::Value(_)) => unused.push(format!("segment.{}.value", s.name)),
+            Some(SegmentValue::ValuePerRetail(_)) => {
+                unused.push(format!("segment.{}.value_per_retail", s.name));
+            }
+            None => {}
+        }
+        if s.shock_churn != Fixed(0.0) {
+            unused.push(format!("segment.{}.shock_churn", s.name));
+        }
+    }
+    for p in &scn.plans {
+        if p.anxiety != Fixed(0.0) {
+            unused.push(format!("plan.{}.anxiety", p.name));
+        }
+        if p.quality != Fixed(1.0) {
+            unused.push(format!("plan.{}.quality", p.name));
+        }
+    }
+    let m = &scn.market;
+    for (set, key) in [
+        (m.choice != Choice::Best, "choice"),
+        (m.logit_scale.is_some(), "logit_scale"),
+        (m.rechoose != Rechoose::Never, "rechoose"),
+        (m.value_curvature != Fixed(1.0), "value_curvature"),
+    ] {
+        if set {
+            unused.push(format!("market.{key}"));
+        }
+    }
+    (!unused.is_empty()).then(|| {
+        format!(
+            "unused in each mode, where every user is billed on every plan (they matter only \
+             when users choose a plan, [market] mode = \"menu\"): {}",
+            unused.join(", ")
+        )
+    })
 }
 
 fn big(x: f64) -> String {

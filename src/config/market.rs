@@ -143,24 +143,30 @@ pub(super) fn check(
             ),
         ));
     }
-    let table_of = |key: &str, i: usize| -> Result<Tbl<'_, '_>, ConfigError> {
-        let mut tables = root.tables(key)?;
-        Ok(tables.swap_remove(i))
+    // The i-th `[[key]]` table, its path naming it (`plan.max`) as when it was read.
+    let table_of = |key: &str, i: usize, name: &str| -> Result<Tbl<'_, '_>, ConfigError> {
+        let mut t = root.tables(key)?.swap_remove(i);
+        t.path = format!("{key}.{name}");
+        Ok(t)
     };
     if menu {
         for (i, s) in segments.iter().enumerate() {
             if s.value.is_none() {
-                return Err(table_of("segment", i)?.err(format!(
-                    "segment `{}` needs `value` ($ a month the product is worth to a user) or \
+                let t = table_of("segment", i, &s.name)?;
+                return Err(t.err_for(
+                    "value",
+                    format!(
+                        "segment `{}` needs `value` ($ a month the product is worth to a user) or \
                      `value_per_retail` in menu mode ([market] mode = \"menu\"): users choose \
                      a plan by their surplus",
-                    s.name
-                )));
+                        s.name
+                    ),
+                ));
             }
         }
         for (i, p) in plans.iter().enumerate() {
             if RESERVED_NAMES.contains(&p.name.as_str()) {
-                let t = table_of("plan", i)?;
+                let t = table_of("plan", i, &p.name)?;
                 let v = t.req("name")?;
                 return Err(t.src.err(
                     &v.span(),
@@ -182,7 +188,7 @@ pub(super) fn check(
             ));
         }
     } else if let Some(i) = plans.iter().position(|p| p.external) {
-        let t = table_of("plan", i)?;
+        let t = table_of("plan", i, &plans[i].name)?;
         let v = t.req("external")?;
         return Err(t.src.err(
             &v.span(),

@@ -1,6 +1,8 @@
 //! The human-readable table printed after a run, and the lines under it that say what the
 //! numbers are over: which users each row bills, how many of them are still active at the end
 //! of the horizon, and (when nothing is drawn per trial) what the p05-p95 band does not show.
+//! One row per row of [`Scenario::rows`]; in menu mode with a `subscribers` column and the
+//! portfolio row.
 
 use crate::analysis::summary::PlanSummary;
 use crate::model::Scenario;
@@ -8,16 +10,19 @@ use crate::results::{RunResults, per_trial};
 
 /// The human-readable table printed after a run, with the lines under it.
 pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary]) -> String {
-    let width = scn
-        .plans
-        .iter()
-        .map(|p| p.name.len())
-        .max()
-        .unwrap_or(4)
-        .max(4);
+    let menu = scn.is_menu();
+    let width = rows.iter().map(|r| r.plan.len()).max().unwrap_or(4).max(4);
+    let subscribers = |text: String| {
+        if menu {
+            format!("  {text:>11}")
+        } else {
+            String::new()
+        }
+    };
     let mut s = format!(
-        "{:<width$}  {:>14}  {:>14}  {:>14}  {:>10}  {:>9}  {:>15}\n",
+        "{:<width$}{}  {:>14}  {:>14}  {:>14}  {:>10}  {:>9}  {:>15}\n",
         "plan",
+        subscribers("subscribers".into()),
         "profit_p05",
         "profit_p50",
         "profit_p95",
@@ -28,42 +33,54 @@ pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary])
     for r in rows {
         let margin = r.margin_pct[1].map_or("-".to_string(), |m| format!("{:.1}%", 100.0 * m));
         s.push_str(&format!(
-            "{:<width$}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9}  {:>15}\n",
+            "{:<width$}{}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9}  {:>15}\n",
             r.plan,
+            subscribers(format!("{:.0}", r.subscribers_mean)),
             r.profit_pct[1],
             r.profit_pct[4],
             r.profit_pct[7],
             margin,
             share(r.prob_loss),
-            share(r.loss_user_share)
+            r.loss_user_share.map_or("-".to_string(), share)
         ));
     }
     let users = scn.simulation.users;
     let months = scn.simulation.months;
-    let billed = rows.iter().map(|r| (r.plan.as_str(), r.users));
-    s.push_str(&match per_plan(billed.clone()) {
-        Some(n) if n == users as f64 => format!(
-            "Each row bills all {users} users on that plan: every user on every plan, not a \
-             split of them.\n"
-        ),
-        _ => format!(
-            "Each row is over the users billed on that plan (per trial: {}).\n",
-            list(billed)
-        ),
+    // The users of a trial, arrivals included (mean over trials); `users` without arrivals.
+    let population = rows.first().map_or(users as f64, |r| r.users);
+    let billed = rows.iter().map(|r| (r.plan.as_str(), r.subscribers_mean));
+    s.push_str(&if menu {
+        format!(
+            "Users choose: each is on one plan of the menu, an external plan or none. Each row is \
+             over that plan's subscribers (billed on it in at least one month), per trial above; \
+             the portfolio row is all our plans together, each user once, of {population:.0} \
+             users.\n"
+        )
+    } else {
+        match per_plan(billed.clone()) {
+            Some(n) if n == users as f64 => format!(
+                "Each row bills all {users} users on that plan: every user on every plan, not a \
+                 split of them.\n"
+            ),
+            _ => format!(
+                "Each row is over the users billed on that plan (per trial: {}).\n",
+                list(billed)
+            ),
+        }
     });
     s.push_str(&format!(
         "Profit is in $, summed over those users and {months} months of one trial.\n"
     ));
-    let active = scn.plans.iter().enumerate().map(|(p, plan)| {
+    let active = rows.iter().enumerate().map(|(p, r)| {
         let n = results.months[p].last().map_or(0, |m| m.active_users);
         (
-            plan.name.as_str(),
+            r.plan.as_str(),
             per_trial(n, results.trial_count()).unwrap_or(0.0),
         )
     });
     let active = match per_plan(active.clone()) {
-        Some(n) => format!("{n:.0} of {users} users"),
-        None => format!("{} (of {users} users)", list(active)),
+        Some(n) if !menu => format!("{n:.0} of {population:.0} users"),
+        _ => format!("{} (of {population:.0} users)", list(active)),
     };
     s.push_str(&format!(
         "Active at the end of the horizon (month {}): {active}, mean over trials.\n",

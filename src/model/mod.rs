@@ -14,9 +14,9 @@ pub mod user;
 use serde::Serialize;
 
 use crate::dist::{DistSpec, Param, Sampler};
+pub use market::{Choice, Market, Mode, Rechoose, SegmentValue};
 pub use plans::{Account, Billing, PlanSpec, Rule};
 pub use rates::{Card, Mix, Rates};
-pub use market::{Choice, Market, Mode, Rechoose, SegmentValue};
 pub use trial::{DrawError, Trial};
 
 /// A value drawn once per trial, shared by all plans: one column of trials.csv.

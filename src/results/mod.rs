@@ -122,7 +122,10 @@ impl RunResults {
 
     /// These results with room for a menu's `options` per segment and a population per month.
     pub fn with_menu(mut self, options: usize) -> Self {
-        let (segments, months) = (self.segments.first().map_or(0, Vec::len), self.months.first().map_or(0, Vec::len));
+        let (segments, months) = (
+            self.segments.first().map_or(0, Vec::len),
+            self.months.first().map_or(0, Vec::len),
+        );
         self.choices = vec![vec![ChoiceTotals::default(); segments]; options];
         self.population = vec![PopulationMonth::default(); months];
         self
@@ -161,21 +164,22 @@ impl RunResults {
     /// extreme that f64 overflowed (or 0 x inf). Such results must not be written.
     pub fn non_finite_plan(&self) -> Option<usize> {
         let groups = |g: &[GroupTotals]| g.iter().all(GroupTotals::is_finite);
-        (0..self.plans()).find(|&p| {
-            let trials = self.trials.iter().all(|t| {
-                let pt = &t.plans[p];
-                pt.totals.is_finite()
-                    && pt.month_profit.iter().all(|x| x.is_finite())
-                    && pt.segments.iter().all(|s| s.profit.is_finite())
-            });
-            let months = self.months[p].iter().all(MonthTotals::is_finite);
-            !(trials && months && groups(&self.segments[p]) && groups(&self.deciles[p]))
-        })
-        .or_else(|| {
-            // A menu's choice sums belong to no row; report them on the first.
-            let choices = self.choices.iter().flatten().all(ChoiceTotals::is_finite);
-            (!choices).then_some(0)
-        })
+        (0..self.plans())
+            .find(|&p| {
+                let trials = self.trials.iter().all(|t| {
+                    let pt = &t.plans[p];
+                    pt.totals.is_finite()
+                        && pt.month_profit.iter().all(|x| x.is_finite())
+                        && pt.segments.iter().all(|s| s.profit.is_finite())
+                });
+                let months = self.months[p].iter().all(MonthTotals::is_finite);
+                !(trials && months && groups(&self.segments[p]) && groups(&self.deciles[p]))
+            })
+            .or_else(|| {
+                // A menu's choice sums belong to no row; report them on the first.
+                let choices = self.choices.iter().flatten().all(ChoiceTotals::is_finite);
+                (!choices).then_some(0)
+            })
     }
 }
 

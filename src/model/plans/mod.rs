@@ -287,7 +287,15 @@ mod tests {
     fn check_names(fields: &[Field], what: &str) {
         for (i, f) in fields.iter().enumerate() {
             assert!(
-                !["name", "kind", "usage_response", "anxiety", "external", "quality"].contains(&f.name),
+                ![
+                    "name",
+                    "kind",
+                    "usage_response",
+                    "anxiety",
+                    "external",
+                    "quality"
+                ]
+                .contains(&f.name),
                 "{what}: `{}` is a key every plan takes",
                 f.name
             );

@@ -51,16 +51,19 @@ pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary])
     let billed = rows.iter().map(|r| (r.plan.as_str(), r.subscribers_mean));
     s.push_str(&if menu {
         format!(
-            "Users choose: each is on one plan of the menu, an external plan or none. Each row is \
-             over that plan's subscribers (billed on it in at least one month), per trial above; \
-             the portfolio row is all our plans together, each user once, of {population:.0} \
-             users.\n"
+            "Each of the {population:.0} users (per trial, arrivals included) chose one plan of \
+             the menu or none; each row is over its subscribers (billed on it in at least one \
+             month), portfolio over all our plans, each user once.\n"
         )
     } else {
         match per_plan(billed.clone()) {
             Some(n) if n == users as f64 => format!(
                 "Each row bills all {users} users on that plan: every user on every plan, not a \
                  split of them.\n"
+            ),
+            Some(n) => format!(
+                "Each row bills all {n:.0} users of a trial (arrivals included, mean over trials) \
+                 on that plan: every user on every plan, not a split of them.\n"
             ),
             _ => format!(
                 "Each row is over the users billed on that plan (per trial: {}).\n",
@@ -127,7 +130,100 @@ fn list<'a>(values: impl Iterator<Item = (&'a str, f64)>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::share;
+    use super::{share, summary_table};
+    use crate::analysis::summary::summarize;
+    use crate::results::{
+        MonthTotals, PlanTrial, PopulationMonth, Provenance, RunResults, Totals, TrialGroups,
+        TrialResult,
+    };
+
+    #[test]
+    fn in_menu_mode_the_table_has_subscribers_and_the_portfolio_row() {
+        let scn = crate::config::parse(
+            r#"
+name = "menu"
+[simulation]
+trials = 1
+users = 10
+months = 1
+[retail]
+input = 1
+output = 1
+[cost]
+input = 0
+output = 0
+[market]
+mode = "menu"
+[[segment]]
+name = "s"
+share = 1
+output_tokens = 1
+value = 30
+[[plan]]
+name = "api"
+kind = "payg"
+[[plan]]
+name = "max"
+kind = "flat"
+price = 20
+"#,
+            "menu.toml",
+        )
+        .unwrap();
+        let plan = |users, profit| PlanTrial {
+            totals: Totals {
+                users,
+                profit,
+                ..Totals::default()
+            },
+            month_profit: vec![profit],
+            segments: vec![Default::default()],
+        };
+        let mut res = RunResults::new(Provenance::default(), 3, 1, 1).with_menu(3);
+        let trial = TrialResult {
+            trial: 0,
+            draws: vec![],
+            plans: vec![plan(0, 0.0), plan(4, 40.0), plan(4, 40.0)],
+            groups: None,
+        };
+        res.push(trial, TrialGroups::default(), false);
+        for (p, active) in [(1, 3), (2, 3)] {
+            res.months[p][0] = MonthTotals {
+                active_users: active,
+                ..MonthTotals::default()
+            };
+        }
+        res.population[0] = PopulationMonth {
+            arrived: 10,
+            ..PopulationMonth::default()
+        };
+        let table = summary_table(&scn, &res, &summarize(&scn, &res));
+        let lines: Vec<Vec<&str>> = table
+            .lines()
+            .map(|l| l.split_whitespace().collect())
+            .collect();
+        assert_eq!(
+            lines[0][..3],
+            ["plan", "subscribers", "profit_p05"],
+            "{table}"
+        );
+        // Nobody chose api: no loss share among its subscribers.
+        assert_eq!(lines[1][..2], ["api", "0"], "{table}");
+        assert_eq!(lines[1].last(), Some(&"-"), "{table}");
+        assert_eq!(lines[2][..3], ["max", "4", "40"], "{table}");
+        assert_eq!(lines[3][..3], ["portfolio", "4", "40"], "{table}");
+        assert!(
+            table.contains("\nEach of the 10 users (per trial, arrivals included) chose one "),
+            "{table}"
+        );
+        assert!(
+            table.contains(
+                "\nActive at the end of the horizon (month 0): api 0, max 3, portfolio 3 (of 10 \
+                 users), mean over trials.\n"
+            ),
+            "{table}"
+        );
+    }
 
     #[test]
     fn a_nonzero_share_never_prints_as_zero_nor_one_below_one_as_one() {

@@ -286,11 +286,13 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
         ["0", "0", "1.5", "0", "1.5", "0"]
     );
 
-    for (file, rows) in [("segments.csv", 6), ("deciles.csv", 30)] {
-        let t = read_csv(&out.join(file));
-        assert_eq!(t.1.len(), rows, "{file}");
-        assert_eq!(column(&t, "plan")[rows - 1], "portfolio", "{file}");
-    }
+    let segments = read_csv(&out.join("segments.csv"));
+    assert_eq!(segments.1.len(), 6);
+    assert_eq!(column(&segments, "plan")[5], "portfolio");
+    // deciles.csv has our plans' rows only (the issue puts the portfolio in the other files).
+    let deciles = read_csv(&out.join("deciles.csv"));
+    assert_eq!(deciles.1.len(), 20);
+    assert!(!column(&deciles, "plan").contains(&"portfolio"));
 
     let c = read_csv(&out.join("choices.csv"));
     assert_eq!(

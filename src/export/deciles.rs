@@ -28,7 +28,10 @@ impl Exporter for Deciles {
         let mut w = csv_writer(out);
         w.write_record(COLUMNS)?;
         let trials = r.results.trial_count();
-        for ((plan, _), groups) in r.scenario.rows().iter().zip(&r.results.deciles) {
+        // Our plans only: the issue puts the portfolio row in the other per-plan files.
+        let rows = r.scenario.rows();
+        let plans = rows.iter().filter(|(_, kind)| *kind != crate::model::PORTFOLIO);
+        for ((plan, _), groups) in plans.zip(&r.results.deciles) {
             let total: f64 = groups.iter().map(|g| g.profit).sum();
             for (k, g) in groups.iter().enumerate() {
                 let per = |x: f64| per_user(x, g.users);

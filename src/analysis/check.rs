@@ -1,11 +1,11 @@
 //! `plansim check`: what each segment's users look like before anything is run, so the gap
-//! between retail value and serving cost is visible up front, and what breaks even on each plan
-//! ([`super::breakeven`]).
+//! between retail value and serving cost is visible up front, what breaks even on each plan
+//! ([`super::breakeven`]) and, in menu mode, who chooses which plan ([`super::shares`]).
 
 use std::fmt::Write;
 
-use crate::analysis::breakeven;
 use crate::analysis::stats::{percentile_sorted, sorted};
+use crate::analysis::{breakeven, shares};
 use crate::dist::Sampler;
 use crate::engine::stream;
 use crate::model::{Card, Mix, PerUser, Scenario, Segment};
@@ -256,6 +256,7 @@ pub fn report_with(scn: &Scenario, draws: usize) -> String {
         );
     }
     breakeven::write_report(&mut out, scn, &checks);
+    shares::write_report(&mut out, scn, draws);
     for c in &checks {
         for w in &c.warnings {
             let _ = writeln!(out, "warning: {w}");

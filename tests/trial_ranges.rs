@@ -133,3 +133,45 @@ fn a_range_outside_the_scenarios_trials_is_refused() {
         }
     );
 }
+
+/// The same population choosing from the menu (logit, re-choices after shocks, drawn arrivals
+/// and an external plan): choices and population by month merge exactly too.
+fn menu() -> String {
+    let with_values = SCN
+        .replace(
+            "monthly_churn = 0.1\n",
+            "monthly_churn = 0.1\nvalue_per_retail = { dist = \"lognormal\", median = 0.5, p95 = 2 }\nshock_churn = 0.3\n",
+        )
+        .replace(
+            "ceiling = 1e9 }\n",
+            "ceiling = 1e9 }\nvalue = { dist = \"uniform\", min = 50, max = 900 }\n",
+        );
+    format!(
+        "{with_values}
+[[plan]]
+name = \"host\"
+kind = \"payg\"
+rates = {{ input = 0.5, output = 2.5 }}
+quality = 0.8
+external = true
+[market]
+mode = \"menu\"
+choice = \"logit\"
+logit_scale = 20
+rechoose = \"after_shock\"
+new_users_per_month = {{ dist = \"uniform\", min = 100, max = 900 }}
+"
+    )
+}
+
+#[test]
+fn menu_mode_ranges_merge_into_the_full_run_bit_for_bit() {
+    let scn = parse(&menu(), "menu.toml").unwrap();
+    let full = run(&scn, &|_| {}).unwrap();
+    assert!(!full.choices.is_empty() && !full.population.is_empty());
+    assert!(full.population[3].arrived > 7 * 9000, "arrivals joined");
+    let part = range(&scn, 2..5, false);
+    assert_eq!(part.trials, full.trials[2..5]);
+    let merged = merge(vec![range(&scn, 4..7, true), range(&scn, 0..4, true)]).unwrap();
+    assert_eq!(without_groups(merged), full);
+}

@@ -30,7 +30,9 @@ impl Exporter for Deciles {
         let trials = r.results.trial_count();
         // Our plans only: the issue puts the portfolio row in the other per-plan files.
         let rows = r.scenario.rows();
-        let plans = rows.iter().filter(|(_, kind)| *kind != crate::model::PORTFOLIO);
+        let plans = rows
+            .iter()
+            .filter(|(_, kind)| *kind != crate::model::PORTFOLIO);
         for ((plan, _), groups) in plans.zip(&r.results.deciles) {
             let total: f64 = groups.iter().map(|g| g.profit).sum();
             for (k, g) in groups.iter().enumerate() {

@@ -210,6 +210,57 @@ fn heavy_users_choose_the_flat_plan_and_its_profit_per_subscriber_falls() {
     assert!(flat_menu < flat_each);
 }
 
+// Ties under best: two identical flat plans ($20, no prompt tokens, demand within the cap).
+//   keen: value $30: surplus 10 on both -> the plan listed first, `a`.
+//   even: value $20: surplus 0 on both, and 0 for none -> none.
+const TIES: &str = r#"
+[[segment]]
+name = "keen"
+share = 0.5
+output_tokens = 200_000
+value = 30
+
+[[segment]]
+name = "even"
+share = 0.5
+output_tokens = 200_000
+value = 20
+
+[[plan]]
+name = "a"
+kind = "flat"
+price = 20
+cap = 300
+
+[[plan]]
+name = "b"
+kind = "flat"
+price = 20
+cap = 300
+"#;
+
+#[test]
+fn ties_go_to_none_then_to_the_plan_listed_first() {
+    let (scn, res) = go(&toml(1, 100, 1, "mode = \"menu\"", TIES));
+    let chosen = |o: &str, s: &str| res.choices[option(&scn, o)][segment(&scn, s)].chosen_at_start;
+    assert_eq!(
+        (
+            chosen("a", "keen"),
+            chosen("b", "keen"),
+            chosen("none", "keen")
+        ),
+        (50, 0, 0)
+    );
+    assert_eq!(
+        (
+            chosen("a", "even"),
+            chosen("b", "even"),
+            chosen("none", "even")
+        ),
+        (0, 0, 50)
+    );
+}
+
 // 2. Logit shares.
 //
 // Prompt mix fixed at 4 input tokens per output token (no cache), so a month of D output
@@ -495,7 +546,10 @@ fn nobody_buys_and_no_file_has_nan_or_inf() {
     let out = dir.path().join("out");
     run_binary(&config, &out, "2");
     let files = csv_files(&out);
-    assert!(files.len() >= 5, "{files:?}");
+    assert!(
+        files.len() >= 6 && files.contains(&"choices.csv".into()),
+        "{files:?}"
+    );
     for f in &files {
         let (header, rows) = common::read_csv(&out.join(f));
         assert!(!rows.is_empty(), "{f} has no rows");
@@ -519,6 +573,19 @@ fn nobody_buys_and_no_file_has_nan_or_inf() {
     }
     for r in &rows {
         assert_eq!(r[col("revenue_mean")].parse::<f64>().unwrap(), 0.0);
+        assert_eq!(r[col("subscribers_mean")].parse::<f64>().unwrap(), 0.0);
+    }
+    let (header, rows) = common::read_csv(&out.join("segments.csv"));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    assert_eq!(rows.len(), 5 * 2);
+    for r in &rows {
+        assert_eq!(
+            r[col("profit_per_user")],
+            "",
+            "segments.csv {} {}",
+            r[0],
+            r[1]
+        );
     }
 }
 
@@ -981,7 +1048,10 @@ fn menu_mode_files_are_identical_for_one_two_and_eight_threads() {
         })
         .collect();
     let files = csv_files(&outs[0]);
-    assert!(files.len() >= 5, "{files:?}");
+    assert!(
+        files.len() >= 6 && files.contains(&"choices.csv".into()),
+        "{files:?}"
+    );
     for out in &outs[1..] {
         assert_eq!(csv_files(out), files);
         for f in &files {

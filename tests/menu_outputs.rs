@@ -75,6 +75,8 @@ fn plan(users: u64, profit: f64, loss_users: u64) -> PlanTrial {
             ..Totals::default()
         },
         month_profit: vec![profit, 0.0],
+        // A stored NPV unlike the profit, so the outputs show which one they write.
+        npv: 0.75 * profit,
         segments: vec![Default::default(); 2],
     }
 }
@@ -262,7 +264,22 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     // Profit per subscriber: mean profit 200 over 4 subscribers; empty for api.
     assert_eq!(column(&summary, "profit_per_user"), ["", "50", "50"]);
     assert_eq!(column(&summary, "loss_user_share"), ["", "0.25", "0.25"]);
-    assert_eq!(summary.0.last().unwrap(), "subscribers_mean");
+    // NPV: 112.5 and 187.5 (0.75 x profit); p05 = 112.5 + 0.05 x 75, p95 = 112.5 + 0.95 x 75.
+    assert_eq!(column(&summary, "npv_mean"), ["0", "150", "150"]);
+    assert_eq!(column(&summary, "npv_p05"), ["0", "116.25", "116.25"]);
+    assert_eq!(column(&summary, "npv_p50"), ["0", "150", "150"]);
+    assert_eq!(column(&summary, "npv_p95"), ["0", "183.75", "183.75"]);
+    let tail = &summary.0[summary.0.len() - 5..];
+    assert_eq!(
+        tail,
+        [
+            "subscribers_mean",
+            "npv_mean",
+            "npv_p05",
+            "npv_p50",
+            "npv_p95"
+        ]
+    );
 
     let trials = read_csv(&out.join("trials.csv"));
     assert_eq!(
@@ -272,6 +289,10 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     assert_eq!(
         column(&trials, "subscribers"),
         ["0", "3", "3", "0", "5", "5"]
+    );
+    assert_eq!(
+        column(&trials, "npv"),
+        ["0", "112.5", "112.5", "0", "187.5", "187.5"]
     );
 
     let monthly = read_csv(&out.join("monthly.csv"));

@@ -67,6 +67,8 @@ fn results(profits: &[f64], revenues: &[f64]) -> RunResults {
                         ..Totals::default()
                     },
                     month_profit: vec![*p],
+                    // Minus the profit, so a mix-up of the two shows.
+                    npv: -*p,
                     segments: vec![],
                 }],
                 groups: None,
@@ -97,6 +99,16 @@ fn percentiles_moments_and_tail_match_numpy() {
     // loss users: 3 of 11 x 4 user-trials
     assert!((s.loss_user_share.unwrap() - 3.0 / 44.0).abs() < 1e-15);
     assert_eq!(s.arpu, Some(200.0 / 4.0));
+    // NPV by the same rule: each trial's NPV is minus its profit here, so its percentiles at
+    // 5, 50, 95 are minus numpy's profit percentiles at 95, 50, 5, and its mean minus theirs.
+    for (got, want) in s
+        .npv_pct
+        .iter()
+        .zip([-NUMPY_PCT[7], -NUMPY_PCT[4], -NUMPY_PCT[1]])
+    {
+        assert!((got - want).abs() < 1e-9, "npv {got} vs {want}");
+    }
+    assert!((s.npv_mean + 50.445454545454545).abs() < 1e-9);
 }
 
 /// The spread does not lose precision to a large mean: the same profits shifted by $100M (a
@@ -199,6 +211,34 @@ fn a_spreadsheet_recomputes_summary_from_trials() {
         );
         let mean: f64 = srow[col(&sh, "profit_mean")].parse().unwrap();
         let want = profits.iter().sum::<f64>() / 37.0;
+        assert!((mean - want).abs() <= 1e-9 * want.abs());
+        // NPV (no discount_rate: each trial's NPV is its profit, summed by month instead of
+        // by user, so equal within 1e-9 relative), by the same percentile rule.
+        let mut npvs: Vec<f64> = trows
+            .iter()
+            .filter(|r| &r[col(&th, "plan")] == plan)
+            .map(|r| {
+                let npv: f64 = r[col(&th, "npv")].parse().unwrap();
+                let profit: f64 = r[col(&th, "profit")].parse().unwrap();
+                assert!(
+                    (npv - profit).abs() <= 1e-9 * profit.abs().max(1.0),
+                    "{plan}: npv {npv} vs profit {profit}"
+                );
+                npv
+            })
+            .collect();
+        npvs.sort_by(f64::total_cmp);
+        // p50: position 18 exactly; p05: position 1.8 -> x[1] + 0.8 (x[2] - x[1]).
+        let p50: f64 = srow[col(&sh, "npv_p50")].parse().unwrap();
+        assert_eq!(p50, npvs[18], "{plan}");
+        let p05: f64 = srow[col(&sh, "npv_p05")].parse().unwrap();
+        let want = npvs[1] + 0.8 * (npvs[2] - npvs[1]);
+        assert!(
+            (p05 - want).abs() <= 1e-9 * want.abs(),
+            "{plan}: {p05} vs {want}"
+        );
+        let mean: f64 = srow[col(&sh, "npv_mean")].parse().unwrap();
+        let want = npvs.iter().sum::<f64>() / 37.0;
         assert!((mean - want).abs() <= 1e-9 * want.abs());
     }
     // Shortest round-trip floats: every numeric cell parses back to itself.

@@ -13,6 +13,9 @@ use crate::results::{RunResults, Totals, per_trial};
 /// Levels of the profit percentiles in summary.csv.
 pub const PROFIT_LEVELS: [f64; 9] = [1.0, 5.0, 10.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0];
 
+/// Levels of the NPV percentiles in summary.csv.
+pub const NPV_LEVELS: [f64; 3] = [5.0, 50.0, 95.0];
+
 /// One row of summary.csv. `None` is written as an empty cell.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanSummary {
@@ -61,6 +64,10 @@ pub struct PlanSummary {
     pub profit_per_user: Option<f64>,
     /// Users billed on the row in at least one month of a trial, mean over trials.
     pub subscribers_mean: f64,
+    /// Mean NPV per trial (month profits discounted at the trial's `discount_rate`).
+    pub npv_mean: f64,
+    /// NPV percentiles at [`NPV_LEVELS`].
+    pub npv_pct: [f64; 3],
 }
 
 impl PlanSummary {
@@ -87,9 +94,11 @@ impl PlanSummary {
             self.cvar_05,
             self.retail_value_mean,
             self.subscribers_mean,
+            self.npv_mean,
         ]
         .into_iter()
         .chain(self.profit_pct)
+        .chain(self.npv_pct)
         .chain(opts)
         .all(f64::is_finite)
     }
@@ -108,6 +117,8 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
             };
             let profit = col(&|t| t.profit);
             let sorted_profit = sorted(&profit);
+            let npv: Vec<f64> = res.trials.iter().map(|t| t.plans[p].npv).collect();
+            let sorted_npv = sorted(&npv);
             let margins: Vec<f64> = res
                 .trials
                 .iter()
@@ -148,6 +159,8 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 arpu: ratio(sum(&|t| t.revenue), sum(&|t| t.active_user_months as f64)),
                 profit_per_user: (user_trials > 0).then(|| profit_mean / subscribers),
                 subscribers_mean: subscribers,
+                npv_mean: mean(&npv).unwrap_or(0.0),
+                npv_pct: NPV_LEVELS.map(|q| percentile_sorted(&sorted_npv, q).unwrap_or(0.0)),
             }
         })
         .collect()

@@ -177,6 +177,7 @@ price = 20
                 ..Totals::default()
             },
             month_profit: vec![profit],
+            npv: profit,
             segments: vec![Default::default()],
         };
         let mut res = RunResults::new(Provenance::default(), 3, 1, 1).with_menu(3);

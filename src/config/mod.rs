@@ -139,18 +139,21 @@ fn cost(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Cost>, ConfigError>
         "per_user_month",
         "payment_fee_rate",
         "payment_fee_fixed",
+        "discount_rate",
     ])?;
     let card = card(draws, t)?;
     let annual_decline = draws.param_or(t, "annual_decline", Range::Unit, 0.0)?;
     let per_user_month = draws.param_or(t, "per_user_month", Range::NonNeg, 0.0)?;
     let payment_fee_rate = draws.param_or(t, "payment_fee_rate", Range::Unit, 0.0)?;
     let payment_fee_fixed = draws.param_or(t, "payment_fee_fixed", Range::NonNeg, 0.0)?;
+    let discount_rate = draws.param_or(t, "discount_rate", Range::UnitBelowOne, 0.0)?;
     Ok(card.map(|card| Cost {
         card,
         annual_decline,
         per_user_month,
         payment_fee_rate,
         payment_fee_fixed,
+        discount_rate,
     }))
 }
 

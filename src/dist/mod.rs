@@ -116,6 +116,8 @@ pub enum Range {
     AboveMinusOne,
     /// In `(0, 1]`.
     PosUnit,
+    /// In `[0, 1)` (discount rates).
+    UnitBelowOne,
 }
 
 impl Range {
@@ -127,6 +129,7 @@ impl Range {
             Range::Unit => s.is_unit(),
             Range::AboveMinusOne => s.lo > -1.0 || (s.lo == -1.0 && s.lo_open),
             Range::PosUnit => s.is_positive() && s.is_unit(),
+            Range::UnitBelowOne => s.is_non_negative() && s.hi < 1.0,
         }
     }
     pub(crate) fn words(self) -> &'static str {
@@ -137,6 +140,7 @@ impl Range {
             Range::Unit => "in [0, 1]",
             Range::AboveMinusOne => "> -1",
             Range::PosUnit => "in (0, 1]",
+            Range::UnitBelowOne => "in [0, 1)",
         }
     }
     pub(crate) fn fix(self) -> &'static str {
@@ -146,6 +150,7 @@ impl Range {
             Range::Positive => "; add a positive `floor` to the distribution",
             Range::AboveMinusOne => "; add a `floor` above -1 to the distribution",
             Range::PosUnit => "; add a positive `floor` and `ceiling = 1` to the distribution",
+            Range::UnitBelowOne => "; add `floor = 0` and a `ceiling` below 1 to the distribution",
             Range::Any => "",
         }
     }

@@ -261,13 +261,14 @@ fn finish_trial(t: u64, st: Trial, mut acc: BlockAcc, shape: Shape) -> (TrialRes
             .collect(),
         population: acc.population,
     };
-    let trial = TrialResult {
-        trial: t,
-        draws: st.draws,
-        plans: (0..shape.rows)
-            .map(|p| PlanTrial {
+    // Each row's NPV discounts its month profits at the trial's rate.
+    let plans = (0..shape.rows)
+        .map(|p| {
+            let month_profit: Vec<f64> = groups.months[p].iter().map(|m| m.profit).collect();
+            PlanTrial {
                 totals: acc.totals[p],
-                month_profit: groups.months[p].iter().map(|m| m.profit).collect(),
+                npv: st.npv(&month_profit),
+                month_profit,
                 segments: groups.segments[p]
                     .iter()
                     .map(|g| SegmentProfit {
@@ -275,8 +276,13 @@ fn finish_trial(t: u64, st: Trial, mut acc: BlockAcc, shape: Shape) -> (TrialRes
                         profit: g.profit,
                     })
                     .collect(),
-            })
-            .collect(),
+            }
+        })
+        .collect();
+    let trial = TrialResult {
+        trial: t,
+        draws: st.draws,
+        plans,
         groups: None,
     };
     (trial, groups)

@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num, opt};
 pub struct Summary;
 
 /// Column names of summary.csv.
-pub const COLUMNS: [&str; 32] = [
+pub const COLUMNS: [&str; 36] = [
     "plan",
     "kind",
     "trials",
@@ -42,6 +42,10 @@ pub const COLUMNS: [&str; 32] = [
     "arpu",
     "profit_per_user",
     "subscribers_mean",
+    "npv_mean",
+    "npv_p05",
+    "npv_p50",
+    "npv_p95",
 ];
 
 impl Exporter for Summary {
@@ -76,7 +80,9 @@ impl Exporter for Summary {
                 opt(s.arpu),
                 opt(s.profit_per_user),
                 num(s.subscribers_mean),
+                num(s.npv_mean),
             ]);
+            row.extend(s.npv_pct.iter().map(|v| num(*v)));
             w.write_record(&row)?;
         }
         w.flush()

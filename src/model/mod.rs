@@ -57,6 +57,8 @@ pub struct Cost {
     pub payment_fee_rate: Param,
     /// Payment fee, $ per bill > 0.
     pub payment_fee_fixed: Param,
+    /// Annual discount rate of the NPV: month m's profit counts (1 + rate)^(-m/12).
+    pub discount_rate: Param,
 }
 
 /// A per-user field: fixed, or drawn once per user per trial.

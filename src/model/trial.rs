@@ -27,6 +27,8 @@ pub struct Trial {
     pub cost: Rates,
     /// Cost multiplier per month: (1 - annual_decline)^(m/12).
     pub decline: Vec<f64>,
+    /// Discount factor per month: (1 + discount_rate)^(-m/12), exactly 1 at rate 0.
+    pub discount: Vec<f64>,
     /// Overhead, $ per active user-month.
     pub per_user_month: f64,
     /// Payment fee, share of each bill > 0.
@@ -96,6 +98,7 @@ impl Trial {
         let d = &draws;
         let months = scn.simulation.months as usize;
         let decline_rate = scn.cost.annual_decline.value(d);
+        let discount_rate = scn.cost.discount_rate.value(d);
         let per_month = scn.market.new_users_per_month.value(d);
         let users = scn.simulation.users;
         let everyone = population(users, months, per_month);
@@ -146,6 +149,9 @@ impl Trial {
             decline: (0..months)
                 .map(|m| (1.0 - decline_rate).powf(m as f64 / 12.0))
                 .collect(),
+            discount: (0..months)
+                .map(|m| (1.0 + discount_rate).powf(-(m as f64) / 12.0))
+                .collect(),
             per_user_month: scn.cost.per_user_month.value(d),
             fee_rate: scn.cost.payment_fee_rate.value(d),
             fee_fixed: scn.cost.payment_fee_fixed.value(d),
@@ -185,6 +191,15 @@ impl Trial {
     /// Months in the horizon.
     pub fn months(&self) -> usize {
         self.decline.len()
+    }
+
+    /// The net present value of a row's month profits (`month_profit[m]` for month m):
+    /// the sum over months, in month order, of profit x (1 + discount_rate)^(-m/12).
+    pub fn npv(&self, month_profit: &[f64]) -> f64 {
+        month_profit
+            .iter()
+            .zip(&self.discount)
+            .fold(0.0, |npv, (p, f)| npv + p * f)
     }
 
     /// Plans, in config order.

@@ -27,6 +27,10 @@ pub struct PlanTrial {
     pub totals: Totals,
     /// Profit of each month, 0..months (for percentiles over trials).
     pub month_profit: Vec<f64>,
+    /// Net present value: the month profits discounted at the trial's `discount_rate`,
+    /// summed in month order (equal to the sum of `month_profit` at rate 0).
+    #[serde(default)]
+    pub npv: f64,
     /// Users and profit of each segment, in config order (for percentiles over trials of a
     /// segment's profit per user); 16 bytes per segment.
     pub segments: Vec<SegmentProfit>,
@@ -169,6 +173,7 @@ impl RunResults {
                 let trials = self.trials.iter().all(|t| {
                     let pt = &t.plans[p];
                     pt.totals.is_finite()
+                        && pt.npv.is_finite()
                         && pt.month_profit.iter().all(|x| x.is_finite())
                         && pt.segments.iter().all(|s| s.profit.is_finite())
                 });

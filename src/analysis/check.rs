@@ -1,11 +1,11 @@
 //! `plansim check`: what each segment's users look like before anything is run, so the gap
-//! between retail value and serving cost is visible up front, and what breaks even on each plan
-//! ([`super::breakeven`]).
+//! between retail value and serving cost is visible up front, what breaks even on each plan
+//! ([`super::breakeven`]) and, in menu mode, who chooses which plan ([`super::shares`]).
 
 use std::fmt::Write;
 
-use crate::analysis::breakeven;
 use crate::analysis::stats::{percentile_sorted, sorted};
+use crate::analysis::{breakeven, shares};
 use crate::dist::Sampler;
 use crate::engine::stream;
 use crate::model::{Card, Mix, PerUser, Scenario, Segment};
@@ -256,12 +256,66 @@ pub fn report_with(scn: &Scenario, draws: usize) -> String {
         );
     }
     breakeven::write_report(&mut out, scn, &checks);
+    shares::write_report(&mut out, scn, draws);
     for c in &checks {
         for w in &c.warnings {
             let _ = writeln!(out, "warning: {w}");
         }
     }
+    if let Some(note) = unused_in_each_mode(scn) {
+        let _ = writeln!(out, "note: {note}");
+    }
     out
+}
+
+/// In each mode, the fields set that only menu mode uses (by field path), as a note; `None` in
+/// menu mode or when there are none. A field set to its default is not told apart from an
+/// absent one.
+fn unused_in_each_mode(scn: &Scenario) -> Option<String> {
+    use crate::dist::Param::Fixed;
+    use crate::model::{Choice, Rechoose, SegmentValue};
+    if scn.is_menu() {
+        return None;
+    }
+    let mut unused = Vec::new();
+    for s in &scn.segments {
+        match s.value {
+            Some(SegmentValue::Value(_)) => unused.push(format!("segment.{}.value", s.name)),
+            Some(SegmentValue::ValuePerRetail(_)) => {
+                unused.push(format!("segment.{}.value_per_retail", s.name));
+            }
+            None => {}
+        }
+        if s.shock_churn != Fixed(0.0) {
+            unused.push(format!("segment.{}.shock_churn", s.name));
+        }
+    }
+    for p in &scn.plans {
+        if p.anxiety != Fixed(0.0) {
+            unused.push(format!("plan.{}.anxiety", p.name));
+        }
+        if p.quality != Fixed(1.0) {
+            unused.push(format!("plan.{}.quality", p.name));
+        }
+    }
+    let m = &scn.market;
+    for (set, key) in [
+        (m.choice != Choice::Best, "choice"),
+        (m.logit_scale.is_some(), "logit_scale"),
+        (m.rechoose != Rechoose::Never, "rechoose"),
+        (m.value_curvature != Fixed(1.0), "value_curvature"),
+    ] {
+        if set {
+            unused.push(format!("market.{key}"));
+        }
+    }
+    (!unused.is_empty()).then(|| {
+        format!(
+            "unused in each mode, where every user is billed on every plan (they matter only \
+             when users choose a plan, [market] mode = \"menu\"): {}",
+            unused.join(", ")
+        )
+    })
 }
 
 fn big(x: f64) -> String {

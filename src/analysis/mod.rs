@@ -1,9 +1,12 @@
 //! Statistics over results and scenarios: the per-plan summary over trials ([`summary`]), the
 //! statistics it uses ([`stats`]) and what `plansim check` computes from a scenario alone
-//! ([`check`]). Reads results and the scenario; never the engine's internals.
+//! ([`check`], [`breakeven`], and in menu mode the expected choice shares, [`shares`]). Reads
+//! results and the scenario; never the engine's internals (the shares take one trial's values
+//! through [`crate::engine`]'s `trial`, the run's own).
 
 pub mod breakeven;
 pub mod check;
 pub mod figures;
+pub mod shares;
 pub mod stats;
 pub mod summary;

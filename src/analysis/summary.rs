@@ -1,4 +1,8 @@
-//! Per-plan statistics over trials: the numbers of summary.csv and of the table on stdout.
+//! Per-row statistics over trials: the numbers of summary.csv and of the table on stdout.
+//!
+//! A row is one of [`Scenario::rows`]: each of our plans, then in menu mode the portfolio; the
+//! results' plan index is the row index. Per-user figures are over the row's subscribers (the
+//! users billed on it in at least one month) and are `None` when it has none.
 
 use crate::analysis::stats::{
     cvar_05_sorted, mean, percentile_sorted, ratio, sd, se, share_negative, sorted,
@@ -18,7 +22,8 @@ pub struct PlanSummary {
     pub kind: &'static str,
     /// Trials.
     pub trials: u64,
-    /// Users billed on the plan per trial (mean over trials).
+    /// Users of the trial (month-0 users and arrivals), mean over trials: in each mode every
+    /// one of them is billed on every plan; in menu mode they are the population that chose.
     pub users: f64,
     /// Months per trial.
     pub months: u32,
@@ -44,16 +49,18 @@ pub struct PlanSummary {
     pub cvar_05: f64,
     /// Percentiles 5, 50, 95 of profit / revenue over trials with revenue > 0.
     pub margin_pct: [Option<f64>; 3],
-    /// Share of user-trials with total profit < 0.
-    pub loss_user_share: f64,
+    /// Share of subscriber-trials with total profit < 0; `None` without subscribers.
+    pub loss_user_share: Option<f64>,
     /// Mean retail value of served tokens per trial.
     pub retail_value_mean: f64,
     /// Serving cost / retail value (ratio of sums).
     pub cost_to_retail: Option<f64>,
     /// Revenue per active user-month (ratio of sums).
     pub arpu: Option<f64>,
-    /// profit_mean / users.
-    pub profit_per_user: f64,
+    /// profit_mean / subscribers_mean: profit per subscriber; `None` without subscribers.
+    pub profit_per_user: Option<f64>,
+    /// Users billed on the row in at least one month of a trial, mean over trials.
+    pub subscribers_mean: f64,
 }
 
 impl PlanSummary {
@@ -64,6 +71,8 @@ impl PlanSummary {
             self.profit_se,
             self.cost_to_retail,
             self.arpu,
+            self.loss_user_share,
+            self.profit_per_user,
         ]
         .into_iter()
         .chain(self.margin_pct)
@@ -76,9 +85,8 @@ impl PlanSummary {
             self.profit_mean,
             self.prob_loss,
             self.cvar_05,
-            self.loss_user_share,
             self.retail_value_mean,
-            self.profit_per_user,
+            self.subscribers_mean,
         ]
         .into_iter()
         .chain(self.profit_pct)
@@ -87,13 +95,14 @@ impl PlanSummary {
     }
 }
 
-/// Summarises every plan, in config order. Names and kinds come from the scenario; every
-/// count (trials, users, months) comes from the results.
+/// Summarises every row of [`Scenario::rows`], in order. Names and kinds come from the
+/// scenario; every count (trials, users, subscribers, months) comes from the results.
 pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
-    scn.plans
-        .iter()
+    let population = population_per_trial(res);
+    scn.rows()
+        .into_iter()
         .enumerate()
-        .map(|(p, plan)| {
+        .map(|(p, (name, kind))| {
             let col = |f: &dyn Fn(&Totals) -> f64| -> Vec<f64> {
                 res.trials.iter().map(|t| f(&t.plans[p].totals)).collect()
             };
@@ -112,13 +121,13 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
             };
             let n = res.trials.len() as f64;
             let user_trials = res.plan_users(p);
-            let users = per_trial(user_trials, res.trial_count()).unwrap_or(0.0);
+            let subscribers = per_trial(user_trials, res.trial_count()).unwrap_or(0.0);
             let profit_mean = mean(&profit).unwrap_or(0.0);
             PlanSummary {
-                plan: plan.name.clone(),
-                kind: plan.kind.name(),
+                plan: name.to_string(),
+                kind,
                 trials: res.trials.len() as u64,
-                users,
+                users: population.unwrap_or(subscribers),
                 months: res.months[p].len() as u32,
                 revenue_mean: sum(&|t| t.revenue) / n,
                 cost_mean: sum(&|t| t.cost) / n,
@@ -132,14 +141,24 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 prob_loss: share_negative(&profit).unwrap_or(0.0),
                 cvar_05: cvar_05_sorted(&sorted_profit).unwrap_or(0.0),
                 margin_pct: [5.0, 50.0, 95.0].map(|q| percentile_sorted(&sorted_margins, q)),
-                loss_user_share: sum(&|t| t.loss_users as f64) / user_trials as f64,
+                loss_user_share: (user_trials > 0)
+                    .then(|| sum(&|t| t.loss_users as f64) / user_trials as f64),
                 retail_value_mean: sum(&|t| t.retail_value) / n,
                 cost_to_retail: ratio(sum(&|t| t.cost), sum(&|t| t.retail_value)),
                 arpu: ratio(sum(&|t| t.revenue), sum(&|t| t.active_user_months as f64)),
-                profit_per_user: profit_mean / users,
+                profit_per_user: (user_trials > 0).then(|| profit_mean / subscribers),
+                subscribers_mean: subscribers,
             }
         })
         .collect()
+}
+
+/// The users of a trial (month-0 users and arrivals), mean over trials, where the results
+/// count the population (menu mode); `None` in each mode, where every user is billed on every
+/// plan and a plan's subscribers are the population.
+fn population_per_trial(res: &RunResults) -> Option<f64> {
+    let arrived = res.population.last()?.arrived;
+    per_trial(arrived, res.trial_count())
 }
 
 /// Levels of the per-user profit percentiles in segments.csv.

@@ -1,5 +1,6 @@
 //! `plansim check`: validate a scenario, apply the run's size limits, and print what a typical
-//! user-month of each segment is worth and costs.
+//! user-month of each segment is worth and costs, what breaks even and, in menu mode, the
+//! expected choice shares per segment ([`crate::analysis::shares`], a section of the report).
 
 use super::{default_threads, print};
 use crate::analysis::check;

@@ -66,7 +66,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::with_draw_target(
-            Some(sim.trials.saturating_mul(sim.users)),
+            Some(sim.trials.saturating_mul(scn.max_population())),
             ProgressDrawTarget::stderr(),
         );
         bar.set_style(
@@ -100,15 +100,14 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         return Err(interrupted(interrupt::requested().unwrap_or(2)));
     };
     let summaries = summary::summarize(&scn, &results);
-    let overflowed = results
-        .non_finite_plan()
-        .map(|p| scn.plans[p].name.as_str())
-        .or_else(|| {
-            summaries
-                .iter()
-                .find(|s| !s.is_finite())
-                .map(|s| s.plan.as_str())
-        });
+    // The results' plan index is the row index of the per-plan outputs.
+    let rows = scn.rows();
+    let overflowed = results.non_finite_plan().map(|p| rows[p].0).or_else(|| {
+        summaries
+            .iter()
+            .find(|s| !s.is_finite())
+            .map(|s| s.plan.as_str())
+    });
     if let Some(plan) = overflowed {
         return Err(Error::Overflow {
             config: config::source_name(&args.config),

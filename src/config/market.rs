@@ -4,9 +4,11 @@
 
 use super::dist::{Draws, Range};
 use super::reader::{self, Tbl};
+use crate::dist::Param;
 use crate::error::ConfigError;
+use crate::model::arrivals::population;
 use crate::model::market::RESERVED_NAMES;
-use crate::model::{Choice, Market, Mode, PlanSpec, Rechoose, Segment};
+use crate::model::{Choice, MAX_USERS, Market, Mode, PlanSpec, Rechoose, Segment, Simulation};
 
 /// The keys of `[market]`.
 const FIELDS: [&str; 7] = [
@@ -59,6 +61,22 @@ pub(super) fn market(draws: &mut Draws, root: &Tbl<'_, '_>) -> Result<Market, Co
     )?;
     let shock_threshold = draws.param_or(&t, "shock_threshold", Range::NonNeg, 0.5)?;
     let new_users_per_month = draws.param_or(&t, "new_users_per_month", Range::NonNeg, 0.0)?;
+    let max_new_users_per_month = match new_users_per_month {
+        Param::Fixed(x) => x,
+        Param::Drawn(i) => {
+            let hi = draws.supports[i].hi;
+            if !hi.is_finite() {
+                let v = t.req("new_users_per_month")?;
+                return Err(t.src.err(
+                    &v.span(),
+                    &t.child("new_users_per_month"),
+                    "a distribution of new_users_per_month needs a finite upper bound (add a \
+                     `ceiling`), so the size of the largest trial is known before the run",
+                ));
+            }
+            hi
+        }
+    };
     let value_curvature = draws.param_or(&t, "value_curvature", Range::PosUnit, 1.0)?;
     Ok(Market {
         mode,
@@ -67,6 +85,7 @@ pub(super) fn market(draws: &mut Draws, root: &Tbl<'_, '_>) -> Result<Market, Co
         rechoose,
         shock_threshold,
         new_users_per_month,
+        max_new_users_per_month,
         value_curvature,
     })
 }
@@ -98,29 +117,56 @@ fn word<T: Copy>(
 /// The checks between the market and the segments and plans read.
 pub(super) fn check(
     root: &Tbl<'_, '_>,
+    sim: &Simulation,
     market: &Market,
     segments: &[Segment],
     plans: &[PlanSpec],
 ) -> Result<(), ConfigError> {
     let menu = market.mode == Mode::Menu;
-    let table_of = |key: &str, i: usize| -> Result<Tbl<'_, '_>, ConfigError> {
-        let mut tables = root.tables(key)?;
-        Ok(tables.swap_remove(i))
+    let most = population(
+        sim.users,
+        sim.months as usize,
+        market.max_new_users_per_month,
+    );
+    if most > MAX_USERS {
+        let t = root
+            .req("market")
+            .and_then(|v| Tbl::of(root.src, v, "market"))?;
+        let v = t.req("new_users_per_month")?;
+        return Err(t.src.err(
+            &v.span(),
+            &t.child("new_users_per_month"),
+            format!(
+                "{} users a month over {} months make up to {most} users in a trial, over the \
+                 limit of {MAX_USERS} (use more trials instead)",
+                market.max_new_users_per_month, sim.months
+            ),
+        ));
+    }
+    // The i-th `[[key]]` table, its path naming it (`plan.max`) as when it was read.
+    let table_of = |key: &str, i: usize, name: &str| -> Result<Tbl<'_, '_>, ConfigError> {
+        let mut t = root.tables(key)?.swap_remove(i);
+        t.path = format!("{key}.{name}");
+        Ok(t)
     };
     if menu {
         for (i, s) in segments.iter().enumerate() {
             if s.value.is_none() {
-                return Err(table_of("segment", i)?.err(format!(
-                    "segment `{}` needs `value` ($ a month the product is worth to a user) or \
+                let t = table_of("segment", i, &s.name)?;
+                return Err(t.err_for(
+                    "value",
+                    format!(
+                        "segment `{}` needs `value` ($ a month the product is worth to a user) or \
                      `value_per_retail` in menu mode ([market] mode = \"menu\"): users choose \
                      a plan by their surplus",
-                    s.name
-                )));
+                        s.name
+                    ),
+                ));
             }
         }
         for (i, p) in plans.iter().enumerate() {
             if RESERVED_NAMES.contains(&p.name.as_str()) {
-                let t = table_of("plan", i)?;
+                let t = table_of("plan", i, &p.name)?;
                 let v = t.req("name")?;
                 return Err(t.src.err(
                     &v.span(),
@@ -142,7 +188,7 @@ pub(super) fn check(
             ));
         }
     } else if let Some(i) = plans.iter().position(|p| p.external) {
-        let t = table_of("plan", i)?;
+        let t = table_of("plan", i, &plans[i].name)?;
         let v = t.req("external")?;
         return Err(t.src.err(
             &v.span(),

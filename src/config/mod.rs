@@ -114,7 +114,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
     else {
         return Ok(None);
     };
-    market::check(&root, &market, &segments, &plans)?;
+    market::check(&root, &simulation, &market, &segments, &plans)?;
     Ok(Some(Scenario {
         name,
         description,

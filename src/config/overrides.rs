@@ -1,13 +1,13 @@
 //! Overrides by field path, applied to the parsed TOML tree before validation.
 //!
 //! An [`Override`] names a field by its path, as trials.csv names draw columns
-//! (`simulation.trials`, `plan.max.price`, `plan."pro.v2".top_up.price`), and gives its value
-//! as TOML text (`5`, `"x"`, `{ dist = "uniform", min = 0.3, max = 0.8 }`). [`apply`] parses
-//! each value and puts it into the file's tree, creating the field (and any table on the way)
-//! when absent, so the reader checks it exactly as if the file had said it. Each value's spans
-//! are moved past the end of the file text, one value after another with a gap of one byte
-//! (see [`super::field_path::locate`]), so [`Src::err`] reports an error there at the override (`--trials 0`)
-//! rather than at a line of the file.
+//! (`simulation.trials`, `market.mode`, `plan.max.price`, `plan."pro.v2".top_up.price`), and
+//! gives its value as TOML text (`5`, `"x"`, `{ dist = "uniform", min = 0.3, max = 0.8 }`).
+//! [`apply`] parses each value and puts it into the file's tree, creating the field (and any
+//! table on the way) when absent, so the reader checks it exactly as if the file had said it.
+//! Each value's spans are moved past the end of the file text, one value after another with a
+//! gap of one byte (see [`super::field_path::locate`]), so [`Src::err`] reports an error there
+//! at the override (`--trials 0`) rather than at a line of the file.
 //!
 //! Each value is parsed on its own rather than appended to the file text and parsed with it:
 //! a value cannot then add other keys (`5\n[[plan]]...`), a file that ends inside a comment or
@@ -62,10 +62,11 @@ pub(crate) fn apply<'i>(
 }
 
 /// Scenario sections an override can name, and the top-level fields.
-const ROOTS: [&str; 7] = [
+const ROOTS: [&str; 8] = [
     "simulation",
     "retail",
     "cost",
+    "market",
     "segment",
     "plan",
     "name",
@@ -87,9 +88,11 @@ fn parent<'t, 'i>(
         "name" | "description" => {
             return Err(fail(1, format!("`{head}` is a string: it has no fields")));
         }
-        "simulation" | "retail" | "cost" if p.len() >= 2 => (child(src, root, p, 0, whole)?, 1),
+        "simulation" | "retail" | "cost" | "market" if p.len() >= 2 => {
+            (child(src, root, p, 0, whole)?, 1)
+        }
         "segment" | "plan" if p.len() >= 3 => (entry(src, root, head, &p[1], whole)?, 2),
-        "simulation" | "retail" | "cost" => {
+        "simulation" | "retail" | "cost" | "market" => {
             return Err(fail(1, format!("name a field of `{head}`: {head}.<field>")));
         }
         "segment" | "plan" => {
@@ -103,7 +106,7 @@ fn parent<'t, 'i>(
             match suggest(other, &ROOTS) {
                 Some(s) => msg.push_str(&format!("; did you mean `{s}`?")),
                 None => msg.push_str(
-                    "; expected one of: simulation, retail, cost, segment.<name>, \
+                    "; expected one of: simulation, retail, cost, market, segment.<name>, \
                      plan.<name>, name, description",
                 ),
             }

@@ -179,6 +179,12 @@ impl<'a, 'i> Tbl<'a, 'i> {
         self.src.err(&self.span, &self.path, msg)
     }
 
+    /// An error about the field `key` (absent, or wrong with the table as a whole), located at
+    /// this table.
+    pub fn err_for(&self, key: &str, msg: impl Into<String>) -> ConfigError {
+        self.src.err(&self.span, &self.child(key), msg)
+    }
+
     /// Fails on the first key not in `allowed`, suggesting the closest allowed name.
     pub fn allow(&self, allowed: &[&str]) -> Result<(), ConfigError> {
         for (k, _) in self.map.iter() {

@@ -144,6 +144,15 @@ pub fn run_trials(
     }
 }
 
+/// The scenario with trial `t`'s draws applied, from the same trial-level stream as a run, for
+/// diagnostics that evaluate the model at one trial's values (`plansim check`).
+///
+/// # Errors
+/// [`EngineError::Draw`] when a per-trial draw is out of range (validation prevents it).
+pub(crate) fn trial(scn: &Scenario, t: u64) -> Result<crate::model::Trial, EngineError> {
+    schedule::trial(scn, t)
+}
+
 /// Simulates a single user of a scenario (trial `trial`'s draws, segment `seg`, base demand
 /// `d`, user index `user`) and returns the outcome on every plan. For tests and diagnostics:
 /// the engine uses the same code path.

@@ -49,7 +49,7 @@ impl Footprint {
     /// The estimate for `scn` on `threads` threads.
     pub fn of(scn: &Scenario, threads: usize) -> Footprint {
         let sim = &scn.simulation;
-        let (trials, users) = (sim.trials as f64, sim.users as f64);
+        let (trials, users) = (sim.trials as f64, scn.max_population() as f64);
         let months = f64::from(sim.months);
         let plans = scn.plans.len() as f64;
         let segs = scn.segments.len() as f64;
@@ -185,7 +185,7 @@ fn block_bytes(plans: f64, months: f64, segs: f64) -> f64 {
 /// Bytes of one trial in flight besides its per-user buffers: its setup and its blocks' sums.
 fn trial_state_bytes(scn: &Scenario) -> f64 {
     let sim = &scn.simulation;
-    let blocks = sim.users.div_ceil(BLOCK_USERS as u64).max(1) as f64;
+    let blocks = scn.max_population().div_ceil(BLOCK_USERS as u64).max(1) as f64;
     let block = block_bytes(
         scn.plans.len() as f64,
         f64::from(sim.months),
@@ -198,7 +198,7 @@ fn trial_state_bytes(scn: &Scenario) -> f64 {
 /// at least one. Results do not depend on it.
 pub(super) fn trials_in_flight(scn: &Scenario) -> u64 {
     let sim = &scn.simulation;
-    let by_users = USERS_IN_FLIGHT / sim.users.max(1);
+    let by_users = USERS_IN_FLIGHT / scn.max_population().max(1);
     let by_state = (TRIAL_STATE_IN_FLIGHT as f64 / trial_state_bytes(scn).max(1.0)) as u64;
     by_users.min(by_state).clamp(1, sim.trials.max(1))
 }

@@ -1,4 +1,5 @@
-//! deciles.csv: "who subsidises whom": users ranked by base demand within each trial.
+//! deciles.csv: "who subsidises whom": users ranked by base demand within each trial (the
+//! whole population), per row of [`crate::Scenario::rows`]; a row's users are its subscribers.
 
 use std::io::Write;
 
@@ -27,12 +28,15 @@ impl Exporter for Deciles {
         let mut w = csv_writer(out);
         w.write_record(COLUMNS)?;
         let trials = r.results.trial_count();
-        for (plan, groups) in r.scenario.plans.iter().zip(&r.results.deciles) {
+        // Our plans only: the issue puts the portfolio row in the other per-plan files.
+        let rows = r.scenario.rows();
+        let plans = rows.iter().filter(|(_, kind)| *kind != crate::model::PORTFOLIO);
+        for ((plan, _), groups) in plans.zip(&r.results.deciles) {
             let total: f64 = groups.iter().map(|g| g.profit).sum();
             for (k, g) in groups.iter().enumerate() {
                 let per = |x: f64| per_user(x, g.users);
                 w.write_record([
-                    plan.name.clone(),
+                    plan.to_string(),
                     (k + 1).to_string(),
                     opt(per_trial(g.users, trials)),
                     per(g.revenue),

@@ -183,7 +183,7 @@ impl OutputFolder {
             .expect("claimed folders have a temporary folder");
         let at = self.shown.with_file_name(&tmp.name);
         let mut names = Vec::new();
-        for ex in exporters() {
+        for ex in exporters(report.scenario) {
             if stopped() {
                 return Ok(Outcome::Stopped);
             }

@@ -7,6 +7,7 @@
 //! plansim refuses to replace a folder that holds anything besides what its manifest
 //! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]).
 
+mod choices;
 mod deciles;
 mod folder;
 mod handles;
@@ -63,21 +64,27 @@ pub trait Exporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// Every exporter, in the order files are written.
-pub fn exporters() -> Vec<Box<dyn Exporter>> {
-    vec![
+/// The exporters of a run of `scenario`, in the order files are written: the six files of
+/// every run, and choices.csv in menu mode only.
+pub fn exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
+    let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(summary::Summary),
         Box::new(trials::Trials),
         Box::new(segments::Segments),
         Box::new(deciles::Deciles),
         Box::new(monthly::Monthly),
-        Box::new(run_json::RunJson),
-    ]
+    ];
+    if scenario.is_menu() {
+        all.push(Box::new(choices::Choices));
+    }
+    all.push(Box::new(run_json::RunJson));
+    all
 }
 
-/// Names of the files plansim writes into an output folder.
-pub fn output_names() -> Vec<&'static str> {
-    exporters().iter().map(|e| e.file_name()).collect()
+/// Names of the files plansim writes into an output folder for a run of `scenario` (the
+/// manifest lists the same).
+pub fn output_names(scenario: &Scenario) -> Vec<&'static str> {
+    exporters(scenario).iter().map(|e| e.file_name()).collect()
 }
 
 /// A float in shortest round-trip form, no exponent, no separators; a non-finite value (which

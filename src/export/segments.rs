@@ -1,5 +1,6 @@
 //! segments.csv: who loses money, by segment, over all trials: means over user-trials, then
-//! the spread over trials of the segment's profit per user and how often it loses money.
+//! the spread over trials of the segment's profit per user and how often it loses money. One
+//! block of rows per row of [`crate::Scenario::rows`]; users are the row's subscribers.
 
 use std::io::Write;
 
@@ -33,13 +34,14 @@ impl Exporter for Segments {
         let mut w = csv_writer(out);
         w.write_record(COLUMNS)?;
         let trials = r.results.trial_count();
-        for (p, (plan, groups)) in r.scenario.plans.iter().zip(&r.results.segments).enumerate() {
+        let rows = r.scenario.rows();
+        for (p, ((plan, _), groups)) in rows.iter().zip(&r.results.segments).enumerate() {
             for (s, (seg, g)) in r.scenario.segments.iter().zip(groups).enumerate() {
                 let per = |x: f64| per_user(x, g.users);
                 let risk = segment_risk(r.results, p, s);
                 let [p05, p50, p95] = risk.profit_per_user_pct.map(opt);
                 w.write_record([
-                    plan.name.clone(),
+                    plan.to_string(),
                     seg.name.clone(),
                     opt(per_trial(g.users, trials)),
                     per(g.revenue),

@@ -1,4 +1,5 @@
-//! summary.csv: one row per plan, in config order.
+//! summary.csv: one row per row of [`crate::Scenario::rows`] (our plans in config order, then
+//! in menu mode the portfolio), from the per-row statistics.
 
 use std::io::Write;
 
@@ -8,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num, opt};
 pub struct Summary;
 
 /// Column names of summary.csv.
-pub const COLUMNS: [&str; 31] = [
+pub const COLUMNS: [&str; 32] = [
     "plan",
     "kind",
     "trials",
@@ -40,6 +41,7 @@ pub const COLUMNS: [&str; 31] = [
     "cost_to_retail",
     "arpu",
     "profit_per_user",
+    "subscribers_mean",
 ];
 
 impl Exporter for Summary {
@@ -68,11 +70,12 @@ impl Exporter for Summary {
             row.extend([num(s.prob_loss), num(s.cvar_05)]);
             row.extend(s.margin_pct.iter().map(|v| opt(*v)));
             row.extend([
-                num(s.loss_user_share),
+                opt(s.loss_user_share),
                 num(s.retail_value_mean),
                 opt(s.cost_to_retail),
                 opt(s.arpu),
-                num(s.profit_per_user),
+                opt(s.profit_per_user),
+                num(s.subscribers_mean),
             ]);
             w.write_record(&row)?;
         }

@@ -1,4 +1,5 @@
-//! trials.csv: one row per (trial, plan), with the trial-level draws as extra columns.
+//! trials.csv: one row per (trial, row), rows as in [`crate::Scenario::rows`] (our plans,
+//! then in menu mode the portfolio), with the trial-level draws as extra columns.
 
 use std::io::Write;
 
@@ -8,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num};
 pub struct Trials;
 
 /// Fixed column names of trials.csv (draw columns follow, named by path).
-pub const COLUMNS: [&str; 13] = [
+pub const COLUMNS: [&str; 14] = [
     "trial",
     "plan",
     "revenue",
@@ -22,6 +23,7 @@ pub const COLUMNS: [&str; 13] = [
     "loss_users",
     "churned_users",
     "breakage_credits",
+    "subscribers",
 ];
 
 impl Exporter for Trials {
@@ -34,13 +36,14 @@ impl Exporter for Trials {
         header.extend(r.scenario.slots.iter().map(|s| s.path.clone()));
         w.write_record(&header)?;
         let mut row: Vec<String> = Vec::with_capacity(header.len());
+        let rows = r.scenario.rows();
         for t in &r.results.trials {
-            for (plan, pt) in r.scenario.plans.iter().zip(&t.plans) {
+            for ((plan, _), pt) in rows.iter().zip(&t.plans) {
                 let x = &pt.totals;
                 row.clear();
                 row.extend([
                     t.trial.to_string(),
-                    plan.name.clone(),
+                    plan.to_string(),
                     num(x.revenue),
                     num(x.cost),
                     num(x.fees),
@@ -56,6 +59,7 @@ impl Exporter for Trials {
                     x.loss_users.to_string(),
                     x.churned_users.to_string(),
                     num(x.breakage_credits),
+                    x.users.to_string(),
                 ]);
                 row.extend(t.draws.iter().map(|d| num(*d)));
                 w.write_record(&row)?;

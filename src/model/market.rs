@@ -58,6 +58,9 @@ pub struct Market {
     pub shock_threshold: Param,
     /// Arrivals per month (cumulative arrivals at month m are round(m x this)).
     pub new_users_per_month: Param,
+    /// The largest value `new_users_per_month` can take (its upper bound when drawn), for the
+    /// size limits.
+    pub max_new_users_per_month: f64,
     /// Value of a served share s is s^curvature, in (0, 1].
     pub value_curvature: Param,
 }
@@ -71,6 +74,7 @@ impl Default for Market {
             rechoose: Rechoose::Never,
             shock_threshold: Param::Fixed(0.5),
             new_users_per_month: Param::Fixed(0.0),
+            max_new_users_per_month: 0.0,
             value_curvature: Param::Fixed(1.0),
         }
     }

@@ -221,6 +221,16 @@ impl Scenario {
         self.slots.iter().map(|s| s.path.as_str()).collect()
     }
 
+    /// The most users a trial can hold: the month-0 users and every arrival at the largest
+    /// `new_users_per_month`.
+    pub fn max_population(&self) -> u64 {
+        arrivals::population(
+            self.simulation.users,
+            self.simulation.months as usize,
+            self.market.max_new_users_per_month,
+        )
+    }
+
     /// Which segment each user index falls in: the cumulative end index of each segment.
     pub fn segment_ends(&self) -> Vec<u64> {
         self.segment_sizes()

@@ -141,7 +141,7 @@ rates = { input = 2, output = 10.01 }
             s[1].loss_user_share,
             s[2].loss_user_share
         ],
-        [0.0, 1.0, 0.0]
+        [Some(0.0), Some(1.0), Some(0.0)]
     );
     assert_eq!(s[0].prob_loss, 0.0);
 }

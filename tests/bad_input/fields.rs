@@ -13,7 +13,7 @@ config_errors! {
     unknown_top_level_field_far_from_any_lists_the_fields
         { "name = \"base\"" => "name = \"base\"\n¶colour = \"red\"" } "colour"
         ["unknown field `colour`",
-         "expected one of: name, description, simulation, retail, cost, segment, plan"]
+         "expected one of: name, description, simulation, retail, cost, segment, plan, market"]
     unknown_table_header_suggests_retail { "[retail]" => "[¶retial]" } "retial"
         ["unknown field `retial`", "did you mean `retail`?"]
     unknown_simulation_field_suggests_trials { "trials = 2" => "¶trails = 2" }

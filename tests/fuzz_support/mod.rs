@@ -171,10 +171,11 @@ pub fn exercise(text: &str) -> Outcome {
         // check.
         return Outcome::Overflowed;
     }
+    let rows = scn.rows();
     for t in &results.trials {
         for (p, pt) in t.plans.iter().enumerate() {
             let x = &pt.totals;
-            let name = &scn.plan_names()[p];
+            let name = rows[p].0;
             assert!(x.revenue >= 0.0, "plan {name}: revenue {}", x.revenue);
             assert!(x.fees >= 0.0, "plan {name}: fees {}", x.fees);
             assert!(x.cost >= 0.0, "plan {name}: cost {}", x.cost);
@@ -203,7 +204,7 @@ pub fn exercise(text: &str) -> Outcome {
         .chain(scn.segment_names())
         .chain(scn.plan_kinds())
         .collect();
-    for ex in exporters() {
+    for ex in exporters(&scn) {
         let mut buf = Vec::new();
         ex.write(&report, &mut buf).expect("writing to memory");
         let out = String::from_utf8(buf).expect("outputs are UTF-8");

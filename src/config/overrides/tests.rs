@@ -341,3 +341,122 @@ fn problems_in_the_file_are_reported_as_without_overrides() {
         }
     }
 }
+
+#[test]
+fn market_fields_and_the_new_segment_and_plan_fields_take_overrides() {
+    use crate::dist::Param::Fixed;
+    use crate::model::{Choice, Mode, SegmentValue};
+    let menu = [
+        ov("segment.casual.value", "30"),
+        ov("segment.power.value_per_retail", "0.5"),
+        ov("market.mode", "\"menu\""),
+        ov("market.choice", "\"logit\""),
+        ov("market.logit_scale", "25"),
+        ov("segment.power.shock_churn", "0.2"),
+        ov("plan.credits.external", "true"),
+        ov("plan.\"pro.v2\".anxiety", "8"),
+        ov("plan.\"pro.v2\".quality", "0.85"),
+    ];
+    let scn = parse_with(BASE, FILE, &menu).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (scn.market.mode, scn.market.choice),
+        (Mode::Menu, Choice::Logit)
+    );
+    assert_eq!(scn.market.logit_scale, Some(Fixed(25.0)));
+    assert!(matches!(
+        scn.segments[0].value,
+        Some(SegmentValue::Value(_))
+    ));
+    assert!(matches!(
+        scn.segments[1].value,
+        Some(SegmentValue::ValuePerRetail(_))
+    ));
+    assert_eq!(scn.segments[1].shock_churn, Fixed(0.2));
+    let (pro, credits) = (&scn.plans[0], &scn.plans[1]);
+    assert_eq!(
+        (pro.anxiety, pro.quality, pro.external),
+        (Fixed(8.0), Fixed(0.85), false)
+    );
+    assert!(credits.external);
+    assert_eq!(scn.rows(), [("pro.v2", "flat"), ("portfolio", "portfolio")]);
+    // A drawn market value is a trial-level draw named by its path.
+    let drawn = [ov(
+        "market.new_users_per_month",
+        r#"{ dist = "uniform", min = 100, max = 500 }"#,
+    )];
+    let scn = parse_with(BASE, FILE, &drawn).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        scn.slots.last().map(|s| s.path.as_str()),
+        Some("market.new_users_per_month")
+    );
+}
+
+#[test]
+fn market_overrides_are_checked_like_the_file_and_located_at_the_override() {
+    for (o, path, message) in [
+        (
+            ov("market.mode", "\"menus\""),
+            "market.mode",
+            "unknown mode `menus`; did you mean `menu`?",
+        ),
+        (
+            ov("market.mod", "\"menu\""),
+            "market.mod",
+            "unknown field `mod`; did you mean `mode`?",
+        ),
+        (
+            ov("market.value_curvature", "0"),
+            "market.value_curvature",
+            "must be in (0, 1], got 0",
+        ),
+        (
+            ov("market", "\"menu\""),
+            "market",
+            "name a field of `market`: market.<field>",
+        ),
+        (
+            ov("markt.mode", "\"menu\""),
+            "markt",
+            "unknown section `markt`; did you mean `market`?",
+        ),
+        (
+            ov("plan.credits.quality", "2"),
+            "plan.credits.quality",
+            "must be in [0, 1], got 2",
+        ),
+    ] {
+        let e = refused(BASE, std::slice::from_ref(&o));
+        assert_eq!(
+            (e.origin.as_deref(), e.path.as_str(), e.message.as_str()),
+            (Some(o.origin.as_str()), path, message)
+        );
+    }
+    // An external plan needs menu mode: located at the override that made it external.
+    let e = refused(BASE, &[ov("plan.credits.external", "true")]);
+    assert_eq!(
+        (e.origin.as_deref(), e.path.as_str()),
+        (
+            Some("--set plan.credits.external=true"),
+            "plan.credits.external"
+        )
+    );
+    assert!(e.message.contains("needs menu mode"), "{e}");
+    // Menu mode by override, a segment without a value: located at that segment in the file.
+    let e = refused(
+        BASE,
+        &[
+            ov("segment.casual.value", "30"),
+            ov("market.mode", "\"menu\""),
+        ],
+    );
+    assert_eq!(
+        (e.origin.as_deref(), e.path.as_str(), e.line),
+        (
+            None,
+            "segment.power.value",
+            1 + BASE[..BASE.find("[[segment]]\nname = \"power\"").unwrap()]
+                .matches('\n')
+                .count()
+        )
+    );
+}

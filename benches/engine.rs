@@ -7,6 +7,12 @@
 //! Group `coding-agent` reports the whole scenario (five plans) in user-plan-months. Group
 //! `per-user-month` compares like with like in user-months: the engine with one plan against
 //! the bare loop, so their ratio is what plans and bookkeeping cost on top of the draws.
+//!
+//! Group `menu` runs the shipped menu scenario (`configs/menu.toml`: users choose one of five
+//! plans or none, with logit taste, bill-shock re-choices and arrivals) at the same size, in
+//! user-months of its population (month-0 users for every month, arrivals from their arrival
+//! month, churned or not, as the other groups count them): each user is billed on one plan at
+//! most, but is offered every plan at each choice.
 
 use std::hint::black_box;
 
@@ -18,8 +24,8 @@ use rayon::prelude::*;
 const TRIALS: u64 = 2;
 const USERS: u64 = 10_000;
 
-fn scenario() -> Scenario {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/coding-agent.toml");
+fn scenario(config: &str) -> Scenario {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(config);
     let size = |field: &str, n: u64| {
         Override::new(&format!("simulation.{field}"), n.to_string(), "bench").unwrap()
     };
@@ -28,7 +34,7 @@ fn scenario() -> Scenario {
 }
 
 fn bench(c: &mut Criterion) {
-    let scn = scenario();
+    let scn = scenario("configs/coding-agent.toml");
     let all = std::thread::available_parallelism().map_or(1, |n| n.get());
     let user_months = TRIALS * USERS * u64::from(scn.simulation.months);
     let pools: Vec<_> = [1, all]
@@ -75,6 +81,20 @@ fn bench(c: &mut Criterion) {
                     black_box(s)
                 })
             })
+        });
+    }
+    g.finish();
+
+    // The shipped menu scenario, in user-months of its population (arrivals included).
+    let menu = scenario("configs/menu.toml");
+    let probe = run(&menu, &|_| {}).unwrap();
+    let population_months: u64 = probe.population.iter().map(|p| p.arrived).sum();
+    let mut g = c.benchmark_group("menu");
+    g.throughput(Throughput::Elements(population_months));
+    g.sample_size(20);
+    for (threads, pool) in &pools {
+        g.bench_function(format!("engine/{threads}-threads"), |b| {
+            b.iter(|| pool.install(|| black_box(run(&menu, &|_| {}).unwrap())))
         });
     }
     g.finish();

@@ -5,10 +5,11 @@
 //! later on purpose are allowed (issue 9 item 10: segments.csv's four risk columns, whose
 //! expected files were rewritten by that code after checking that their first seven columns were
 //! byte-identical to the old ones; issue 10: `subscribers`, `subscribers_mean`, `served_share`,
-//! `shock_users`; issue 11: `npv` and the `npv_*` summary columns). run.json is compared as JSON, without `wall_seconds`, `threads` and
-//! `started_at` (the only fields that may change from run to run; `started_at` came after the
-//! expected files were written); keys added since (the scenario's market terms of issue 10) are
-//! allowed, every expected key must keep its value.
+//! `shock_users`; issue 11: `npv` and the `npv_*` summary columns). run.json is compared as
+//! JSON, without `wall_seconds`, `threads` and `started_at` (the only fields that may change
+//! from run to run; `started_at` came after the expected files were written); keys added since
+//! (the scenario's market terms of issue 10, new cost fields) are allowed, every expected key
+//! must keep its value.
 //!
 //! A case is a folder holding `config.toml` (or `config_path`, naming a shipped config),
 //! optionally `args` (extra command-line arguments, one line) and `expected/`. The cases are

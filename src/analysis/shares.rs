@@ -19,7 +19,7 @@
 use std::fmt::Write;
 
 use crate::engine::{self, EngineError, stream};
-use crate::model::choice::{Offer, Taste, draw_taste, offer, pick};
+use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
 use crate::model::plans::PlanKind;
 use crate::model::user::{UserLife, base_demand, live};
 use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
@@ -147,7 +147,15 @@ fn offers_at_arrival(trial: &Trial, life: &UserLife, value: f64, offers: &mut Ve
     offers.clear();
     for p in 0..trial.plans() {
         let fresh = trial.rules[p].open(life.top_up_u);
-        offers.push(offer(trial, p, life.base, value, life, &fresh));
+        offers.push(offer(
+            trial,
+            p,
+            At::default(),
+            life.base,
+            value,
+            life,
+            &fresh,
+        ));
     }
 }
 

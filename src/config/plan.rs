@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use toml::de::DeValue;
 
 use super::dist::{Draws, Range};
+use super::prices;
 use super::reader::{self, Tbl};
 use super::{rate_card, unique_name, valid_name};
 use crate::error::ConfigError;
@@ -16,13 +17,15 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 6] = [
+const COMMON: [&str; 8] = [
     "name",
     "kind",
     "usage_response",
     "anxiety",
     "external",
     "quality",
+    "price_schedule",
+    "loyalty",
 ];
 
 /// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
@@ -80,7 +83,11 @@ pub(super) fn plan(
     let anxiety = draws.param_or(&t, "anxiety", Range::NonNeg, 0.0)?;
     let external = t.opt_bool("external")?.unwrap_or(false);
     let quality = draws.param_or(&t, "quality", Range::Unit, 1.0)?;
-    let (Some(name), Some(mut values)) = (name, values) else {
+    let price_schedule = prices::price_schedule(draws, &t)?;
+    let loyalty = prices::loyalty(draws, &t)?;
+    let (Some(name), Some(mut values), Some(price_schedule), Some(loyalty)) =
+        (name, values, price_schedule, loyalty)
+    else {
         return Ok(None);
     };
     Ok(Some(PlanSpec {
@@ -89,6 +96,8 @@ pub(super) fn plan(
         anxiety,
         external,
         quality,
+        price_schedule,
+        loyalty,
         kind: (schema.build)(&mut values),
     }))
 }

@@ -1,13 +1,16 @@
 //! Accounting: what one user's months on one plan earn and cost. Bills come from the plan's
 //! rule; serving cost, payment fees and overhead are added here, the same for every kind.
 //!
-//! Per month m: the plan sees demand x usage_response output tokens valued at its meter card;
-//! served tokens cost their share of the month-0 cost card times the decline factor of m; every
-//! bill > 0 pays fee_rate x bill + fee_fixed; each active month costs per_user_month. A month
-//! is a shock when its bill exceeds (1 + shock_threshold) x the bill the same account would get
-//! at the user's expected demand that month (base demand x growth, noise at its mean).
+//! Per month m: the plan sees demand x usage_response output tokens valued at its month-0 meter
+//! card, with month m's price factors; from tenure index `after_months` (months since the
+//! user's arrival) a loyalty discount cuts the rule's bill; served tokens cost their share of
+//! the month-0 cost card times the decline factor of m, and are worth their share of the
+//! month-0 retail card times the retail decline factor of m; every bill > 0 pays fee_rate x
+//! bill + fee_fixed; each active month costs per_user_month. A month is a shock when its bill
+//! exceeds (1 + shock_threshold) x the bill the same account would get at the user's expected
+//! demand that month (base demand x growth, noise at its mean), at the same prices.
 
-use super::plans::{RuleVisitor, Usage};
+use super::plans::RuleVisitor;
 use super::trial::Trial;
 use super::user::UserLife;
 use super::{Account, Billing, Mix};
@@ -24,6 +27,8 @@ pub struct UserOutcome {
 
 /// What one plan needs to bill a user's months, fixed for the user.
 struct PlanUser<'a> {
+    /// The plan's index.
+    plan: usize,
     /// Demand in each active month.
     demand: &'a [f64],
     /// Expected demand of each active month (base x growth since arrival).
@@ -65,6 +70,7 @@ pub fn bill_plan(
     let rule = &trial.rules[p];
     let growth = &trial.segments[life.segment].growth[..life.demand.len()];
     let pu = PlanUser {
+        plan: p,
         demand: &life.demand,
         expected: growth,
         start: life.start,
@@ -122,6 +128,9 @@ fn bill_months<B: Billing>(
     let fresh = account;
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let (mut revenue, mut cost, mut fees, mut served) = (0.0, 0.0, 0.0, 0.0);
+    // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
+    let mut served_retail = 0.0;
+    let prices = &trial.prices[pu.plan];
     let months = &mut months[pu.start..];
     for (i, ((&demand, &growth), acc)) in pu
         .demand
@@ -132,34 +141,29 @@ fn bill_months<B: Billing>(
     {
         let m = pu.start + i;
         let out = demand * pu.response;
-        let usage = Usage {
-            output_tokens: out,
-            mix: pu.mix,
-            metered: out * pu.k_meter,
-        };
+        let usage = trial.usage(pu.plan, m, out, pu.mix, out * pu.k_meter);
+        // Tenure: months since arrival; loyalty applies after the rule's bill, before fees.
+        let keep = prices.keep(i);
         let mb = rule.month(&mut account, usage);
+        let bill = mb.bill * keep;
         let expected_out = pu.base * growth * pu.response;
-        let expected = rule.month(
-            &mut fresh.clone(),
-            Usage {
-                output_tokens: expected_out,
-                mix: pu.mix,
-                metered: expected_out * pu.k_meter,
-            },
-        );
+        let expected_usage =
+            trial.usage(pu.plan, m, expected_out, pu.mix, expected_out * pu.k_meter);
+        let expected = rule.month(&mut fresh.clone(), expected_usage).bill * keep;
         let served_m = out * mb.served;
-        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * pu.k_cost, mb.bill);
-        revenue += mb.bill;
+        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * pu.k_cost, bill);
+        revenue += bill;
         cost += cost_m;
         fees += fees_m;
         served += served_m;
+        served_retail += served_m * trial.retail_decline[m];
         acc.active_users += 1;
-        acc.revenue += mb.bill;
+        acc.revenue += bill;
         acc.cost += cost_m;
         acc.fees += fees_m;
         acc.demanded_output_tokens += out;
         acc.served_output_tokens += served_m;
-        acc.shock_users += u64::from(mb.bill > shock_factor * expected.bill);
+        acc.shock_users += u64::from(bill > shock_factor * expected);
     }
     let active = pu.demand.len();
     let overhead = trial.per_user_month * active as f64;
@@ -173,7 +177,7 @@ fn bill_months<B: Billing>(
             overhead,
             profit,
             served_output_tokens: served,
-            retail_value: served * pu.k_retail,
+            retail_value: served_retail * pu.k_retail,
             loss_users: u64::from(profit < 0.0),
             churned_users: 0,
             breakage_credits: 0.0,

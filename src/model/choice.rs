@@ -3,8 +3,10 @@
 //!
 //! For plan p, the user's expected month is their typical demand D x (1 + g)^(months since
 //! arrival) x usage_response_p with the noise at its mean, billed on the account they would
-//! hold (a fresh one, or the one they hold on their current plan). That gives an expected bill
-//! b_p and served share s_p, and surplus_p = value x quality_p x min(1, usage_response_p x
+//! hold (a fresh one, or the one they hold on their current plan) at this month's cards and
+//! prices (the month's price factors, and the loyalty discount at the tenure they would have on
+//! the plan: 0 on a plan they would join, their tenure on the plan they hold). That gives an
+//! expected bill b_p and served share s_p, and surplus_p = value x quality_p x min(1, usage_response_p x
 //! s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
 //! takes the largest surplus, ties to the plan listed first, and `none` wins a tie with it;
 //! `logit` adds logit_scale x G to each option's surplus (G a standard Gumbel draw per user and
@@ -17,7 +19,7 @@
 use rand::{Rng, RngExt};
 use rand_distr::Open01;
 
-use super::plans::{Account, Billing, Usage};
+use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
 
@@ -62,39 +64,47 @@ pub struct Offer {
     pub surplus: f64,
 }
 
-/// The bill and served share of plan `p` for `demand` output tokens (before usage_response)
-/// on a copy of `account`.
+/// When a month is billed or offered: the calendar month (its prices) and the user's tenure
+/// index on the plan (billed months on it before this one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct At {
+    /// Calendar month.
+    pub month: usize,
+    /// Tenure index on the plan.
+    pub tenure: usize,
+}
+
+/// The bill (after loyalty) and served share of plan `p` for `demand` output tokens (before
+/// usage_response) on a copy of `account`, `at` a month and tenure.
 pub fn expected_month(
     trial: &Trial,
     p: usize,
+    at: At,
     demand: f64,
     life: &UserLife,
     account: &Account,
 ) -> (f64, f64) {
     let rule = &trial.rules[p];
     let out = demand * trial.response[p];
-    let mb = rule.month(
-        &mut account.clone(),
-        Usage {
-            output_tokens: out,
-            mix: &life.mix,
-            metered: out * rule.meter().per_output_token(&life.mix),
-        },
-    );
-    (mb.bill, mb.served)
+    let metered = out * rule.meter().per_output_token(&life.mix);
+    let usage = trial.usage(p, at.month, out, &life.mix, metered);
+    let mb = rule.month(&mut account.clone(), usage);
+    (mb.bill * trial.prices[p].keep(at.tenure), mb.served)
 }
 
 /// Plan `p`'s offer to a user with `value`, for an expected `demand` (typical demand x growth,
-/// before usage_response) on a copy of `account`.
+/// before usage_response) on a copy of `account`, `at` a month and the tenure the user would
+/// have on the plan.
 pub fn offer(
     trial: &Trial,
     p: usize,
+    at: At,
     demand: f64,
     value: f64,
     life: &UserLife,
     account: &Account,
 ) -> Offer {
-    let (bill, served) = expected_month(trial, p, demand, life, account);
+    let (bill, served) = expected_month(trial, p, at, demand, life, account);
     let share = (trial.response[p] * served).min(1.0);
     let curvature = trial.market.value_curvature;
     let worth = value * trial.quality[p] * share.powf(curvature);

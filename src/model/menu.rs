@@ -14,11 +14,18 @@
 //! growth). Choosing the plan one holds keeps the account; moving to another plan expires the
 //! old account's balance (breakage on the old plan) and opens a fresh one; a user on a plan who
 //! chooses none is gone.
+//!
+//! Prices: every bill, offer and expected bill of month m is at month m's price factors. A
+//! user's tenure on a plan counts their billed months on it; it starts at 0 when they join the
+//! plan (at arrival or by a switch) and is kept when they choose the plan they hold. The
+//! loyalty discount applies to the bill of a month whose tenure index is at least its
+//! `after_months`, to the expected bill of the shock test that month, and to offers at the
+//! tenure the user would have: their tenure on the plan they hold, 0 on any other.
 
 use super::accounting::cost_and_fees;
-use super::choice::{Offer, Taste, offer, pick};
+use super::choice::{At, Offer, Taste, offer, pick};
 use super::market::Rechoose;
-use super::plans::{Account, Billing, Usage};
+use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
@@ -43,6 +50,8 @@ pub struct Scratch {
     plans: Vec<Totals>,
     /// Each plan's offer at the latest choice.
     offers: Vec<Offer>,
+    /// Per plan: served output tokens x the month's retail decline factor, summed.
+    served_retail: Vec<f64>,
 }
 
 /// Where the user is.
@@ -74,6 +83,8 @@ pub fn live_menu(
     scratch.plans.resize(n, Totals::default());
     scratch.offers.clear();
     scratch.offers.resize(n, Offer::default());
+    scratch.served_retail.clear();
+    scratch.served_retail.resize(n, 0.0);
     let fresh = |p: usize| trial.rules[p].open(life.top_up_u);
     let option = |st: State| match st {
         State::Plan(p) => p,
@@ -82,8 +93,12 @@ pub fn live_menu(
 
     // The choice at arrival, on fresh accounts.
     let mut typical = life.base;
+    let joining = At {
+        month: m0,
+        tenure: 0,
+    };
     for p in 0..n {
-        scratch.offers[p] = offer(trial, p, typical, taste.value, life, &fresh(p));
+        scratch.offers[p] = offer(trial, p, joining, typical, taste.value, life, &fresh(p));
     }
     let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
     for o in 0..=n {
@@ -105,6 +120,8 @@ pub fn live_menu(
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let mut rechoose_next = false;
     let mut lived = 0;
+    // Billed months on the plan held.
+    let mut tenure = 0;
     for (i, &demand) in life.demand.iter().enumerate() {
         let m = m0 + i;
         lived = i + 1;
@@ -116,13 +133,19 @@ pub fn live_menu(
         if i > 0 && rechoose && state != State::Gone {
             typical = life.base * life.noise[i - 1];
             for p in 0..n {
-                let held = if state == State::Plan(p) {
-                    account
+                let (held, at) = if state == State::Plan(p) {
+                    (account, At { month: m, tenure })
                 } else {
-                    fresh(p)
+                    (
+                        fresh(p),
+                        At {
+                            month: m,
+                            tenure: 0,
+                        },
+                    )
                 };
-                scratch.offers[p] =
-                    offer(trial, p, typical * s.growth[i], taste.value, life, &held);
+                let demand = typical * s.growth[i];
+                scratch.offers[p] = offer(trial, p, at, demand, taste.value, life, &held);
             }
             let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
             if new != state {
@@ -140,6 +163,7 @@ pub fn live_menu(
                     State::Plan(q) => fresh(q),
                     _ => Account::default(),
                 };
+                tenure = 0;
             }
             basis_demand = typical;
             basis_account = account;
@@ -150,29 +174,21 @@ pub fn live_menu(
             let rule = &trial.rules[p];
             let k_meter = rule.meter().per_output_token(&life.mix);
             let out = demand * trial.response[p];
-            let mb = rule.month(
-                &mut account,
-                Usage {
-                    output_tokens: out,
-                    mix: &life.mix,
-                    metered: out * k_meter,
-                },
-            );
+            let keep = trial.prices[p].keep(tenure);
+            let usage = trial.usage(p, m, out, &life.mix, out * k_meter);
+            let mb = rule.month(&mut account, usage);
+            let bill = mb.bill * keep;
             let expected_out = basis_demand * s.growth[i] * trial.response[p];
-            let expected = rule.month(
-                &mut basis_account.clone(),
-                Usage {
-                    output_tokens: expected_out,
-                    mix: &life.mix,
-                    metered: expected_out * k_meter,
-                },
-            );
-            shocked = mb.bill > shock_factor * expected.bill;
+            let expected_usage = trial.usage(p, m, expected_out, &life.mix, expected_out * k_meter);
+            let expected = rule.month(&mut basis_account.clone(), expected_usage).bill * keep;
+            shocked = bill > shock_factor * expected;
+            tenure += 1;
             let served = out * mb.served;
-            let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, mb.bill);
+            let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, bill);
+            scratch.served_retail[p] += served * trial.retail_decline[m];
             let t = &mut scratch.plans[p];
             t.users = 1;
-            t.revenue += mb.bill;
+            t.revenue += bill;
             t.cost += cost;
             t.fees += fees;
             t.served_output_tokens += served;
@@ -182,7 +198,7 @@ pub fn live_menu(
             for r in rows.into_iter().flatten().flatten() {
                 let acc = &mut sinks.months[r * n_months + m];
                 acc.active_users += 1;
-                acc.revenue += mb.bill;
+                acc.revenue += bill;
                 acc.cost += cost;
                 acc.fees += fees;
                 acc.demanded_output_tokens += out;
@@ -226,20 +242,20 @@ pub fn live_menu(
         State::NonAdopter => sinks.choices[n * segs + seg].subscribers_end += 1,
         State::Gone => {}
     }
-    finish(trial, life, &mut scratch.plans, sinks.rows);
+    finish(trial, life, scratch, sinks.rows);
 }
 
 /// The user's per-row totals from their per-plan sums: profit, retail value and loss per plan,
 /// and the portfolio row as the sum of our plans with the user counted once.
-fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Totals]) {
+fn finish(trial: &Trial, life: &UserLife, scratch: &mut Scratch, rows: &mut [Totals]) {
     for r in rows.iter_mut() {
         *r = Totals::default();
     }
     let mut portfolio = Totals::default();
-    for (p, t) in plans.iter_mut().enumerate() {
+    for (p, t) in scratch.plans.iter_mut().enumerate() {
         t.overhead = trial.per_user_month * t.active_user_months as f64;
         t.profit = t.revenue - t.cost - t.fees - t.overhead;
-        t.retail_value = t.served_output_tokens * life.k_retail;
+        t.retail_value = scratch.served_retail[p] * life.k_retail;
         t.loss_users = u64::from(t.users > 0 && t.profit < 0.0);
         if let Some(r) = trial.row[p] {
             rows[r] = *t;

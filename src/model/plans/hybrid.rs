@@ -31,8 +31,6 @@ pub struct Hybrid {
     included: f64,
     multiplier: f64,
     spend_cap: f64,
-    /// Usage ($ at `rates`) served in full: included + spend_cap / multiplier.
-    served_limit: f64,
 }
 
 impl PlanDesign for HybridSpec {
@@ -64,12 +62,25 @@ impl PlanDesign for HybridSpec {
             included,
             multiplier,
             spend_cap,
-            // A zero multiplier never reaches the cap: everything is served.
-            served_limit: if multiplier > 0.0 {
-                included + spend_cap / multiplier
-            } else {
-                f64::INFINITY
-            },
+        }
+    }
+    fn bills_at_retail(&self) -> bool {
+        self.rates.is_none()
+    }
+}
+
+impl Hybrid {
+    /// Usage ($ at `rates`) served in full when overage is billed at `rate_factor` x its
+    /// charge: included + spend_cap / (multiplier x rate_factor). The spend cap does not move
+    /// with the price, so a lower factor serves more. A zero overage price never reaches the
+    /// cap: everything is served.
+    #[inline]
+    fn served_limit(&self, rate_factor: f64) -> f64 {
+        let per_dollar = self.multiplier * rate_factor;
+        if per_dollar > 0.0 {
+            self.included + self.spend_cap / per_dollar
+        } else {
+            f64::INFINITY
         }
     }
 }
@@ -81,13 +92,13 @@ impl Billing for Hybrid {
     #[inline]
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         let charge = usage.metered;
-        let overage = (charge - self.included).max(0.0) * self.multiplier;
+        let overage = (charge - self.included).max(0.0) * self.multiplier * usage.rate_factor;
         // When the spend cap binds, serve exactly the usage whose overage reaches it:
-        // (included + cap / multiplier) / charge, which is >= 1 (so `min` gives 1) whenever
-        // it does not bind. Branch-free, as binding varies from user to user.
+        // served_limit / charge, which is >= 1 (so `min` gives 1) whenever it does not bind.
+        // Branch-free, as binding varies from user to user.
         MonthBill {
-            bill: self.base_fee + overage.min(self.spend_cap),
-            served: 1f64.min(self.served_limit / charge),
+            bill: self.base_fee * usage.price_factor + overage.min(self.spend_cap),
+            served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
         }
     }
 }

@@ -7,11 +7,11 @@
 //! `pub mod` line and its registry line.
 //!
 //! A rule sees one user-month at a time: its [`Usage`] (the output tokens the user demands
-//! under the plan, their prompt mix, and their value measured with the plan's own meter card:
-//! API rates, retail value for fair-use caps, credit burn) and the user's [`Account`] (credit
-//! balance, ledger). It returns the bill and
-//! the share of the demand that is served; a served share below 1 applies equally to every
-//! token kind.
+//! under the plan, their prompt mix, their value measured with the plan's own month-0 meter
+//! card: API rates, retail value for fair-use caps, credit burn; and the month's price factors,
+//! [`crate::model::prices`]) and the user's [`Account`] (credit balance, ledger). It returns the
+//! bill and the share of the demand that is served; a served share below 1 applies equally to
+//! every token kind.
 
 pub mod credit;
 pub mod flat;
@@ -22,6 +22,7 @@ pub mod schema;
 use serde::Serialize;
 
 use self::schema::{Field, FieldValues};
+use super::prices::{LoyaltySpec, ScheduleStep};
 use super::rates::{Mix, Rates};
 use crate::dist::Param;
 
@@ -60,8 +61,12 @@ pub struct Usage<'a> {
     pub output_tokens: f64,
     /// The user's prompt tokens per output token.
     pub mix: &'a Mix,
-    /// The demand valued at the rule's [`Billing::meter`] card.
+    /// The demand valued at the rule's [`Billing::meter`] card (its month-0 values).
     pub metered: f64,
+    /// This month's factor on per-period prices (price, base fee, minimum, top-up price).
+    pub price_factor: f64,
+    /// This month's factor on usage charged at the plan's rates.
+    pub rate_factor: f64,
 }
 
 #[allow(dead_code)] // for kinds that price tokens; tested below
@@ -113,6 +118,11 @@ pub trait PlanDesign: Sized {
     type Rule: Billing;
     /// Concrete values for one trial; `retail` is the trial's list card.
     fn resolve(&self, draws: &[f64], retail: &Rates) -> Self::Rule;
+    /// Whether the plan charges usage at the `[retail]` card, so that the retail decline moves
+    /// its rates.
+    fn bills_at_retail(&self) -> bool {
+        false
+    }
 }
 
 /// A configured plan of any kind.
@@ -128,6 +138,10 @@ pub struct PlanSpec {
     pub external: bool,
     /// Share of the value this plan delivers, in [0, 1] (menu mode).
     pub quality: Param,
+    /// Steps of the price schedule (empty: none).
+    pub price_schedule: Vec<ScheduleStep>,
+    /// The loyalty discount, if any.
+    pub loyalty: Option<LoyaltySpec>,
     /// Kind-specific terms.
     pub kind: PlanKind,
 }
@@ -183,6 +197,13 @@ macro_rules! plan_kinds {
             pub fn name(&self) -> &'static str {
                 match self {
                     $(PlanKind::$kind(_) => <$spec as PlanDesign>::KIND,)+
+                }
+            }
+
+            /// Whether the plan charges usage at the `[retail]` card.
+            pub fn bills_at_retail(&self) -> bool {
+                match self {
+                    $(PlanKind::$kind(s) => s.bills_at_retail(),)+
                 }
             }
 
@@ -293,7 +314,9 @@ mod tests {
                     "usage_response",
                     "anxiety",
                     "external",
-                    "quality"
+                    "quality",
+                    "price_schedule",
+                    "loyalty"
                 ]
                 .contains(&f.name),
                 "{what}: `{}` is a key every plan takes",
@@ -400,6 +423,8 @@ mod tests {
                 output_tokens: 1e6,
                 mix: &mix,
                 metered: 12.0,
+                price_factor: 1.0,
+                rate_factor: 1.0,
             };
             let mb = rule.visit(Bill(usage));
             assert_eq!((mb.bill, mb.served), (0.0, 1.0));
@@ -414,6 +439,8 @@ mod tests {
             output_tokens: 3.0,
             mix: &mix,
             metered: 0.0,
+            price_factor: 1.0,
+            rate_factor: 1.0,
         };
         assert_eq!(u.input_tokens(), 3.0 * mix.input);
         assert_eq!(u.cache_read_tokens(), 3.0 * mix.cache_read);

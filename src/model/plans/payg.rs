@@ -42,6 +42,9 @@ impl PlanDesign for PaygSpec {
             minimum: self.monthly_minimum.value(d),
         }
     }
+    fn bills_at_retail(&self) -> bool {
+        self.rates.is_none()
+    }
 }
 
 impl Billing for Payg {
@@ -51,7 +54,7 @@ impl Billing for Payg {
     #[inline]
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         MonthBill {
-            bill: usage.metered.max(self.minimum),
+            bill: (usage.metered * usage.rate_factor).max(self.minimum * usage.price_factor),
             served: 1.0,
         }
     }

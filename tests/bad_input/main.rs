@@ -20,7 +20,7 @@
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
 //! ([`plans`]), the market and the fields menu mode uses ([`market`]), the pricing instruments
-//! of issue 11 ([`instruments`]), names ([`names`]), run sizes in the file and on the command
+//! of issue 11 ([`instruments`]; prices that move over time: [`prices`]), names ([`names`]), run sizes in the file and on the command
 //! line ([`sizes`]), the command line itself ([`flags`]), the output folder and the file system
 //! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
 //! ([`extremes`]), and control characters that must not reach the terminal ([`escapes`]).
@@ -90,6 +90,7 @@ mod names;
 mod numbers;
 mod out;
 mod plans;
+mod prices;
 mod segments;
 mod sizes;
 mod types;

@@ -43,7 +43,7 @@ pub(super) fn price_schedule(
     let mut complete = true;
     let mut previous: Option<u64> = None;
     for (i, item) in items.iter().enumerate() {
-        let st = Tbl::of(t.src, item, &format!("{path}[{i}]"))?;
+        let st = Tbl::of(t.src, item, &format!("{path}.{i}"))?;
         st.allow(&["from_month", "factor"])?;
         let from = match st.need("from_month") {
             Some(fv) => {

@@ -10,7 +10,7 @@
 //! exceeds (1 + shock_threshold) x the bill the same account would get at the user's expected
 //! demand that month (base demand x growth, noise at its mean), at the same prices.
 
-use super::plans::RuleVisitor;
+use super::plans::{RuleVisitor, Usage};
 use super::trial::Trial;
 use super::user::UserLife;
 use super::{Account, Billing, Mix};
@@ -131,24 +131,39 @@ fn bill_months<B: Billing>(
     // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
     let mut served_retail = 0.0;
     let prices = &trial.prices[pu.plan];
+    // This month's factors: price, rate and retail decline, from the arrival month on.
+    let factors = prices.price[pu.start..]
+        .iter()
+        .zip(&prices.rate[pu.start..])
+        .zip(&trial.retail_decline[pu.start..]);
     let months = &mut months[pu.start..];
-    for (i, ((&demand, &growth), acc)) in pu
+    for (i, (((&demand, &growth), acc), ((&price_factor, &rate_factor), &retail_m))) in pu
         .demand
         .iter()
         .zip(pu.expected)
         .zip(months.iter_mut())
+        .zip(factors)
         .enumerate()
     {
         let m = pu.start + i;
         let out = demand * pu.response;
-        let usage = trial.usage(pu.plan, m, out, pu.mix, out * pu.k_meter);
+        let usage = Usage {
+            output_tokens: out,
+            mix: pu.mix,
+            metered: out * pu.k_meter,
+            price_factor,
+            rate_factor,
+        };
         // Tenure: months since arrival; loyalty applies after the rule's bill, before fees.
         let keep = prices.keep(i);
         let mb = rule.month(&mut account, usage);
         let bill = mb.bill * keep;
         let expected_out = pu.base * growth * pu.response;
-        let expected_usage =
-            trial.usage(pu.plan, m, expected_out, pu.mix, expected_out * pu.k_meter);
+        let expected_usage = Usage {
+            output_tokens: expected_out,
+            metered: expected_out * pu.k_meter,
+            ..usage
+        };
         let expected = rule.month(&mut fresh.clone(), expected_usage).bill * keep;
         let served_m = out * mb.served;
         let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * pu.k_cost, bill);
@@ -156,7 +171,7 @@ fn bill_months<B: Billing>(
         cost += cost_m;
         fees += fees_m;
         served += served_m;
-        served_retail += served_m * trial.retail_decline[m];
+        served_retail += served_m * retail_m;
         acc.active_users += 1;
         acc.revenue += bill;
         acc.cost += cost_m;

@@ -22,25 +22,25 @@ config_errors! {
     schedule_months_not_increasing {
         PLAN => plan("price_schedule = [{ from_month = 0, factor = 1 }, \
                       { from_month = 6, factor = 0.8 }, { from_month = ¶6, factor = 0.5 }]")
-    } "plan.max.price_schedule[2].from_month"
+    } "plan.max.price_schedule.2.from_month"
         ["from_month must be strictly increasing", "6 does not come after the previous step's 6"]
     schedule_months_decreasing {
         PLAN => plan("price_schedule = [{ from_month = 0, factor = 1 }, \
                       { from_month = 12, factor = 0.8 }, { from_month = ¶3, factor = 0.5 }]")
-    } "plan.max.price_schedule[2].from_month"
+    } "plan.max.price_schedule.2.from_month"
         ["strictly increasing", "3 does not come after the previous step's 12"]
     schedule_first_month_not_zero {
         PLAN => plan("price_schedule = [{ from_month = ¶1, factor = 1 }]")
-    } "plan.max.price_schedule[0].from_month"
+    } "plan.max.price_schedule.0.from_month"
         ["the first step of a price schedule starts at month 0, got 1"]
     schedule_negative_factor {
         PLAN => plan("price_schedule = [{ from_month = 0, factor = ¶-0.5 }]")
-    } "plan.max.price_schedule[0].factor"
+    } "plan.max.price_schedule.0.factor"
         ["must be >= 0, got -0.5"]
     schedule_factor_distribution_below_zero {
         PLAN => plan("price_schedule = [{ from_month = 0, factor = 1 }, \
                       { from_month = 12, factor = ¶{ dist = \"normal\", mean = 0.8, sd = 0.1 } }]")
-    } "plan.max.price_schedule[1].factor"
+    } "plan.max.price_schedule.1.factor"
         ["must be >= 0", "can produce values in (-inf, inf)", "floor = 0"]
     schedule_empty { PLAN => plan("price_schedule = ¶[]") } "plan.max.price_schedule"
         ["needs at least one step", "from_month = 0"]
@@ -48,22 +48,22 @@ config_errors! {
         ["expected an array of { from_month, factor } tables, found"]
     schedule_step_not_a_table {
         PLAN => plan("price_schedule = [¶0.8]")
-    } "plan.max.price_schedule[0]" ["expected a table"]
+    } "plan.max.price_schedule.0" ["expected a table"]
     schedule_step_unknown_key {
         PLAN => plan("price_schedule = [{ ¶from_mnth = 0, factor = 1 }]")
-    } "plan.max.price_schedule[0].from_mnth"
+    } "plan.max.price_schedule.0.from_mnth"
         ["unknown field `from_mnth`", "did you mean `from_month`?"]
     schedule_step_unrelated_key {
         PLAN => plan("price_schedule = [{ from_month = 0, factor = 1, ¶until = 3 }]")
-    } "plan.max.price_schedule[0].until"
+    } "plan.max.price_schedule.0.until"
         ["unknown field `until`", "expected one of: from_month, factor"]
     schedule_step_missing_factor {
         PLAN => plan("price_schedule = [¶{ from_month = 0 }]")
-    } "plan.max.price_schedule[0].factor" ["missing required field `factor`"]
+    } "plan.max.price_schedule.0.factor" ["missing required field `factor`"]
     schedule_fractional_month {
         PLAN => plan("price_schedule = [{ from_month = 0, factor = 1 }, \
                       { from_month = ¶1.5, factor = 0.5 }]")
-    } "plan.max.price_schedule[1].from_month" ["expected a whole number, found 1.5"]
+    } "plan.max.price_schedule.1.from_month" ["expected a whole number, found 1.5"]
     loyalty_discount_above_one {
         PLAN => plan("loyalty = { after_months = 12, discount = ¶1.2 }")
     } "plan.max.loyalty.discount" ["must be in [0, 1], got 1.2"]

@@ -415,6 +415,10 @@ mod tests {
             assert_eq!((free.name, free.fields.len()), ("free", 0));
             let spec = (free.build)(&mut FieldValues::default());
             assert_eq!(spec.name(), "free");
+            assert!(
+                !spec.bills_at_retail(),
+                "a kind bills at its own prices by default"
+            );
             let json = serde_json::to_string(&spec).expect("specs serialise");
             assert_eq!(json, r#"{"kind":"free"}"#);
             let rule = spec.resolve(&[], &Rates::default());

@@ -45,6 +45,8 @@ pub struct PlanPrices {
     loyal_after: u64,
     /// 1 - discount (1 without loyalty).
     loyal_keep: f64,
+    /// Whether anything moves: a factor (or the retail decline) other than 1, or loyalty.
+    pub moves: bool,
 }
 
 impl PlanPrices {
@@ -55,7 +57,7 @@ impl PlanPrices {
         let price: Vec<f64> = (0..retail_decline.len() as u64)
             .map(|m| schedule_factor(&plan.price_schedule, draws, m))
             .collect();
-        let rate = price
+        let rate: Vec<f64> = price
             .iter()
             .zip(retail_decline)
             .map(|(&f, &r)| if at_retail { f * r } else { f })
@@ -63,11 +65,16 @@ impl PlanPrices {
         let (loyal_after, loyal_keep) = plan.loyalty.map_or((u64::MAX, 1.0), |l| {
             (l.after_months, 1.0 - l.discount.value(draws))
         });
+        let moves = plan.loyalty.is_some()
+            || [&price, &rate, retail_decline]
+                .iter()
+                .any(|v| v.iter().any(|&x| x != 1.0));
         PlanPrices {
             price,
             rate,
             loyal_after,
             loyal_keep,
+            moves,
         }
     }
 

@@ -25,7 +25,7 @@
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, Taste, offer, pick};
 use super::market::Rechoose;
-use super::plans::{Account, Billing};
+use super::plans::{Account, Billing, Usage};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
@@ -174,18 +174,28 @@ pub fn live_menu(
             let rule = &trial.rules[p];
             let k_meter = rule.meter().per_output_token(&life.mix);
             let out = demand * trial.response[p];
-            let keep = trial.prices[p].keep(tenure);
-            let usage = trial.usage(p, m, out, &life.mix, out * k_meter);
+            let metered = out * k_meter;
+            // A plan whose prices never move bills at factors of exactly 1, not loaded.
+            let (usage, keep, retail_m) = if trial.prices[p].moves {
+                let usage = trial.usage(p, m, out, &life.mix, metered);
+                (usage, trial.prices[p].keep(tenure), trial.retail_decline[m])
+            } else {
+                (Usage::at_fixed_prices(out, &life.mix, metered), 1.0, 1.0)
+            };
             let mb = rule.month(&mut account, usage);
             let bill = mb.bill * keep;
             let expected_out = basis_demand * s.growth[i] * trial.response[p];
-            let expected_usage = trial.usage(p, m, expected_out, &life.mix, expected_out * k_meter);
+            let expected_usage = Usage {
+                output_tokens: expected_out,
+                metered: expected_out * k_meter,
+                ..usage
+            };
             let expected = rule.month(&mut basis_account.clone(), expected_usage).bill * keep;
             shocked = bill > shock_factor * expected;
             tenure += 1;
             let served = out * mb.served;
             let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, bill);
-            scratch.served_retail[p] += served * trial.retail_decline[m];
+            scratch.served_retail[p] += served * retail_m;
             let t = &mut scratch.plans[p];
             t.users = 1;
             t.revenue += bill;

@@ -69,6 +69,21 @@ pub struct Usage<'a> {
     pub rate_factor: f64,
 }
 
+impl<'a> Usage<'a> {
+    /// `output_tokens` with prompt `mix`, `metered` at the meter card, at prices that do not
+    /// move (both factors exactly 1).
+    #[inline]
+    pub fn at_fixed_prices(output_tokens: f64, mix: &'a Mix, metered: f64) -> Self {
+        Usage {
+            output_tokens,
+            mix,
+            metered,
+            price_factor: 1.0,
+            rate_factor: 1.0,
+        }
+    }
+}
+
 #[allow(dead_code)] // for kinds that price tokens; tested below
 impl Usage<'_> {
     /// Fresh input tokens demanded.

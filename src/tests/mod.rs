@@ -1,6 +1,6 @@
 //! Crate-level tests that need internals: hand-computed bills of every plan kind, counts taken
 //! from the engine (segment split, loss users), `check`'s break-even figures and choice shares,
-//! and the property tests (random scenarios through the engine, the billing rules and the
+//! hand-computed tiered bills, and the property tests (random scenarios through the engine, the billing rules and the
 //! exporters).
 
 mod breakeven;
@@ -8,3 +8,4 @@ mod counts;
 mod plans;
 mod properties;
 mod shares;
+mod tiers;

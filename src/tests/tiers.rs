@@ -72,7 +72,9 @@ fn check(rule: &Rule, cases: &[(f64, f64, f64)], what: &str) {
 
 #[test]
 fn payg_graduated_at_around_and_between_every_bound() {
-    let r = rule(&format!("kind = \"payg\"\nmonthly_minimum = 20\ntiers = {BANDS}"));
+    let r = rule(&format!(
+        "kind = \"payg\"\nmonthly_minimum = 20\ntiers = {BANDS}"
+    ));
     check(
         &r,
         &[
@@ -81,11 +83,11 @@ fn payg_graduated_at_around_and_between_every_bound() {
             (21.0, 21.0, 1.0),
             (99.0, 99.0, 1.0),
             (100.0, 100.0, 1.0),
-            (101.0, 100.5, 1.0),   // 100 + 0.5 x 1
-            (299.0, 199.5, 1.0),   // 100 + 0.5 x 199
-            (300.0, 200.0, 1.0),   // 100 + 0.5 x 200
-            (301.0, 200.25, 1.0),  // 200 + 0.25 x 1
-            (1300.0, 450.0, 1.0),  // 200 + 0.25 x 1000
+            (101.0, 100.5, 1.0),  // 100 + 0.5 x 1
+            (299.0, 199.5, 1.0),  // 100 + 0.5 x 199
+            (300.0, 200.0, 1.0),  // 100 + 0.5 x 200
+            (301.0, 200.25, 1.0), // 200 + 0.25 x 1
+            (1300.0, 450.0, 1.0), // 200 + 0.25 x 1000
         ],
         "payg graduated",
     );
@@ -95,7 +97,14 @@ fn payg_graduated_at_around_and_between_every_bound() {
     ));
     let month = |r: &Rule| {
         let mix = Mix::new(0.0, 0.0, 0.0);
-        r.month(&mut r.open(0.5), Usage { output_tokens: 1.0, mix: &mix, metered: 250.0 })
+        r.month(
+            &mut r.open(0.5),
+            Usage {
+                output_tokens: 1.0,
+                mix: &mix,
+                metered: 250.0,
+            },
+        )
     };
     assert_eq!(month(&explicit), month(&r));
 }
@@ -111,7 +120,7 @@ fn payg_volume_at_around_and_between_every_bound_falls_across_them() {
             (0.0, 20.0, 1.0),
             (19.0, 20.0, 1.0),
             (99.0, 99.0, 1.0),
-            (100.0, 100.0, 1.0),              // bounds are inclusive: still $1 per $
+            (100.0, 100.0, 1.0), // bounds are inclusive: still $1 per $
             (100.000_001, 50.000_000_5, 1.0), // past it: all of it at 0.5
             (101.0, 50.5, 1.0),
             (299.0, 149.5, 1.0),
@@ -133,13 +142,13 @@ fn hybrid_graduated_over_the_overage_after_the_multiplier() {
     check(
         &r,
         &[
-            (40.0, 10.0, 1.0),     // within the allowance
-            (99.5, 109.0, 1.0),    // y = 99
-            (100.0, 110.0, 1.0),   // y = 100
-            (100.5, 110.5, 1.0),   // y = 101: 100 + 0.5
-            (199.5, 209.5, 1.0),   // y = 299: 100 + 0.5 x 199
-            (200.0, 210.0, 1.0),   // y = 300
-            (200.5, 210.25, 1.0),  // y = 301: 200 + 0.25
+            (40.0, 10.0, 1.0),    // within the allowance
+            (99.5, 109.0, 1.0),   // y = 99
+            (100.0, 110.0, 1.0),  // y = 100
+            (100.5, 110.5, 1.0),  // y = 101: 100 + 0.5
+            (199.5, 209.5, 1.0),  // y = 299: 100 + 0.5 x 199
+            (200.0, 210.0, 1.0),  // y = 300
+            (200.5, 210.25, 1.0), // y = 301: 200 + 0.25
         ],
         "hybrid graduated",
     );
@@ -147,17 +156,19 @@ fn hybrid_graduated_over_the_overage_after_the_multiplier() {
 
 #[test]
 fn hybrid_volume_over_the_overage_after_the_multiplier() {
-    let r = rule(&format!("{HYBRID}\ntiers = {BANDS}\ntier_mode = \"volume\""));
+    let r = rule(&format!(
+        "{HYBRID}\ntiers = {BANDS}\ntier_mode = \"volume\""
+    ));
     check(
         &r,
         &[
             (40.0, 10.0, 1.0),
-            (99.5, 109.0, 1.0),   // y = 99 at 1
-            (100.0, 110.0, 1.0),  // y = 100 at 1
-            (100.5, 60.5, 1.0),   // y = 101 at 0.5
-            (199.5, 159.5, 1.0),  // y = 299 at 0.5
-            (200.0, 160.0, 1.0),  // y = 300 at 0.5
-            (200.5, 85.25, 1.0),  // y = 301 at 0.25
+            (99.5, 109.0, 1.0),  // y = 99 at 1
+            (100.0, 110.0, 1.0), // y = 100 at 1
+            (100.5, 60.5, 1.0),  // y = 101 at 0.5
+            (199.5, 159.5, 1.0), // y = 299 at 0.5
+            (200.0, 160.0, 1.0), // y = 300 at 0.5
+            (200.5, 85.25, 1.0), // y = 301 at 0.25
         ],
         "hybrid volume",
     );
@@ -203,18 +214,18 @@ fn hybrid_volume_spend_cap_serves_the_largest_usage_within_it_below_the_demand()
     check(
         &r,
         &[
-            (90.0, 90.0, 1.0),           // y = 80: 80, exactly the cap
-            (95.0, 90.0, 90.0 / 95.0),   // y = 90: 90 > 80, cut to y' = 80 (x = 90)
-            (99.5, 90.0, 90.0 / 99.5),   // y = 99
-            (100.0, 90.0, 0.9),          // y = 100: 100 > 80, cut to 80
-            (100.5, 60.5, 1.0),          // y = 101: 50.5, served in full
-            (130.0, 90.0, 1.0),          // y = 160: 80
+            (90.0, 90.0, 1.0),            // y = 80: 80, exactly the cap
+            (95.0, 90.0, 90.0 / 95.0),    // y = 90: 90 > 80, cut to y' = 80 (x = 90)
+            (99.5, 90.0, 90.0 / 99.5),    // y = 99
+            (100.0, 90.0, 0.9),           // y = 100: 100 > 80, cut to 80
+            (100.5, 60.5, 1.0),           // y = 101: 50.5, served in full
+            (130.0, 90.0, 1.0),           // y = 160: 80
             (150.0, 90.0, 130.0 / 150.0), // y = 200: 100 > 80, cut to y' = 160 (x = 130)
             (199.5, 90.0, 130.0 / 199.5), // y = 299
-            (200.0, 90.0, 0.65),         // y = 300: 150, cut to 160
-            (200.5, 85.25, 1.0),         // y = 301: 75.25, served in full
-            (210.0, 90.0, 1.0),          // y = 320: 80
-            (250.0, 90.0, 0.84),         // y = 400: 100, cut to y' = 320 (x = 210)
+            (200.0, 90.0, 0.65),          // y = 300: 150, cut to 160
+            (200.5, 85.25, 1.0),          // y = 301: 75.25, served in full
+            (210.0, 90.0, 1.0),           // y = 320: 80
+            (250.0, 90.0, 0.84),          // y = 400: 100, cut to y' = 320 (x = 210)
         ],
         "hybrid volume capped",
     );

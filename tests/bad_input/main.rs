@@ -19,11 +19,11 @@
 //! The modules follow the class of input: the file as a whole ([`file`]), unknown, misspelt or
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
-//! ([`plans`]), the market and the fields menu mode uses ([`market`]), names ([`names`]), run
-//! sizes in the file and on the command line ([`sizes`]), the command line itself
-//! ([`flags`]), the output folder and the file system ([`out`]), valid values whose
-//! combination is extreme: overflow and heavy tails ([`extremes`]), and control characters
-//! that must not reach the terminal ([`escapes`]).
+//! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), the market and the fields menu mode
+//! uses ([`market`]), names ([`names`]), run sizes in the file and on the command line
+//! ([`sizes`]), the command line itself ([`flags`]), the output folder and the file system
+//! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
+//! ([`extremes`]), and control characters that must not reach the terminal ([`escapes`]).
 //!
 //! This suite merges the former `tests/cli_errors.rs` and `tests/hostile.rs`. Seven of the
 //! hostile cases first failed when they were written (an unbounded `--threads`, symbolic links
@@ -91,6 +91,7 @@ mod out;
 mod plans;
 mod segments;
 mod sizes;
+mod tiers;
 mod types;
 
 /// The binary under test.

@@ -107,23 +107,20 @@ impl Billing for Hybrid {
 
 impl Hybrid {
     /// A month on tiered overage: the overage y = max(charge - included, 0) x multiplier is
-    /// billed as t.charge(y); when that exceeds the spend cap, the served overage is the
-    /// largest y' <= y whose tiered charge is within the cap ([`Tiers::within`]), the bill is
-    /// its tiered charge, and the served share is (included + y' / multiplier) / charge.
+    /// billed as the tiered charge of y, at most the spend cap; above it, the served overage
+    /// is the largest y' <= y whose tiered charge is within the cap ([`Tiers::capped`]) and the
+    /// served share is (included + y' / multiplier) / charge.
     fn tiered(&self, t: &Tiers, charge: f64) -> MonthBill {
         let overage = (charge - self.included).max(0.0) * self.multiplier;
-        let billed = t.charge(overage);
-        if billed <= self.spend_cap {
-            return MonthBill {
-                bill: self.base_fee + billed,
-                served: 1.0,
-            };
-        }
-        // Here the overage is > 0, so the multiplier is too.
-        let served = t.within(overage, self.spend_cap);
+        let (billed, served) = t.capped(overage, self.spend_cap);
         MonthBill {
-            bill: self.base_fee + t.charge(served).min(self.spend_cap),
-            served: 1f64.min((self.included + served / self.multiplier) / charge),
+            bill: self.base_fee + billed,
+            // Everything is served when nothing is cut (then the multiplier may be 0).
+            served: if served == overage {
+                1.0
+            } else {
+                1f64.min((self.included + served / self.multiplier) / charge)
+            },
         }
     }
 }

@@ -133,6 +133,22 @@ impl Tiers {
         }
     }
 
+    /// Under a cap: what is billed for a charge of `x` (at most `cap`) and the charge served
+    /// ([`Tiers::within`]). Graduated, the bill is min(charge(x), cap), which the served charge
+    /// reaches exactly in exact arithmetic (the charge is continuous), so bills never fall as
+    /// `x` rises, in floating point too; volume, it is the charge of the served charge.
+    pub fn capped(&self, x: f64, cap: f64) -> (f64, f64) {
+        let billed = self.charge(x);
+        if billed <= cap {
+            return (billed, x);
+        }
+        let served = self.within(x, cap);
+        match self.mode {
+            TierMode::Graduated => (cap, served),
+            TierMode::Volume => (self.charge(served).min(cap), served),
+        }
+    }
+
     /// The largest charge u <= `x` whose tiered charge is within `cap` (`x` itself when its
     /// own is). Graduated, the tiered charge is continuous and non-decreasing, so this is
     /// min(x, the largest u with charge(u) <= cap): within a band of rate 0 the charge stays

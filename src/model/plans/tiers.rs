@@ -53,7 +53,8 @@ pub struct Band {
 /// strictly increasing for every draw).
 #[derive(Clone, Debug, Serialize)]
 pub struct TiersSpec {
-    /// How the rates apply.
+    /// How the rates apply (`tier_mode`).
+    #[serde(rename = "tier_mode")]
     pub mode: TierMode,
     /// The bands, in increasing order.
     pub bands: Vec<Band>,

@@ -175,7 +175,7 @@ impl Tiers {
                     };
                     if ends_above {
                         let u = self.lower(k) + (cap - self.base[k]) / self.rate[k];
-                        return u.clamp(0.0, x);
+                        return u.max(0.0).min(x);
                     }
                 }
                 x // unreachable: a charge above the cap is crossed below it

@@ -1,9 +1,11 @@
 //! Hybrid: a base fee that includes some usage, overage billed at the plan's rates times a
-//! multiplier, optionally limited by a monthly spend cap beyond which usage is not served.
+//! multiplier, optionally tiered ([`super::tiers`]) and limited by a monthly spend cap beyond
+//! which usage is not served.
 
 use serde::Serialize;
 
 use super::schema::{Field, FieldValues};
+use super::tiers::{self, Tiers, TiersSpec};
 use super::{Account, Billing, MonthBill, PlanDesign, Usage};
 use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
@@ -21,6 +23,9 @@ pub struct HybridSpec {
     pub overage_multiplier: Param,
     /// Maximum overage $ per month; `None` is unlimited.
     pub spend_cap: Option<Param>,
+    /// Volume tiers over the overage (after the multiplier); `None` bills it as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<TiersSpec>,
 }
 
 /// Resolved rule.
@@ -31,8 +36,9 @@ pub struct Hybrid {
     included: f64,
     multiplier: f64,
     spend_cap: f64,
-    /// Usage ($ at `rates`) served in full: included + spend_cap / multiplier.
+    /// Usage ($ at `rates`) served in full: included + spend_cap / multiplier (untiered).
     served_limit: f64,
+    tiers: Option<Tiers>,
 }
 
 impl PlanDesign for HybridSpec {
@@ -43,6 +49,8 @@ impl PlanDesign for HybridSpec {
         Field::param_or("included", Range::NonNeg, 0.0),
         Field::param_or("overage_multiplier", Range::NonNeg, 1.0),
         Field::opt_param("spend_cap", Range::NonNeg),
+        tiers::TIERS,
+        tiers::TIER_MODE,
     ];
     type Rule = Hybrid;
     fn build(v: &mut FieldValues) -> Self {
@@ -52,6 +60,7 @@ impl PlanDesign for HybridSpec {
             included: v.param("included"),
             overage_multiplier: v.param("overage_multiplier"),
             spend_cap: v.opt_param("spend_cap"),
+            tiers: TiersSpec::build(v),
         }
     }
     fn resolve(&self, d: &[f64], retail: &Rates) -> Hybrid {
@@ -70,6 +79,7 @@ impl PlanDesign for HybridSpec {
             } else {
                 f64::INFINITY
             },
+            tiers: self.tiers.as_ref().map(|t| t.resolve(d)),
         }
     }
 }
@@ -81,6 +91,9 @@ impl Billing for Hybrid {
     #[inline]
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         let charge = usage.metered;
+        if let Some(t) = &self.tiers {
+            return self.tiered(t, charge);
+        }
         let overage = (charge - self.included).max(0.0) * self.multiplier;
         // When the spend cap binds, serve exactly the usage whose overage reaches it:
         // (included + cap / multiplier) / charge, which is >= 1 (so `min` gives 1) whenever
@@ -88,6 +101,26 @@ impl Billing for Hybrid {
         MonthBill {
             bill: self.base_fee + overage.min(self.spend_cap),
             served: 1f64.min(self.served_limit / charge),
+        }
+    }
+}
+
+impl Hybrid {
+    /// A month on tiered overage: the overage y = max(charge - included, 0) x multiplier is
+    /// billed as the tiered charge of y, at most the spend cap; above it, the served overage
+    /// is the largest y' <= y whose tiered charge is within the cap ([`Tiers::capped`]) and the
+    /// served share is (included + y' / multiplier) / charge.
+    fn tiered(&self, t: &Tiers, charge: f64) -> MonthBill {
+        let overage = (charge - self.included).max(0.0) * self.multiplier;
+        let (billed, served) = t.capped(overage, self.spend_cap);
+        MonthBill {
+            bill: self.base_fee + billed,
+            // Everything is served when nothing is cut (then the multiplier may be 0).
+            served: if served == overage {
+                1.0
+            } else {
+                1f64.min((self.included + served / self.multiplier) / charge)
+            },
         }
     }
 }

@@ -18,6 +18,7 @@ pub mod flat;
 pub mod hybrid;
 pub mod payg;
 pub mod schema;
+pub mod tiers;
 
 use serde::Serialize;
 
@@ -277,6 +278,14 @@ mod tests {
                 FieldKind::Table { required, fields } => {
                     FieldValue::Table((required || all).then(|| values(fields, all)))
                 }
+                FieldKind::Bands {
+                    required, fields, ..
+                } => FieldValue::Bands((required || all).then(|| vec![values(fields, all); 2])),
+                FieldKind::Word { options, default } => FieldValue::Word(if all {
+                    options[options.len() - 1]
+                } else {
+                    default
+                }),
             };
             v.push(f.name, value);
         }
@@ -304,8 +313,36 @@ mod tests {
                 "{what}: `{}` declared twice",
                 f.name
             );
-            if let FieldKind::Table { fields, .. } = f.kind {
-                check_names(fields, &format!("{what}.{}", f.name));
+            match f.kind {
+                FieldKind::Table { fields, .. } => {
+                    check_names(fields, &format!("{what}.{}", f.name));
+                }
+                FieldKind::Bands { bound, fields, .. } => {
+                    check_names(fields, &format!("{what}.{}", f.name));
+                    assert!(
+                        fields.iter().any(|g| g.name == bound
+                            && matches!(
+                                g.kind,
+                                FieldKind::Param {
+                                    need: Need::Optional,
+                                    ..
+                                }
+                            )),
+                        "{what}.{}: the bound `{bound}` must be an optional param of the bands",
+                        f.name
+                    );
+                }
+                FieldKind::Word { options, default } => {
+                    assert!(options.contains(&default), "{what}.{}: default", f.name);
+                }
+                _ => {}
+            }
+            if let Some(other) = f.needs {
+                assert!(
+                    fields.iter().any(|g| g.name == other),
+                    "{what}.{}: needs an undeclared `{other}`",
+                    f.name
+                );
             }
         }
     }

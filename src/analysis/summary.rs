@@ -61,6 +61,8 @@ pub struct PlanSummary {
     pub profit_per_user: Option<f64>,
     /// Users billed on the row in at least one month of a trial, mean over trials.
     pub subscribers_mean: f64,
+    /// Serving cost / successful tasks (ratio of sums over trials); `None` without successes.
+    pub cost_per_success: Option<f64>,
 }
 
 impl PlanSummary {
@@ -73,6 +75,7 @@ impl PlanSummary {
             self.arpu,
             self.loss_user_share,
             self.profit_per_user,
+            self.cost_per_success,
         ]
         .into_iter()
         .chain(self.margin_pct)
@@ -148,6 +151,7 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 arpu: ratio(sum(&|t| t.revenue), sum(&|t| t.active_user_months as f64)),
                 profit_per_user: (user_trials > 0).then(|| profit_mean / subscribers),
                 subscribers_mean: subscribers,
+                cost_per_success: ratio(sum(&|t| t.cost), sum(&|t| t.successes)),
             }
         })
         .collect()

@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num, opt};
 pub struct Summary;
 
 /// Column names of summary.csv.
-pub const COLUMNS: [&str; 32] = [
+pub const COLUMNS: [&str; 33] = [
     "plan",
     "kind",
     "trials",
@@ -42,6 +42,7 @@ pub const COLUMNS: [&str; 32] = [
     "arpu",
     "profit_per_user",
     "subscribers_mean",
+    "cost_per_success",
 ];
 
 impl Exporter for Summary {
@@ -76,6 +77,7 @@ impl Exporter for Summary {
                 opt(s.arpu),
                 opt(s.profit_per_user),
                 num(s.subscribers_mean),
+                opt(s.cost_per_success),
             ]);
             w.write_record(&row)?;
         }

@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num};
 pub struct Trials;
 
 /// Fixed column names of trials.csv (draw columns follow, named by path).
-pub const COLUMNS: [&str; 14] = [
+pub const COLUMNS: [&str; 15] = [
     "trial",
     "plan",
     "revenue",
@@ -24,6 +24,7 @@ pub const COLUMNS: [&str; 14] = [
     "churned_users",
     "breakage_credits",
     "subscribers",
+    "successes",
 ];
 
 impl Exporter for Trials {
@@ -60,6 +61,7 @@ impl Exporter for Trials {
                     x.churned_users.to_string(),
                     num(x.breakage_credits),
                     x.users.to_string(),
+                    num(x.successes),
                 ]);
                 row.extend(t.draws.iter().map(|d| num(*d)));
                 w.write_record(&row)?;

@@ -19,7 +19,8 @@
 //! The modules follow the class of input: the file as a whole ([`file`]), unknown, misspelt or
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
-//! ([`plans`]), the market and the fields menu mode uses ([`market`]), names ([`names`]), run
+//! ([`plans`]), task segments and outcome plans ([`outcome`]), the market and the fields menu
+//! mode uses ([`market`]), names ([`names`]), run
 //! sizes in the file and on the command line ([`sizes`]), the command line itself
 //! ([`flags`]), the output folder and the file system ([`out`]), valid values whose
 //! combination is extreme: overflow and heavy tails ([`extremes`]), and control characters
@@ -88,6 +89,7 @@ mod market;
 mod names;
 mod numbers;
 mod out;
+mod outcome;
 mod plans;
 mod segments;
 mod sizes;

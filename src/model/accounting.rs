@@ -91,13 +91,20 @@ impl RuleVisitor for BillMonths<'_, '_> {
     type Out = ();
     #[inline(always)]
     fn visit<B: Billing>(self, rule: &B) {
-        *self.out = bill_months(rule, self.trial, self.pu, self.top_up_u, self.months);
+        let (trial, pu, u, months) = (self.trial, self.pu, self.top_up_u, self.months);
+        // The months' loop is compiled once for token lives and once for task lives.
+        *self.out = if pu.life.is_tasks {
+            bill_months::<B, true>(rule, trial, pu, u, months)
+        } else {
+            bill_months::<B, false>(rule, trial, pu, u, months)
+        };
     }
 }
 
-/// Bills every active month of one user on one plan (monomorphised per plan kind).
+/// Bills every active month of one user on one plan (monomorphised per plan kind, and per
+/// kind of work: `TASKS` is whether the life is of a task segment).
 #[inline]
-fn bill_months<B: Billing>(
+fn bill_months<B: Billing, const TASKS: bool>(
     rule: &B,
     trial: &Trial,
     pu: &PlanUser<'_>,
@@ -112,13 +119,13 @@ fn bill_months<B: Billing>(
     let months = &mut months[life.start..];
     for (i, (&growth, acc)) in pu.growth.iter().zip(months.iter_mut()).enumerate() {
         let m = life.start + i;
-        let work = life.work(i);
+        let work = life.work_as::<TASKS>(i);
         let usage = work.usage(pu.response, &life.mix, pu.k_meter);
         let out = usage.output_tokens;
         let mb = rule.month(&mut account, usage);
         let expected = rule.month(
             &mut fresh.clone(),
-            life.expected(1.0, growth)
+            life.expected_as::<TASKS>(1.0, growth)
                 .usage(pu.response, &life.mix, pu.k_meter),
         );
         let served_m = out * mb.served;

@@ -114,6 +114,7 @@ pub struct Segment {
 /// output tokens each that succeed or fail (outcome pricing bills the successes).
 #[derive(Clone, Debug, Serialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant)] // one per segment, read once per trial
 pub enum Work {
     /// Output tokens in a typical month (base demand D).
     Tokens {

@@ -138,6 +138,17 @@ impl UserLife {
     #[inline(always)]
     pub fn work(&self, i: usize) -> Work {
         if self.is_tasks {
+            self.work_as::<true>(i)
+        } else {
+            self.work_as::<false>(i)
+        }
+    }
+
+    /// [`UserLife::work`] for a life known to be of a task segment (`TASKS`) or not, so a loop
+    /// over months can be compiled without the test.
+    #[inline(always)]
+    pub fn work_as<const TASKS: bool>(&self, i: usize) -> Work {
+        if TASKS {
             Work {
                 output_tokens: self.demand[i],
                 tasks: self.tasks[i],
@@ -157,6 +168,16 @@ impl UserLife {
     #[inline(always)]
     pub fn expected(&self, scale: f64, growth: f64) -> Work {
         if self.is_tasks {
+            self.expected_as::<true>(scale, growth)
+        } else {
+            self.expected_as::<false>(scale, growth)
+        }
+    }
+
+    /// [`UserLife::expected`] for a life known to be of a task segment (`TASKS`) or not.
+    #[inline(always)]
+    pub fn expected_as<const TASKS: bool>(&self, scale: f64, growth: f64) -> Work {
+        if TASKS {
             let tasks = (self.base_tasks * scale * growth).round();
             Work {
                 output_tokens: tasks * self.per_task,
@@ -285,7 +306,7 @@ pub const MAX_EXACT_TASKS: f64 = 9_007_199_254_740_992.0;
 /// Successes among `n` tasks (a whole number) that each succeed with probability `p`: a
 /// Binomial(n, p) draw; exactly 0 for p = 0 and n for p = 1 (no draw either way).
 fn successes<R: Rng>(n: f64, p: f64, rng: &mut R) -> f64 {
-    if !(p > 0.0) || n == 0.0 {
+    if p.is_nan() || p <= 0.0 || n == 0.0 {
         0.0
     } else if p >= 1.0 {
         n

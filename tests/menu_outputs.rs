@@ -262,7 +262,12 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     // Profit per subscriber: mean profit 200 over 4 subscribers; empty for api.
     assert_eq!(column(&summary, "profit_per_user"), ["", "50", "50"]);
     assert_eq!(column(&summary, "loss_user_share"), ["", "0.25", "0.25"]);
-    assert_eq!(summary.0.last().unwrap(), "subscribers_mean");
+    // subscribers_mean closes issue 10's columns; later columns (issue 11's cost_per_success)
+    // come after it.
+    let at = |name: &str| summary.0.iter().position(|c| c == name);
+    assert_eq!(at("subscribers_mean"), at("profit_per_user").map(|i| i + 1));
+    assert!(at("cost_per_success") > at("subscribers_mean"));
+    assert_eq!(column(&summary, "cost_per_success"), ["", "", ""]);
 
     let trials = read_csv(&out.join("trials.csv"));
     assert_eq!(

@@ -1,16 +1,18 @@
 //! Accounting: what one user's months on one plan earn and cost. Bills come from the plan's
 //! rule; serving cost, payment fees and overhead are added here, the same for every kind.
 //!
-//! Per month m: the plan sees demand x usage_response output tokens valued at its meter card;
+//! Per month m: the plan sees demand x usage_response output tokens valued at its meter card
+//! (on a task segment the month's tasks' tokens and its successes, usage_response aside);
 //! served tokens cost their share of the month-0 cost card times the decline factor of m; every
 //! bill > 0 pays fee_rate x bill + fee_fixed; each active month costs per_user_month. A month
 //! is a shock when its bill exceeds (1 + shock_threshold) x the bill the same account would get
-//! at the user's expected demand that month (base demand x growth, noise at its mean).
+//! at the user's expected demand that month (base demand x growth, noise at its mean; on a task
+//! segment round(tasks x growth) tasks with tasks x success rate successes).
 
-use super::plans::{RuleVisitor, Usage};
+use super::plans::RuleVisitor;
 use super::trial::Trial;
 use super::user::UserLife;
-use super::{Account, Billing, Mix};
+use super::{Account, Billing};
 use crate::results::{MonthTotals, Totals};
 
 /// One user's results on one plan.
@@ -24,24 +26,14 @@ pub struct UserOutcome {
 
 /// What one plan needs to bill a user's months, fixed for the user.
 struct PlanUser<'a> {
-    /// Demand in each active month.
-    demand: &'a [f64],
-    /// Expected demand of each active month (base x growth since arrival).
-    expected: &'a [f64],
-    /// The arrival month.
-    start: usize,
-    /// The user's prompt mix.
-    mix: &'a Mix,
-    /// usage_response of the plan.
+    /// The user's life.
+    life: &'a UserLife,
+    /// Growth of each active month since arrival.
+    growth: &'a [f64],
+    /// usage_response of the plan, as it applies to the user.
     response: f64,
     /// Meter value of one output token (with its prompt tokens).
     k_meter: f64,
-    /// Serving cost of one output token at month 0.
-    k_cost: f64,
-    /// Retail value of one output token.
-    k_retail: f64,
-    /// Base demand D.
-    base: f64,
 }
 
 /// Serving cost and payment fees of one month: `cost0` is the month's served tokens at the
@@ -63,17 +55,11 @@ pub fn bill_plan(
     months: &mut [MonthTotals],
 ) -> UserOutcome {
     let rule = &trial.rules[p];
-    let growth = &trial.segments[life.segment].growth[..life.demand.len()];
     let pu = PlanUser {
-        demand: &life.demand,
-        expected: growth,
-        start: life.start,
-        mix: &life.mix,
-        response: trial.response[p],
+        life,
+        growth: &trial.segments[life.segment].growth[..life.demand.len()],
+        response: life.response(trial.response[p]),
         k_meter: rule.meter().per_output_token(&life.mix),
-        k_cost: life.k_cost,
-        k_retail: life.k_retail,
-        base: life.base,
     };
     let mut o = UserOutcome::default();
     rule.visit(BillMonths {
@@ -105,54 +91,50 @@ impl RuleVisitor for BillMonths<'_, '_> {
     type Out = ();
     #[inline(always)]
     fn visit<B: Billing>(self, rule: &B) {
-        *self.out = bill_months(rule, self.trial, self.pu, self.top_up_u, self.months);
+        let (trial, pu, u, months) = (self.trial, self.pu, self.top_up_u, self.months);
+        // The months' loop is compiled once for token lives and once for task lives.
+        *self.out = if pu.life.is_tasks {
+            bill_months::<B, true>(rule, trial, pu, u, months)
+        } else {
+            bill_months::<B, false>(rule, trial, pu, u, months)
+        };
     }
 }
 
-/// Bills every active month of one user on one plan (monomorphised per plan kind).
+/// Bills every active month of one user on one plan (monomorphised per plan kind, and per
+/// kind of work: `TASKS` is whether the life is of a task segment).
 #[inline]
-fn bill_months<B: Billing>(
+fn bill_months<B: Billing, const TASKS: bool>(
     rule: &B,
     trial: &Trial,
     pu: &PlanUser<'_>,
     top_up_u: f64,
     months: &mut [MonthTotals],
 ) -> UserOutcome {
+    let life = pu.life;
     let mut account = rule.open(top_up_u);
     let fresh = account;
     let shock_factor = 1.0 + trial.market.shock_threshold;
-    let (mut revenue, mut cost, mut fees, mut served) = (0.0, 0.0, 0.0, 0.0);
-    let months = &mut months[pu.start..];
-    for (i, ((&demand, &growth), acc)) in pu
-        .demand
-        .iter()
-        .zip(pu.expected)
-        .zip(months.iter_mut())
-        .enumerate()
-    {
-        let m = pu.start + i;
-        let out = demand * pu.response;
-        let usage = Usage {
-            output_tokens: out,
-            mix: pu.mix,
-            metered: out * pu.k_meter,
-        };
+    let (mut revenue, mut cost, mut fees, mut served, mut successes) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    let months = &mut months[life.start..];
+    for (i, (&growth, acc)) in pu.growth.iter().zip(months.iter_mut()).enumerate() {
+        let m = life.start + i;
+        let work = life.work_as::<TASKS>(i);
+        let usage = work.usage(pu.response, &life.mix, pu.k_meter);
+        let out = usage.output_tokens;
         let mb = rule.month(&mut account, usage);
-        let expected_out = pu.base * growth * pu.response;
         let expected = rule.month(
             &mut fresh.clone(),
-            Usage {
-                output_tokens: expected_out,
-                mix: pu.mix,
-                metered: expected_out * pu.k_meter,
-            },
+            life.expected_as::<TASKS>(1.0, growth)
+                .usage(pu.response, &life.mix, pu.k_meter),
         );
         let served_m = out * mb.served;
-        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * pu.k_cost, mb.bill);
+        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * life.k_cost, mb.bill);
         revenue += mb.bill;
         cost += cost_m;
         fees += fees_m;
         served += served_m;
+        successes += work.successes;
         acc.active_users += 1;
         acc.revenue += mb.bill;
         acc.cost += cost_m;
@@ -161,7 +143,7 @@ fn bill_months<B: Billing>(
         acc.served_output_tokens += served_m;
         acc.shock_users += u64::from(mb.bill > shock_factor * expected.bill);
     }
-    let active = pu.demand.len();
+    let active = life.demand.len();
     let overhead = trial.per_user_month * active as f64;
     let profit = revenue - cost - fees - overhead;
     UserOutcome {
@@ -173,11 +155,12 @@ fn bill_months<B: Billing>(
             overhead,
             profit,
             served_output_tokens: served,
-            retail_value: served * pu.k_retail,
+            retail_value: served * life.k_retail,
             loss_users: u64::from(profit < 0.0),
             churned_users: 0,
             breakage_credits: 0.0,
             active_user_months: active as u64,
+            successes,
         },
         account,
     }

@@ -3,7 +3,9 @@
 //!
 //! For plan p, the user's expected month is their typical demand D x (1 + g)^(months since
 //! arrival) x usage_response_p with the noise at its mean, billed on the account they would
-//! hold (a fresh one, or the one they hold on their current plan). That gives an expected bill
+//! hold (a fresh one, or the one they hold on their current plan). On a task segment it is
+//! round(N x (1 + g)^(months since arrival)) tasks of the typical N (usage_response does not
+//! apply), with their tokens and tasks x success rate expected successes. That gives an expected bill
 //! b_p and served share s_p, and surplus_p = value x quality_p x min(1, usage_response_p x
 //! s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
 //! takes the largest surplus, ties to the plan listed first, and `none` wins a tie with it;
@@ -17,9 +19,9 @@
 use rand::{Rng, RngExt};
 use rand_distr::Open01;
 
-use super::plans::{Account, Billing, Usage};
+use super::plans::{Account, Billing};
 use super::trial::Trial;
-use super::user::UserLife;
+use super::user::{UserLife, Work};
 
 /// A user's taste, drawn once per user (menu mode).
 #[derive(Clone, Debug, Default)]
@@ -62,40 +64,37 @@ pub struct Offer {
     pub surplus: f64,
 }
 
-/// The bill and served share of plan `p` for `demand` output tokens (before usage_response)
-/// on a copy of `account`.
+/// The bill and served share of plan `p` for the expected `work` (before usage_response, see
+/// [`UserLife::expected`]) on a copy of `account`.
 pub fn expected_month(
     trial: &Trial,
     p: usize,
-    demand: f64,
+    work: Work,
     life: &UserLife,
     account: &Account,
 ) -> (f64, f64) {
     let rule = &trial.rules[p];
-    let out = demand * trial.response[p];
-    let mb = rule.month(
-        &mut account.clone(),
-        Usage {
-            output_tokens: out,
-            mix: &life.mix,
-            metered: out * rule.meter().per_output_token(&life.mix),
-        },
+    let usage = work.usage(
+        life.response(trial.response[p]),
+        &life.mix,
+        rule.meter().per_output_token(&life.mix),
     );
+    let mb = rule.month(&mut account.clone(), usage);
     (mb.bill, mb.served)
 }
 
-/// Plan `p`'s offer to a user with `value`, for an expected `demand` (typical demand x growth,
+/// Plan `p`'s offer to a user with `value`, for the expected `work` (the typical month x growth,
 /// before usage_response) on a copy of `account`.
 pub fn offer(
     trial: &Trial,
     p: usize,
-    demand: f64,
+    work: Work,
     value: f64,
     life: &UserLife,
     account: &Account,
 ) -> Offer {
-    let (bill, served) = expected_month(trial, p, demand, life, account);
-    let share = (trial.response[p] * served).min(1.0);
+    let (bill, served) = expected_month(trial, p, work, life, account);
+    let share = (life.response(trial.response[p]) * served).min(1.0);
     let curvature = trial.market.value_curvature;
     let worth = value * trial.quality[p] * share.powf(curvature);
     Offer {

@@ -11,14 +11,15 @@
 //! included. `after_shock`: a shocked user who stays chooses again at the start of the next
 //! month; `monthly`: everyone not gone does. At a re-choice the typical demand becomes D x the
 //! previous month's noise (that month's realised demand before usage_response, without its
-//! growth). Choosing the plan one holds keeps the account; moving to another plan expires the
+//! growth; on a task segment the typical tasks become N x that noise, and an expected month has
+//! round(typical x growth) tasks and tasks x success rate successes). Choosing the plan one holds keeps the account; moving to another plan expires the
 //! old account's balance (breakage on the old plan) and opens a fresh one; a user on a plan who
 //! chooses none is gone.
 
 use super::accounting::cost_and_fees;
 use super::choice::{Offer, Taste, offer, pick};
 use super::market::Rechoose;
-use super::plans::{Account, Billing, Usage};
+use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
@@ -81,9 +82,11 @@ pub fn live_menu(
     };
 
     // The choice at arrival, on fresh accounts.
-    let mut typical = life.base;
+    // The typical month as a multiple of D (of N on a task segment).
+    let mut typical = 1.0;
     for p in 0..n {
-        scratch.offers[p] = offer(trial, p, typical, taste.value, life, &fresh(p));
+        let work = life.expected(typical, 1.0);
+        scratch.offers[p] = offer(trial, p, work, taste.value, life, &fresh(p));
     }
     let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
     for o in 0..=n {
@@ -101,11 +104,11 @@ pub fn live_menu(
         _ => Account::default(),
     };
     // The basis of the shock test: typical demand and account at the latest choice.
-    let (mut basis_demand, mut basis_account) = (typical, account);
+    let (mut basis_typical, mut basis_account) = (typical, account);
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let mut rechoose_next = false;
     let mut lived = 0;
-    for (i, &demand) in life.demand.iter().enumerate() {
+    for i in 0..life.demand.len() {
         let m = m0 + i;
         lived = i + 1;
         let rechoose = match trial.market.rechoose {
@@ -114,15 +117,15 @@ pub fn live_menu(
             Rechoose::Monthly => true,
         };
         if i > 0 && rechoose && state != State::Gone {
-            typical = life.base * life.noise[i - 1];
+            typical = life.noise[i - 1];
             for p in 0..n {
                 let held = if state == State::Plan(p) {
                     account
                 } else {
                     fresh(p)
                 };
-                scratch.offers[p] =
-                    offer(trial, p, typical * s.growth[i], taste.value, life, &held);
+                let work = life.expected(typical, s.growth[i]);
+                scratch.offers[p] = offer(trial, p, work, taste.value, life, &held);
             }
             let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
             if new != state {
@@ -141,7 +144,7 @@ pub fn live_menu(
                     _ => Account::default(),
                 };
             }
-            basis_demand = typical;
+            basis_typical = typical;
             basis_account = account;
         }
 
@@ -149,23 +152,15 @@ pub fn live_menu(
         if let State::Plan(p) = state {
             let rule = &trial.rules[p];
             let k_meter = rule.meter().per_output_token(&life.mix);
-            let out = demand * trial.response[p];
-            let mb = rule.month(
-                &mut account,
-                Usage {
-                    output_tokens: out,
-                    mix: &life.mix,
-                    metered: out * k_meter,
-                },
-            );
-            let expected_out = basis_demand * s.growth[i] * trial.response[p];
+            let response = life.response(trial.response[p]);
+            let work = life.work(i);
+            let usage = work.usage(response, &life.mix, k_meter);
+            let out = usage.output_tokens;
+            let mb = rule.month(&mut account, usage);
             let expected = rule.month(
                 &mut basis_account.clone(),
-                Usage {
-                    output_tokens: expected_out,
-                    mix: &life.mix,
-                    metered: expected_out * k_meter,
-                },
+                life.expected(basis_typical, s.growth[i])
+                    .usage(response, &life.mix, k_meter),
             );
             shocked = mb.bill > shock_factor * expected.bill;
             let served = out * mb.served;
@@ -177,6 +172,7 @@ pub fn live_menu(
             t.fees += fees;
             t.served_output_tokens += served;
             t.active_user_months += 1;
+            t.successes += work.successes;
             // Our plan's row and the portfolio's; an external plan has neither.
             let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
             for r in rows.into_iter().flatten().flatten() {

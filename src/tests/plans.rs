@@ -351,6 +351,8 @@ top_up = { price = 2, credits = 0.3, probability = 0.5 }
         output_tokens: 0.9,
         mix: &no_prompt,
         metered: 0.9,
+        tasks: 0.0,
+        successes: 0.0,
     };
     let mb = tiny.month(&mut a, need);
     assert_eq!(mb.served, 1.0, "{a:?}");

@@ -69,7 +69,7 @@ use crate::export::{Report, write_all};
 use crate::model::accounting::UserOutcome;
 use crate::model::plans::tiers::{TierMode, TiersSpec};
 use crate::model::plans::{MonthBill, PlanKind, Usage};
-use crate::model::user::{UserLife, live};
+use crate::model::user::{Size, UserLife, live};
 use crate::model::{Account, Billing, Mix, Rates, Rule, Scenario, Trial};
 use crate::results::{MonthTotals, RunResults, Totals};
 use proptest::option;
@@ -817,6 +817,7 @@ fn spec_totals(scn: &Scenario, draws: &[f64], life: &UserLife) -> Vec<(Totals, A
                 PlanKind::Hybrid(s) => s.rates.map_or(retail, |c| c.resolve(draws)),
                 PlanKind::Flat(_) => retail,
                 PlanKind::Credit(s) => s.burn.resolve(draws),
+                PlanKind::Outcome(_) => unreachable!("the random scenarios have no outcome plan"),
             };
             let k_meter = k(&meter, &life.mix);
             let rule = plan.kind.resolve(draws, &retail);
@@ -832,6 +833,8 @@ fn spec_totals(scn: &Scenario, draws: &[f64], life: &UserLife) -> Vec<(Totals, A
                 let mb = rule.month(
                     &mut acct,
                     Usage {
+                        tasks: 0.0,
+                        successes: 0.0,
                         output_tokens: out,
                         mix: &life.mix,
                         metered: out * k_meter,
@@ -976,6 +979,8 @@ fn usage(x: f64) -> Usage<'static> {
         output_tokens: x,
         mix: &NO_PROMPT,
         metered: x,
+        tasks: 0.0,
+        successes: 0.0,
     }
 }
 
@@ -1191,7 +1196,7 @@ proptest! {
             let mut life = UserLife::with_capacity(st.months());
             let seg = probe.seg % scn.segments.len();
             let mut rng = stream(scn.simulation.seed, trial as u64, probe.user, 1);
-            live(&st, seg, 0, probe.d, &mut rng, &mut life);
+            live(&st, seg, 0, Size::tokens(probe.d), &mut rng, &mut life);
             for (p, ((want, acct), got)) in spec_totals(&scn, draws, &life).iter().zip(&o).enumerate() {
                 totals_match(&got.totals, want, &format!("{probe:?} {}", NAMES[p]))?;
                 prop_assert!(
@@ -1306,6 +1311,7 @@ proptest! {
                             "credit month {m}: burned {burned} for need {x} served {}", mb.served
                         );
                     }
+                    PlanKind::Outcome(_) => unreachable!("the random scenarios have no outcome plan"),
                 }
                 prop_assert!(conserved(&acct), "{name} month {m}: ledger {acct:?}");
             }

@@ -59,6 +59,8 @@ fn check(rule: &Rule, cases: &[(f64, f64, f64)], what: &str) {
             output_tokens: x,
             mix: &NO_PROMPT,
             metered: x,
+            tasks: 0.0,
+            successes: 0.0,
         };
         let mb = rule.month(&mut rule.open(0.5), usage);
         assert!(
@@ -103,6 +105,8 @@ fn payg_graduated_at_around_and_between_every_bound() {
                 output_tokens: 1.0,
                 mix: &mix,
                 metered: 250.0,
+                tasks: 0.0,
+                successes: 0.0,
             },
         )
     };

@@ -7,15 +7,17 @@
 //! `pub mod` line and its registry line.
 //!
 //! A rule sees one user-month at a time: its [`Usage`] (the output tokens the user demands
-//! under the plan, their prompt mix, and their value measured with the plan's own meter card:
-//! API rates, retail value for fair-use caps, credit burn) and the user's [`Account`] (credit
-//! balance, ledger). It returns the bill and
+//! under the plan, their prompt mix, their value measured with the plan's own meter card:
+//! API rates, retail value for fair-use caps, credit burn; and on a task segment the month's
+//! tasks and successes) and the user's [`Account`] (credit balance, ledger). It returns the
+//! bill and
 //! the share of the demand that is served; a served share below 1 applies equally to every
 //! token kind.
 
 pub mod credit;
 pub mod flat;
 pub mod hybrid;
+pub mod outcome;
 pub mod payg;
 pub mod schema;
 pub mod tiers;
@@ -63,6 +65,11 @@ pub struct Usage<'a> {
     pub mix: &'a Mix,
     /// The demand valued at the rule's [`Billing::meter`] card.
     pub metered: f64,
+    /// Tasks (a task segment's whole number of tasks this month; 0 on a token segment).
+    pub tasks: f64,
+    /// Successful tasks (a whole number; at an expected month, tasks x success rate; 0 on a
+    /// token segment).
+    pub successes: f64,
 }
 
 #[allow(dead_code)] // for kinds that price tokens; tested below
@@ -242,6 +249,8 @@ plan_kinds! {
     Credit(credit::CreditSpec),
     /// Base fee with included usage and overage.
     Hybrid(hybrid::HybridSpec),
+    /// A price per successful task.
+    Outcome(outcome::OutcomeSpec),
 }
 
 /// The registered kind named `name`.
@@ -437,6 +446,8 @@ mod tests {
                 output_tokens: 1e6,
                 mix: &mix,
                 metered: 12.0,
+                tasks: 0.0,
+                successes: 0.0,
             };
             let mb = rule.visit(Bill(usage));
             assert_eq!((mb.bill, mb.served), (0.0, 1.0));
@@ -451,6 +462,8 @@ mod tests {
             output_tokens: 3.0,
             mix: &mix,
             metered: 0.0,
+            tasks: 0.0,
+            successes: 0.0,
         };
         assert_eq!(u.input_tokens(), 3.0 * mix.input);
         assert_eq!(u.cache_read_tokens(), 3.0 * mix.cache_read);

@@ -92,7 +92,12 @@ pub mod internals {
         let samplers: Vec<_> = scn
             .segments
             .iter()
-            .map(|s| s.output_tokens.resolve(&[]).expect("fixed output_tokens"))
+            .map(|s| {
+                s.work.fields()[0]
+                    .1
+                    .resolve(&[])
+                    .expect("fixed base demand")
+            })
             .collect();
         let vol: Vec<f64> = scn
             .segments

@@ -15,7 +15,8 @@
 //! optionally `args` (extra command-line arguments, one line) and `expected/`. The cases are
 //! the two shipped configs (the shipped coding-agent run in full, and again with size and seed
 //! overrides) and 25 scenarios taken from the scenarios the test suite generates, chosen to
-//! cover every field, plan kind and distribution.
+//! cover every field, plan kind and distribution; and, added with issue 11 from the code that
+//! introduced them, the shipped outcome config (task segments, an outcome plan; smaller size).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

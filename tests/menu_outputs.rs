@@ -269,7 +269,10 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     assert_eq!(column(&summary, "npv_p05"), ["0", "116.25", "116.25"]);
     assert_eq!(column(&summary, "npv_p50"), ["0", "150", "150"]);
     assert_eq!(column(&summary, "npv_p95"), ["0", "183.75", "183.75"]);
-    let tail = &summary.0[summary.0.len() - 5..];
+    // subscribers_mean closes issue 10's columns; issue 11's come after it, in order.
+    let at = |name: &str| summary.0.iter().position(|c| c == name);
+    assert_eq!(at("subscribers_mean"), at("profit_per_user").map(|i| i + 1));
+    let tail = &summary.0[summary.0.len() - 6..];
     assert_eq!(
         tail,
         [
@@ -277,9 +280,11 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
             "npv_mean",
             "npv_p05",
             "npv_p50",
-            "npv_p95"
+            "npv_p95",
+            "cost_per_success"
         ]
     );
+    assert_eq!(column(&summary, "cost_per_success"), ["", "", ""]);
 
     let trials = read_csv(&out.join("trials.csv"));
     assert_eq!(

@@ -98,7 +98,7 @@ struct Terms {
 
 fn terms(kind: &PlanKind, d: &[f64]) -> Option<Terms> {
     Some(match kind {
-        PlanKind::Payg(_) => return None,
+        PlanKind::Payg(_) | PlanKind::Outcome(_) => return None,
         PlanKind::Flat(f) => Terms {
             price: f.price.value(d),
             limit: f.cap.map_or(f64::INFINITY, |c| c.value(d)),
@@ -198,7 +198,7 @@ fn describe(kind: &PlanKind, draws: &[Vec<f64>]) -> String {
     let price = fig(&|t| t.price).show(money);
     let limit = fig(&|t| t.limit);
     match kind {
-        PlanKind::Payg(_) => String::new(),
+        PlanKind::Payg(_) | PlanKind::Outcome(_) => String::new(),
         PlanKind::Flat(_) if limit.0.iter().all(|x| x.is_infinite()) => {
             format!("price {price} a month, no cap")
         }

@@ -8,7 +8,7 @@ use crate::analysis::stats::{percentile_sorted, sorted};
 use crate::analysis::{breakeven, shares};
 use crate::dist::Sampler;
 use crate::engine::stream;
-use crate::model::{Card, Mix, PerUser, Scenario, Segment};
+use crate::model::{Card, Mix, PerUser, Scenario, Segment, Work};
 
 /// Draws used where no closed form exists.
 pub const CHECK_DRAWS: usize = 100_000;
@@ -19,6 +19,27 @@ fn fixed(p: &PerUser) -> bool {
     match p {
         PerUser::Fixed(_) => true,
         PerUser::Dist(d) => d.is_fixed(),
+    }
+}
+
+/// The segment's first per-user draw (`output_tokens`, or `tasks`) with its name, and the
+/// output tokens per unit of it when the same for every user (1, or a plain number
+/// `output_per_task`).
+fn first_draw(s: &Segment) -> (&'static str, &PerUser, Option<f64>) {
+    match &s.work {
+        Work::Tokens { output_tokens } => ("output_tokens", output_tokens, Some(1.0)),
+        Work::Tasks {
+            tasks,
+            output_per_task,
+            ..
+        } => (
+            "tasks",
+            tasks,
+            match output_per_task {
+                PerUser::Fixed(k) => Some(*k),
+                PerUser::Dist(_) => None,
+            },
+        ),
     }
 }
 
@@ -47,17 +68,18 @@ pub fn segments_with(scn: &Scenario, draws: usize) -> Vec<SegmentCheck> {
 
 fn warnings(s: &Segment, supports: &[crate::dist::Support]) -> Vec<String> {
     let mut warnings = Vec::new();
-    if let PerUser::Dist(d) = &s.output_tokens {
+    let (field, first, _) = first_draw(s);
+    if let PerUser::Dist(d) = first {
         if d.may_lack_mean(supports) {
             warnings.push(format!(
-                "segment {}: output_tokens may have no finite mean (Pareto alpha <= 1): \
+                "segment {}: {field} may have no finite mean (Pareto alpha <= 1): \
                  averages will not converge; add a `ceiling` or raise alpha",
                 s.name
             ));
         }
         if lognormal_sigma_at_least(d, 4.0) {
             warnings.push(format!(
-                "segment {}: output_tokens is lognormal with sigma >= 4: the mean is dominated \
+                "segment {}: {field} is lognormal with sigma >= 4: the mean is dominated \
                  by extremely rare users and sample averages converge very slowly",
                 s.name
             ));
@@ -69,7 +91,9 @@ fn warnings(s: &Segment, supports: &[crate::dist::Support]) -> Vec<String> {
 /// The closed-form figures, when the demand distribution has closed forms with fixed
 /// parameters, every user has the same prompt mix and both cards are fixed.
 fn closed_form(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> Option<SegmentCheck> {
-    if !(fixed(&s.output_tokens) && card_fixed(&scn.retail) && card_fixed(&scn.cost.card)) {
+    let (_, first, per_unit) = first_draw(s);
+    let per_unit = per_unit?;
+    if !(fixed(first) && card_fixed(&scn.retail) && card_fixed(&scn.cost.card)) {
         return None;
     }
     let (PerUser::Fixed(r), PerUser::Fixed(cr), PerUser::Fixed(cw)) = (
@@ -79,11 +103,11 @@ fn closed_form(scn: &Scenario, s: &Segment, warnings: Vec<String>) -> Option<Seg
     ) else {
         return None;
     };
-    let d = s.output_tokens.resolve(&[]).ok()?;
+    let d = first.resolve(&[]).ok()?;
     let (mean, median, p99) = (
-        d.closed_mean()?,
-        d.closed_quantile(0.5)?,
-        d.closed_quantile(0.99)?,
+        d.closed_mean()? * per_unit,
+        d.closed_quantile(0.5)? * per_unit,
+        d.closed_quantile(0.99)? * per_unit,
     );
     let mix = Mix::new(*r, *cr, *cw);
     let kr = scn.retail.resolve(&[]).per_output_token(&mix);
@@ -155,7 +179,14 @@ fn sampled(
             continue; // out-of-range draws are refused at validation; a guard only
         };
         let resolve = |p: &PerUser| p.resolve(&draws).unwrap_or(Sampler::constant(f64::NAN));
-        let d = resolve(&s.output_tokens).sample(&mut rng);
+        let d = match &s.work {
+            Work::Tokens { output_tokens } => resolve(output_tokens).sample(&mut rng),
+            Work::Tasks {
+                tasks,
+                output_per_task,
+                ..
+            } => resolve(tasks).sample(&mut rng) * resolve(output_per_task).sample(&mut rng),
+        };
         let fields = [
             resolve(&s.input_per_output).sample(&mut rng),
             resolve(&s.cache_read_share).sample(&mut rng),

@@ -4,8 +4,8 @@
 //! `pick`, `draw_taste`) at month 0 with fresh accounts, as the engine does, and with the values
 //! of trial 0 (the run's first trial) for whatever is drawn per trial.
 //!
-//! Closed form when every per-user input of the segment is a plain number (`output_tokens`, the
-//! three prompt-mix fields, `value` or `value_per_retail`): every user then has the same expected
+//! Closed form when every per-user input of the segment is a plain number (`output_tokens`, or
+//! `tasks`, `output_per_task` and `success_rate`; the three prompt-mix fields, `value` or `value_per_retail`): every user then has the same expected
 //! month and offers, except for the top-up uniform, the only per-user draw a fresh account
 //! depends on (a user tops up on a credit plan when it is below the plan's probability). The
 //! probabilities cut [0, 1) into cells in which every user holds the same accounts; the shares
@@ -21,7 +21,7 @@ use std::fmt::Write;
 use crate::engine::{self, EngineError, stream};
 use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
 use crate::model::plans::PlanKind;
-use crate::model::user::{UserLife, base_demand, live};
+use crate::model::user::{UserLife, draw_size, draw_successes, live};
 use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
 
 /// The trial whose draws are used.
@@ -104,8 +104,8 @@ fn fixed_inputs(s: &Segment) -> bool {
         Some(SegmentValue::Value(v) | SegmentValue::ValuePerRetail(v)) => fixed(v),
     };
     value
+        && s.work.fields().into_iter().all(|(_, p)| fixed(p))
         && [
-            &s.output_tokens,
             &s.input_per_output,
             &s.cache_read_share,
             &s.cache_write_share,
@@ -151,7 +151,7 @@ fn offers_at_arrival(trial: &Trial, life: &UserLife, value: f64, offers: &mut Ve
             trial,
             p,
             At::default(),
-            life.base,
+            life.expected(1.0, 1.0),
             value,
             life,
             &fresh,
@@ -166,8 +166,9 @@ fn closed_form(scn: &Scenario, trial: &Trial, seg: usize) -> SegmentShares {
     // below) and the taste draws (not used: the closed form integrates them).
     let mut rng = stream(scn.simulation.seed, TRIAL, seg as u64, PHASE);
     let mut life = UserLife::with_capacity(1);
-    let d = base_demand(trial, seg, &mut rng);
-    live(trial, seg, 0, d, &mut rng, &mut life);
+    let size = draw_size(trial, seg, &mut rng);
+    live(trial, seg, 0, size, &mut rng, &mut life);
+    draw_successes(trial, &mut rng, &mut life);
     let mut taste = Taste::default();
     draw_taste(trial, &life, &mut rng, &mut taste);
     let probabilities: Vec<f64> = scn
@@ -218,8 +219,9 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
         // The unit packs the segment and the user, so every segment has its own users.
         let unit = ((seg as u64) << 32) | u;
         let mut rng = stream(scn.simulation.seed, TRIAL, unit, PHASE);
-        let d = base_demand(trial, seg, &mut rng);
-        live(trial, seg, 0, d, &mut rng, &mut life);
+        let size = draw_size(trial, seg, &mut rng);
+        live(trial, seg, 0, size, &mut rng, &mut life);
+        draw_successes(trial, &mut rng, &mut life);
         draw_taste(trial, &life, &mut rng, &mut taste);
         offers_at_arrival(trial, &life, taste.value, &mut offers);
         counts[pick(trial, &offers, &taste).unwrap_or(n)] += 1;

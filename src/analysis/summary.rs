@@ -68,6 +68,8 @@ pub struct PlanSummary {
     pub npv_mean: f64,
     /// NPV percentiles at [`NPV_LEVELS`].
     pub npv_pct: [f64; 3],
+    /// Serving cost / successful tasks (ratio of sums over trials); `None` without successes.
+    pub cost_per_success: Option<f64>,
 }
 
 impl PlanSummary {
@@ -80,6 +82,7 @@ impl PlanSummary {
             self.arpu,
             self.loss_user_share,
             self.profit_per_user,
+            self.cost_per_success,
         ]
         .into_iter()
         .chain(self.margin_pct)
@@ -161,6 +164,7 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 subscribers_mean: subscribers,
                 npv_mean: mean(&npv).unwrap_or(0.0),
                 npv_pct: NPV_LEVELS.map(|q| percentile_sorted(&sorted_npv, q).unwrap_or(0.0)),
+                cost_per_success: ratio(sum(&|t| t.cost), sum(&|t| t.successes)),
             }
         })
         .collect()

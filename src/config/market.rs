@@ -91,7 +91,7 @@ pub(super) fn market(draws: &mut Draws, root: &Tbl<'_, '_>) -> Result<Market, Co
 }
 
 /// A string field that names one of `options`, or `default` when absent.
-fn word<T: Copy>(
+pub(super) fn word<T: Copy>(
     t: &Tbl<'_, '_>,
     key: &str,
     options: &[(&str, T)],

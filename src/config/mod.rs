@@ -117,6 +117,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         return Ok(None);
     };
     market::check(&root, &simulation, &market, &segments, &plans)?;
+    segment::check_outcome(&root, &segments, &plans)?;
     Ok(Some(Scenario {
         name,
         description,

@@ -1,15 +1,19 @@
 //! `[[plan]]` tables: the kind is looked up in the model's registry of plan kinds
 //! ([`crate::model::plans::KINDS`]), and the kind's declared fields ([`Field`]) are read in their
 //! declared order, which is also the order of the per-trial draws and of the allowed keys in
-//! messages. The kind then builds itself from the values; nothing here names a kind.
+//! messages. The kind then builds itself from the values; nothing here names a kind. Bands
+//! (an array of tables cut at increasing bounds, such as tiers) are checked here by their
+//! declaration: every table but the last bounded, the last open, bounds strictly increasing
+//! for every draw.
 
 use std::collections::HashSet;
 
 use toml::de::DeValue;
 
 use super::dist::{Draws, Range};
+use super::market::word;
 use super::prices;
-use super::reader::{self, Tbl};
+use super::reader::{self, Tbl, type_name};
 use super::{rate_card, unique_name, valid_name};
 use crate::error::ConfigError;
 use crate::model::PlanSpec;
@@ -113,6 +117,13 @@ fn fields(
     let mut complete = true;
     for f in list {
         let key = f.name;
+        if let Some(other) = f.needs
+            && let Some(v) = t.get(key)
+            && !t.has(other)
+        {
+            let msg = format!("`{key}` applies only with `{other}`, which is not given");
+            return Err(t.src.err(&v.span(), &t.child(key), msg));
+        }
         let value = match f.kind {
             FieldKind::Param { range, need } => match need {
                 Need::Required => draws.param_need(t, key, range)?.map(FieldValue::Param),
@@ -155,6 +166,19 @@ fn fields(
                     }
                 }
             }
+            FieldKind::Bands {
+                required,
+                bound,
+                fields: sub,
+            } => match if required { t.need(key) } else { t.get(key) } {
+                None if required => None,
+                None => Some(FieldValue::Bands(None)),
+                Some(_) => bands(draws, t, key, bound, sub)?.map(|b| FieldValue::Bands(Some(b))),
+            },
+            FieldKind::Word { options, default } => {
+                let options: Vec<(&str, &'static str)> = options.iter().map(|o| (*o, *o)).collect();
+                Some(FieldValue::Word(word(t, key, &options, default)?))
+            }
         };
         match value {
             Some(value) => values.push(key, value),
@@ -162,4 +186,78 @@ fn fields(
         }
     }
     Ok(complete.then_some(values))
+}
+
+/// Reads the bands `key` of `t` (present): a non-empty array of tables with the fields `list`,
+/// every table but the last bounded by its field `bound` and the last open, the bounds
+/// strictly increasing for every draw. `None` when a required field is missing (recorded).
+fn bands(
+    draws: &mut Draws,
+    t: &Tbl<'_, '_>,
+    key: &str,
+    bound: &str,
+    list: &'static [Field],
+) -> Result<Option<Vec<FieldValues>>, ConfigError> {
+    let v = t.get(key).expect("present");
+    let path = t.child(key);
+    let DeValue::Array(items) = v.get_ref() else {
+        let found = type_name(v.get_ref());
+        let msg = format!("expected an array of tables, found {found}");
+        return Err(t.src.err(&v.span(), &path, msg));
+    };
+    if items.is_empty() {
+        let msg = format!("needs at least one band; the last has no `{bound}`");
+        return Err(t.src.err(&v.span(), &path, msg));
+    }
+    let names: Vec<&str> = list.iter().map(|f| f.name).collect();
+    let mut out = Vec::with_capacity(items.len());
+    let mut complete = true;
+    let mut previous: Option<f64> = None; // the highest value the previous bound can take
+    for (i, item) in items.iter().enumerate() {
+        let bt = Tbl::of(t.src, item, &format!("{path}[{i}]"))?;
+        bt.allow(&names)?;
+        let last = i + 1 == items.len();
+        if last && let Some(b) = bt.get(bound) {
+            let msg = format!(
+                "the last band must be open: remove `{bound}` (a band without it must end the list)"
+            );
+            return Err(t.src.err(&b.span(), &bt.child(bound), msg));
+        }
+        if !last && !bt.has(bound) {
+            let msg = format!(
+                "missing required field `{bound}` in `{}`: only the last band is open",
+                bt.path
+            );
+            t.src.record_missing(bt.err_for(bound, msg));
+            complete = false;
+        }
+        let Some(values) = fields(draws, &bt, list)? else {
+            complete = false;
+            continue;
+        };
+        if let Some(FieldValue::OptParam(Some(p))) = values.peek(bound) {
+            let s = p.support(&draws.supports);
+            if let Some(prev) = previous
+                && s.lo <= prev
+            {
+                let b = bt.get(bound).expect("read");
+                let msg = if s.lo == s.hi {
+                    format!(
+                        "must be greater than the previous band's `{bound}` ({prev}), got {}",
+                        s.lo
+                    )
+                } else {
+                    format!(
+                        "must be greater than the previous band's `{bound}` for every draw, \
+                         but that can reach {prev} while this can be as low as {}",
+                        s.lo
+                    )
+                };
+                return Err(t.src.err(&b.span(), &bt.child(bound), msg));
+            }
+            previous = Some(s.hi);
+        }
+        out.push(values);
+    }
+    Ok(complete.then_some(out))
 }

@@ -1,5 +1,6 @@
 //! Reading one `[[segment]]`: its fields in order (the order of their per-trial draws), the
-//! fixed share, and the per-user fields that may be distributions.
+//! fixed share, the per-user fields that may be distributions, and its work: output tokens, or
+//! tasks of some output tokens each (exactly one of `output_tokens` and `tasks`).
 
 use std::collections::HashSet;
 
@@ -7,7 +8,8 @@ use super::dist::{Draws, Range};
 use super::reader::{self, Tbl};
 use super::{numbers, unique_name};
 use crate::error::ConfigError;
-use crate::model::{Segment, SegmentValue};
+use crate::model::plans::PlanKind;
+use crate::model::{PlanSpec, Segment, SegmentValue, Work};
 
 /// One segment table; `None` when a required field is missing (each recorded in the source,
 /// reading goes on).
@@ -16,10 +18,13 @@ pub(super) fn segment(
     mut t: Tbl<'_, '_>,
     seen: &mut HashSet<String>,
 ) -> Result<Option<Segment>, ConfigError> {
-    const FIELDS: [&str; 12] = [
+    const FIELDS: [&str; 15] = [
         "name",
         "share",
         "output_tokens",
+        "tasks",
+        "output_per_task",
+        "success_rate",
         "input_per_output",
         "cache_read_share",
         "cache_write_share",
@@ -39,10 +44,7 @@ pub(super) fn segment(
     }
     t.allow(&FIELDS)?;
     let share = t.need("share").map(|v| share(&t, v)).transpose()?;
-    let output_tokens = t
-        .need("output_tokens")
-        .map(|v| draws.per_user(t.src, v, &t.child("output_tokens"), Range::NonNeg))
-        .transpose()?;
+    let work = work(draws, &t)?;
     let input_per_output = draws.per_user_or(&t, "input_per_output", Range::NonNeg, 0.0)?;
     let cache_read_share = draws.per_user_or(&t, "cache_read_share", Range::Unit, 0.0)?;
     let cache_write_share = draws.per_user_or(&t, "cache_write_share", Range::Unit, 0.0)?;
@@ -51,12 +53,12 @@ pub(super) fn segment(
     let monthly_churn = draws.param_or(&t, "monthly_churn", Range::Unit, 0.0)?;
     let value = value(draws, &t)?;
     let shock_churn = draws.param_or(&t, "shock_churn", Range::Unit, 0.0)?;
-    let (Some(name), Some(share), Some(output_tokens)) = (name, share, output_tokens) else {
+    let (Some(name), Some(share), Some(work)) = (name, share, work) else {
         return Ok(None);
     };
     Ok(Some(Segment {
         share,
-        output_tokens,
+        work,
         input_per_output,
         cache_read_share,
         cache_write_share,
@@ -67,6 +69,113 @@ pub(super) fn segment(
         shock_churn,
         name,
     }))
+}
+
+/// The keys that describe work counted in tasks, besides `tasks` itself.
+const TASK_KEYS: [&str; 2] = ["output_per_task", "success_rate"];
+
+/// `output_tokens`, or `tasks` with `output_per_task` and `success_rate` (default 1), in that
+/// order; `None` when a required field is missing (recorded, reading goes on).
+fn work(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Work>, ConfigError> {
+    let tasks = t.get("tasks");
+    if tasks.is_none() {
+        // A task field without `tasks` would be silently unused.
+        if let Some(key) = TASK_KEYS.into_iter().find(|k| t.has(k)) {
+            let v = t.req(key)?;
+            return Err(t.src.err(
+                &v.span(),
+                &t.child(key),
+                format!(
+                    "`{key}` describes work counted in tasks: it needs `tasks` (tasks in a \
+                     typical month){}",
+                    if t.has("output_tokens") {
+                        " in place of `output_tokens`"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+    }
+    match (t.get("output_tokens"), tasks) {
+        (Some(_), Some(v)) => Err(t.src.err(
+            &v.span(),
+            &t.child("tasks"),
+            "give `output_tokens` (output tokens in a typical month) or `tasks` (tasks in a \
+             typical month, with `output_per_task`), not both",
+        )),
+        (Some(v), None) => Ok(Some(Work::Tokens {
+            output_tokens: draws.per_user(t.src, v, &t.child("output_tokens"), Range::NonNeg)?,
+        })),
+        (None, Some(v)) => {
+            let tasks = draws.per_user(t.src, v, &t.child("tasks"), Range::NonNeg)?;
+            let output_per_task = match t.get("output_per_task") {
+                Some(v) => {
+                    Some(draws.per_user(t.src, v, &t.child("output_per_task"), Range::NonNeg)?)
+                }
+                None => {
+                    t.src.record_missing(t.err_for(
+                        "output_per_task",
+                        format!(
+                            "missing required field `output_per_task` in `{}`: the output \
+                             tokens of one task, needed with `tasks`",
+                            t.path
+                        ),
+                    ));
+                    None
+                }
+            };
+            let success_rate = draws.per_user_or(t, "success_rate", Range::Unit, 1.0)?;
+            Ok(output_per_task.map(|output_per_task| Work::Tasks {
+                tasks,
+                output_per_task,
+                success_rate,
+            }))
+        }
+        (None, None) => {
+            t.src.record_missing(t.err_for(
+                "output_tokens",
+                format!(
+                    "missing required field `output_tokens` in `{}` (or `tasks` with \
+                     `output_per_task`, for work counted in tasks)",
+                    t.path
+                ),
+            ));
+            Ok(None)
+        }
+    }
+}
+
+/// An outcome plan bills successful tasks, which only task segments have: with one, every
+/// segment must count its work in tasks (the first that does not is refused, at its
+/// `output_tokens`).
+pub(super) fn check_outcome(
+    root: &Tbl<'_, '_>,
+    segments: &[Segment],
+    plans: &[PlanSpec],
+) -> Result<(), ConfigError> {
+    let Some(plan) = plans
+        .iter()
+        .find(|p| matches!(p.kind, PlanKind::Outcome(_)))
+    else {
+        return Ok(());
+    };
+    let Some(i) = segments.iter().position(|s| !s.work.is_tasks()) else {
+        return Ok(());
+    };
+    let mut t = root.tables("segment")?.swap_remove(i);
+    t.path = format!("segment.{}", segments[i].name);
+    let v = t.req("output_tokens")?;
+    Err(t.src.err(
+        &v.span(),
+        &t.child("output_tokens"),
+        format!(
+            "segment `{}` counts its work in output tokens, but plan `{}` (kind = \"outcome\") \
+             bills per successful task: with an outcome plan every segment needs `tasks` and \
+             `output_per_task` (and `success_rate`) in place of `output_tokens`",
+            segments[i].name, plan.name
+        ),
+    ))
 }
 
 /// `value` or `value_per_retail` (at most one; menu mode needs one, checked with the market).

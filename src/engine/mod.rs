@@ -154,8 +154,9 @@ pub(crate) fn trial(scn: &Scenario, t: u64) -> Result<crate::model::Trial, Engin
 }
 
 /// Simulates a single user of a scenario (trial `trial`'s draws, segment `seg`, base demand
-/// `d`, user index `user`) and returns the outcome on every plan. For tests and diagnostics:
-/// the engine uses the same code path.
+/// `d`, user index `user`) and returns the outcome on every plan. On a task segment `d` is not
+/// used: the user's tasks and tokens per task come from their phase-0 stream, as in a run. For
+/// tests and diagnostics: the engine uses the same code path.
 ///
 /// # Errors
 /// As [`run`].
@@ -167,13 +168,25 @@ pub fn simulate_user(
     user: u64,
     d: f64,
 ) -> Result<Vec<crate::model::accounting::UserOutcome>, EngineError> {
-    use crate::model::user::{UserLife, live};
+    use crate::model::user::{Size, UserLife, draw_size, draw_successes, live};
     use crate::results::MonthTotals;
     let st = schedule::trial(scn, trial)?;
     let mut life = UserLife::with_capacity(st.months());
     let mut months = vec![MonthTotals::default(); st.plans() * st.months()];
-    let mut rng = stream(scn.simulation.seed, trial, user, 1);
-    live(&st, seg, 0, d, &mut rng, &mut life);
+    let seed = scn.simulation.seed;
+    let size = match st.segments[seg].tasks {
+        Some(_) => draw_size(&st, seg, &mut stream(seed, trial, user, 0)),
+        None => Size::tokens(d),
+    };
+    live(
+        &st,
+        seg,
+        0,
+        size,
+        &mut stream(seed, trial, user, 1),
+        &mut life,
+    );
+    draw_successes(&st, &mut stream(seed, trial, user, 3), &mut life);
     let n_months = st.months();
     Ok((0..st.plans())
         .map(|p| {

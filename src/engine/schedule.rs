@@ -3,7 +3,8 @@
 //!
 //! A chunk holds the trials in flight (bounded for memory by [`super::sizing`]). For each chunk,
 //! phase 0 draws every user's base demand and ranks the deciles; phase 1 lives and bills the
-//! users block by block ([`BLOCK_USERS`] users, the fixed unit of parallel work); then the
+//! users block by block (with a task user's successes from phase 3, and in menu mode each
+//! user's taste from phase 2) ([`BLOCK_USERS`] users, the fixed unit of parallel work); then the
 //! blocks are summed in block order within a trial and the trials pushed in trial order, so
 //! the results are byte-identical for any thread count.
 
@@ -20,7 +21,7 @@ use super::{BLOCK_USERS, EngineError, RunOptions};
 use crate::model::arrivals::Cohort;
 use crate::model::choice::{Taste, draw_taste};
 use crate::model::menu::{Scratch, Sinks};
-use crate::model::user::{UserLife, base_demand, live};
+use crate::model::user::{Size, UserLife, base_demand, draw_size, draw_successes, live};
 use crate::model::{Scenario, Trial};
 use crate::results::{
     ChoiceTotals, DECILES, GroupTotals, MonthTotals, PlanTrial, PopulationMonth, RunResults,
@@ -320,8 +321,18 @@ fn simulate_block<A: Assign>(
             month,
             ..
         } = st.cohorts[c];
+        let size = if st.segments[seg].tasks.is_some() {
+            // Only D is kept per user: a task user's tasks and tokens per task are drawn again
+            // from their phase-0 stream.
+            draw_size(st, seg, &mut stream(seed, trial, u as u64, 0))
+        } else {
+            Size::tokens(buf.demand[u])
+        };
         let mut rng = stream(seed, trial, u as u64, 1);
-        live(st, seg, month, buf.demand[u], &mut rng, &mut life);
+        live(st, seg, month, size, &mut rng, &mut life);
+        if life.is_tasks {
+            draw_successes(st, &mut stream(seed, trial, u as u64, 3), &mut life);
+        }
         if A::NEEDS_TASTE {
             draw_taste(st, &life, &mut stream(seed, trial, u as u64, 2), &mut taste);
         }

@@ -113,17 +113,19 @@ fn sampler_heap(d: &DistSpec) -> f64 {
 
 /// The per-user fields of a segment that are distributions.
 fn segment_dists(s: &Segment) -> impl Iterator<Item = &DistSpec> {
-    [
-        &s.output_tokens,
-        &s.input_per_output,
-        &s.cache_read_share,
-        &s.cache_write_share,
-    ]
-    .into_iter()
-    .filter_map(|p| match p {
-        PerUser::Dist(d) => Some(d),
-        PerUser::Fixed(_) => None,
-    })
+    s.work
+        .fields()
+        .into_iter()
+        .map(|(_, p)| p)
+        .chain([
+            &s.input_per_output,
+            &s.cache_read_share,
+            &s.cache_write_share,
+        ])
+        .filter_map(|p| match p {
+            PerUser::Dist(d) => Some(d),
+            PerUser::Fixed(_) => None,
+        })
 }
 
 /// Bytes of the scenario itself (and the segment boundaries the engine derives from it).

@@ -1,7 +1,9 @@
 //! Random streams: one generator per work unit, keyed by `(seed, trial, unit, phase)`.
 //!
 //! The unit is a user, or [`TRIAL_UNIT`] for the trial-level draws; phase 0 of a user draws its
-//! base demand, phase 1 the rest of its life. A stream never depends on the thread that runs
+//! base demand (on a task segment its tasks and output tokens per task), phase 1 the rest of
+//! its life, phase 2 its taste (menu mode) and phase 3 its success rate and successes (task
+//! segments). A stream never depends on the thread that runs
 //! it or on any other unit, so results do not depend on scheduling.
 
 use rand::SeedableRng;

@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num, opt};
 pub struct Summary;
 
 /// Column names of summary.csv.
-pub const COLUMNS: [&str; 36] = [
+pub const COLUMNS: [&str; 37] = [
     "plan",
     "kind",
     "trials",
@@ -46,6 +46,7 @@ pub const COLUMNS: [&str; 36] = [
     "npv_p05",
     "npv_p50",
     "npv_p95",
+    "cost_per_success",
 ];
 
 impl Exporter for Summary {
@@ -83,6 +84,7 @@ impl Exporter for Summary {
                 num(s.npv_mean),
             ]);
             row.extend(s.npv_pct.iter().map(|v| num(*v)));
+            row.push(opt(s.cost_per_success));
             w.write_record(&row)?;
         }
         w.flush()

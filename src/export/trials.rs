@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num};
 pub struct Trials;
 
 /// Fixed column names of trials.csv (draw columns follow, named by path).
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "trial",
     "plan",
     "revenue",
@@ -25,6 +25,7 @@ pub const COLUMNS: [&str; 15] = [
     "breakage_credits",
     "subscribers",
     "npv",
+    "successes",
 ];
 
 impl Exporter for Trials {
@@ -62,6 +63,7 @@ impl Exporter for Trials {
                     num(x.breakage_credits),
                     x.users.to_string(),
                     num(pt.npv),
+                    num(x.successes),
                 ]);
                 row.extend(t.draws.iter().map(|d| num(*d)));
                 w.write_record(&row)?;

@@ -5,9 +5,11 @@
 //! arrival) x usage_response_p with the noise at its mean, billed on the account they would
 //! hold (a fresh one, or the one they hold on their current plan) at this month's cards and
 //! prices (the month's price factors, and the loyalty discount at the tenure they would have on
-//! the plan: 0 on a plan they would join, their tenure on the plan they hold). That gives an
-//! expected bill b_p and served share s_p, and surplus_p = value x quality_p x min(1, usage_response_p x
-//! s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
+//! the plan: 0 on a plan they would join, their tenure on the plan they hold). On a task segment
+//! it is round(N x (1 + g)^(months since arrival)) tasks of the typical N (usage_response does
+//! not apply), with their tokens and tasks x success rate expected successes. That gives an
+//! expected bill b_p and served share s_p, and surplus_p = value x quality_p x
+//! min(1, usage_response_p x s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
 //! takes the largest surplus, ties to the plan listed first, and `none` wins a tie with it;
 //! `logit` adds logit_scale x G to each option's surplus (G a standard Gumbel draw per user and
 //! option, `none` included) and takes the largest the same way.
@@ -21,7 +23,7 @@ use rand_distr::Open01;
 
 use super::plans::{Account, Billing};
 use super::trial::Trial;
-use super::user::UserLife;
+use super::user::{UserLife, Work};
 
 /// A user's taste, drawn once per user (menu mode).
 #[derive(Clone, Debug, Default)]
@@ -74,38 +76,40 @@ pub struct At {
     pub tenure: usize,
 }
 
-/// The bill (after loyalty) and served share of plan `p` for `demand` output tokens (before
-/// usage_response) on a copy of `account`, `at` a month and tenure.
+/// The bill (after loyalty) and served share of plan `p` for the expected `work` (before
+/// usage_response, see [`UserLife::expected`]) on a copy of `account`, `at` a month and tenure.
 pub fn expected_month(
     trial: &Trial,
     p: usize,
     at: At,
-    demand: f64,
+    work: Work,
     life: &UserLife,
     account: &Account,
 ) -> (f64, f64) {
     let rule = &trial.rules[p];
-    let out = demand * trial.response[p];
-    let metered = out * rule.meter().per_output_token(&life.mix);
-    let usage = trial.usage(p, at.month, out, &life.mix, metered);
-    let mb = rule.month(&mut account.clone(), usage);
+    let usage = work.usage(
+        life.response(trial.response[p]),
+        &life.mix,
+        rule.meter().per_output_token(&life.mix),
+    );
+    let mb = rule.month(&mut account.clone(), trial.priced(p, at.month, usage));
     (mb.bill * trial.prices[p].keep(at.tenure), mb.served)
 }
 
-/// Plan `p`'s offer to a user with `value`, for an expected `demand` (typical demand x growth,
+/// Plan `p`'s offer to a user with `value`, for the expected `work` (the typical month x growth,
 /// before usage_response) on a copy of `account`, `at` a month and the tenure the user would
 /// have on the plan.
 pub fn offer(
     trial: &Trial,
     p: usize,
     at: At,
-    demand: f64,
+    work: Work,
     value: f64,
     life: &UserLife,
     account: &Account,
 ) -> Offer {
-    let (bill, served) = expected_month(trial, p, at, demand, life, account);
-    let share = (trial.response[p] * served).min(1.0);
+    let (bill, served) = expected_month(trial, p, at, work, life, account);
+    let share = (life.response(trial.response[p]) * served).min(1.0);
     let curvature = trial.market.value_curvature;
     let worth = value * trial.quality[p] * share.powf(curvature);
     Offer {

@@ -11,9 +11,10 @@
 //! included. `after_shock`: a shocked user who stays chooses again at the start of the next
 //! month; `monthly`: everyone not gone does. At a re-choice the typical demand becomes D x the
 //! previous month's noise (that month's realised demand before usage_response, without its
-//! growth). Choosing the plan one holds keeps the account; moving to another plan expires the
-//! old account's balance (breakage on the old plan) and opens a fresh one; a user on a plan who
-//! chooses none is gone.
+//! growth; on a task segment the typical tasks become N x that noise, and an expected month has
+//! round(typical x growth) tasks and tasks x success rate successes). Choosing the plan one
+//! holds keeps the account; moving to another plan expires the old account's balance (breakage
+//! on the old plan) and opens a fresh one; a user on a plan who chooses none is gone.
 //!
 //! Prices: every bill, offer and expected bill of month m is at month m's price factors. A
 //! user's tenure on a plan counts their billed months on it; it starts at 0 when they join the
@@ -25,7 +26,7 @@
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, Taste, offer, pick};
 use super::market::Rechoose;
-use super::plans::{Account, Billing, Usage};
+use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
@@ -92,13 +93,15 @@ pub fn live_menu(
     };
 
     // The choice at arrival, on fresh accounts.
-    let mut typical = life.base;
+    // The typical month as a multiple of D (of N on a task segment).
+    let mut typical = 1.0;
     let joining = At {
         month: m0,
         tenure: 0,
     };
     for p in 0..n {
-        scratch.offers[p] = offer(trial, p, joining, typical, taste.value, life, &fresh(p));
+        let work = life.expected(typical, 1.0);
+        scratch.offers[p] = offer(trial, p, joining, work, taste.value, life, &fresh(p));
     }
     let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
     for o in 0..=n {
@@ -116,13 +119,13 @@ pub fn live_menu(
         _ => Account::default(),
     };
     // The basis of the shock test: typical demand and account at the latest choice.
-    let (mut basis_demand, mut basis_account) = (typical, account);
+    let (mut basis_typical, mut basis_account) = (typical, account);
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let mut rechoose_next = false;
     let mut lived = 0;
     // Billed months on the plan held.
     let mut tenure = 0;
-    for (i, &demand) in life.demand.iter().enumerate() {
+    for i in 0..life.demand.len() {
         let m = m0 + i;
         lived = i + 1;
         let rechoose = match trial.market.rechoose {
@@ -131,7 +134,7 @@ pub fn live_menu(
             Rechoose::Monthly => true,
         };
         if i > 0 && rechoose && state != State::Gone {
-            typical = life.base * life.noise[i - 1];
+            typical = life.noise[i - 1];
             for p in 0..n {
                 let (held, at) = if state == State::Plan(p) {
                     (account, At { month: m, tenure })
@@ -144,8 +147,8 @@ pub fn live_menu(
                         },
                     )
                 };
-                let demand = typical * s.growth[i];
-                scratch.offers[p] = offer(trial, p, at, demand, taste.value, life, &held);
+                let work = life.expected(typical, s.growth[i]);
+                scratch.offers[p] = offer(trial, p, at, work, taste.value, life, &held);
             }
             let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
             if new != state {
@@ -165,7 +168,7 @@ pub fn live_menu(
                 };
                 tenure = 0;
             }
-            basis_demand = typical;
+            basis_typical = typical;
             basis_account = account;
         }
 
@@ -173,23 +176,23 @@ pub fn live_menu(
         if let State::Plan(p) = state {
             let rule = &trial.rules[p];
             let k_meter = rule.meter().per_output_token(&life.mix);
-            let out = demand * trial.response[p];
-            let metered = out * k_meter;
+            let response = life.response(trial.response[p]);
+            let work = life.work(i);
+            let mut usage = work.usage(response, &life.mix, k_meter);
+            let mut expected_usage = life
+                .expected(basis_typical, s.growth[i])
+                .usage(response, &life.mix, k_meter);
             // A plan whose prices never move bills at factors of exactly 1, not loaded.
-            let (usage, keep, retail_m) = if trial.prices[p].moves {
-                let usage = trial.usage(p, m, out, &life.mix, metered);
-                (usage, trial.prices[p].keep(tenure), trial.retail_decline[m])
+            let (keep, retail_m) = if trial.prices[p].moves {
+                usage = trial.priced(p, m, usage);
+                expected_usage = trial.priced(p, m, expected_usage);
+                (trial.prices[p].keep(tenure), trial.retail_decline[m])
             } else {
-                (Usage::at_fixed_prices(out, &life.mix, metered), 1.0, 1.0)
+                (1.0, 1.0)
             };
+            let out = usage.output_tokens;
             let mb = rule.month(&mut account, usage);
             let bill = mb.bill * keep;
-            let expected_out = basis_demand * s.growth[i] * trial.response[p];
-            let expected_usage = Usage {
-                output_tokens: expected_out,
-                metered: expected_out * k_meter,
-                ..usage
-            };
             let expected = rule.month(&mut basis_account.clone(), expected_usage).bill * keep;
             shocked = bill > shock_factor * expected;
             tenure += 1;
@@ -203,6 +206,7 @@ pub fn live_menu(
             t.fees += fees;
             t.served_output_tokens += served;
             t.active_user_months += 1;
+            t.successes += work.successes;
             // Our plan's row and the portfolio's; an external plan has neither.
             let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
             for r in rows.into_iter().flatten().flatten() {

@@ -92,8 +92,9 @@ pub struct Segment {
     pub name: String,
     /// Share of the population, normalised so shares sum to 1.
     pub share: f64,
-    /// Output tokens in a typical month (base demand D).
-    pub output_tokens: PerUser,
+    /// What the users demand: output tokens, or tasks (written in place of `output_tokens`).
+    #[serde(flatten)]
+    pub work: Work,
     /// Prompt tokens (all kinds) per output token.
     pub input_per_output: PerUser,
     /// Share of prompt tokens that are cache reads.
@@ -110,6 +111,51 @@ pub struct Segment {
     pub value: Option<SegmentValue>,
     /// Extra probability of leaving after a shock month (menu mode).
     pub shock_churn: Param,
+}
+
+/// What a segment's users demand in a typical month: output tokens, or whole tasks of some
+/// output tokens each that succeed or fail (outcome pricing bills the successes).
+#[derive(Clone, Debug, Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)] // one per segment, read once per trial
+pub enum Work {
+    /// Output tokens in a typical month (base demand D).
+    Tokens {
+        /// Output tokens in a typical month.
+        output_tokens: PerUser,
+    },
+    /// Tasks in a typical month; base demand D = tasks x output_per_task.
+    Tasks {
+        /// Tasks in a typical month (before growth and noise; a month's are rounded).
+        tasks: PerUser,
+        /// Output tokens per task.
+        output_per_task: PerUser,
+        /// Probability that a task succeeds, in [0, 1].
+        success_rate: PerUser,
+    },
+}
+
+impl Work {
+    /// Whether the work is tasks.
+    pub fn is_tasks(&self) -> bool {
+        matches!(self, Work::Tasks { .. })
+    }
+
+    /// The per-user fields, with their names, in draw order.
+    pub fn fields(&self) -> Vec<(&'static str, &PerUser)> {
+        match self {
+            Work::Tokens { output_tokens } => vec![("output_tokens", output_tokens)],
+            Work::Tasks {
+                tasks,
+                output_per_task,
+                success_rate,
+            } => vec![
+                ("tasks", tasks),
+                ("output_per_task", output_per_task),
+                ("success_rate", success_rate),
+            ],
+        }
+    }
 }
 
 /// A whole validated scenario. Built only by the config reader ([`crate::load`],

@@ -6,7 +6,7 @@ use crate::model::MAX_USERS;
 use crate::model::arrivals::{Cohort, cohorts, population};
 use crate::model::plans::Usage;
 use crate::model::prices::{self, PlanPrices};
-use crate::model::{Choice, Mix, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue};
+use crate::model::{Choice, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue, Work};
 
 /// A per-trial draw that came out of range (validation prevents it for the scenarios it
 /// accepts; kept as a guard): the field's path and why.
@@ -75,8 +75,11 @@ pub struct MarketTrial {
 
 /// One segment's values in one trial.
 pub struct SegmentTrial {
-    /// Base demand D (output tokens in a typical month).
+    /// The user's first draw: base demand D (output tokens in a typical month), or on a task
+    /// segment the tasks in a typical month.
     pub demand: Sampler,
+    /// A task segment's other per-user values (`None` on a token segment).
+    pub tasks: Option<TasksTrial>,
     /// Prompt tokens per output token.
     pub ratio: Sampler,
     /// Cache read share of prompt tokens.
@@ -93,6 +96,14 @@ pub struct SegmentTrial {
     pub shock_churn: f64,
     /// The user's value: `(per_retail, sampler)` (menu mode; `None` when not given).
     pub value: Option<(bool, Sampler)>,
+}
+
+/// A task segment's per-user values besides its tasks, in one trial.
+pub struct TasksTrial {
+    /// Output tokens per task.
+    pub per_task: Sampler,
+    /// Probability that a task succeeds.
+    pub success_rate: Sampler,
 }
 
 impl Trial {
@@ -131,8 +142,23 @@ impl Trial {
                     })
                 };
                 let g = s.monthly_growth.value(d);
+                let (demand, tasks) = match &s.work {
+                    Work::Tokens { output_tokens } => (at("output_tokens", output_tokens)?, None),
+                    Work::Tasks {
+                        tasks,
+                        output_per_task,
+                        success_rate,
+                    } => (
+                        at("tasks", tasks)?,
+                        Some(TasksTrial {
+                            per_task: at("output_per_task", output_per_task)?,
+                            success_rate: at("success_rate", success_rate)?,
+                        }),
+                    ),
+                };
                 Ok(SegmentTrial {
-                    demand: at("output_tokens", &s.output_tokens)?,
+                    demand,
+                    tasks,
                     ratio: at("input_per_output", &s.input_per_output)?,
                     cache_read: at("cache_read_share", &s.cache_read_share)?,
                     cache_write: at("cache_write_share", &s.cache_write_share)?,
@@ -215,24 +241,14 @@ impl Trial {
             .fold(0.0, |npv, (p, f)| npv + p * f)
     }
 
-    /// Plan `p`'s view of `output_tokens` demanded with prompt `mix` in calendar month `m`,
-    /// `metered` at its month-0 meter card, with the month's price factors.
+    /// `usage` as plan `p` sees it in calendar month `m`: with the month's price factors.
     #[inline(always)]
-    pub fn usage<'a>(
-        &self,
-        p: usize,
-        m: usize,
-        output_tokens: f64,
-        mix: &'a Mix,
-        metered: f64,
-    ) -> Usage<'a> {
+    pub fn priced<'a>(&self, p: usize, m: usize, usage: Usage<'a>) -> Usage<'a> {
         let prices = &self.prices[p];
         Usage {
-            output_tokens,
-            mix,
-            metered,
             price_factor: prices.price[m],
             rate_factor: prices.rate[m],
+            ..usage
         }
     }
 

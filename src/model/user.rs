@@ -8,12 +8,71 @@
 //! the plans, so every plan sees the same life (common random numbers). In menu mode a shock
 //! month can make a user leave earlier (a larger probability tested with the same churn
 //! uniform), never later, so the life drawn here holds every month a user can live.
+//!
+//! On a task segment the phase-0 stream draws the tasks of a typical month N, then the output
+//! tokens per task k, and D = N x k. A month's tasks are round(T_m), T_m = N x growth x noise
+//! (half away from zero), and its output tokens round(T_m) x k. The user's phase-3 stream
+//! draws their success rate p, then one Binomial(round(T_m), p) per month lived: the month's
+//! successes. Token segments draw nothing more, so no draw of theirs moves.
 
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, StandardNormal};
+use rand_distr::{Binomial, Distribution, StandardNormal};
 
 use super::Mix;
+use super::plans::Usage;
 use super::trial::Trial;
+
+/// A user's size, from their phase-0 stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Size {
+    /// Base demand D: output tokens in a typical month.
+    pub demand: f64,
+    /// Tasks in a typical month (0 on a token segment).
+    pub tasks: f64,
+    /// Output tokens per task (0 on a token segment).
+    pub per_task: f64,
+}
+
+impl Size {
+    /// The size of a user of a token segment with base demand `d`.
+    pub fn tokens(d: f64) -> Size {
+        Size {
+            demand: d,
+            ..Size::default()
+        }
+    }
+}
+
+/// One month of a user's work before any plan: output tokens and, on a task segment, tasks and
+/// successes (for an expected month: the expected successes, tasks x success rate).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Work {
+    /// Output tokens (before the plan's usage_response).
+    pub output_tokens: f64,
+    /// Tasks (0 on a token segment).
+    pub tasks: f64,
+    /// Successful tasks (0 on a token segment).
+    pub successes: f64,
+}
+
+impl Work {
+    /// The usage a plan sees: output tokens x `response` (1 on a task segment, see
+    /// [`UserLife::response`]), metered at `k_meter` per output token, at prices that do not
+    /// move (factors 1; [`crate::model::Trial::priced`] sets a month's).
+    #[inline(always)]
+    pub fn usage<'a>(&self, response: f64, mix: &'a Mix, k_meter: f64) -> Usage<'a> {
+        let out = self.output_tokens * response;
+        Usage {
+            output_tokens: out,
+            mix,
+            metered: out * k_meter,
+            price_factor: 1.0,
+            rate_factor: 1.0,
+            tasks: self.tasks,
+            successes: self.successes,
+        }
+    }
+}
 
 /// One user's life, plan-independent.
 #[derive(Clone, Debug)]
@@ -40,6 +99,18 @@ pub struct UserLife {
     pub k_retail: f64,
     /// Serving cost of one output token with its prompt tokens, at month 0.
     pub k_cost: f64,
+    /// Whether the user's work is tasks (a task segment).
+    pub is_tasks: bool,
+    /// Tasks in a typical month, before growth and noise (0 on a token segment).
+    pub base_tasks: f64,
+    /// Output tokens per task (0 on a token segment).
+    pub per_task: f64,
+    /// Probability that a task succeeds (0 on a token segment).
+    pub success_rate: f64,
+    /// Tasks, round(T_m), in each active month (empty on a token segment).
+    pub tasks: Vec<f64>,
+    /// Successful tasks in each active month (empty on a token segment).
+    pub successes: Vec<f64>,
 }
 
 impl UserLife {
@@ -57,6 +128,96 @@ impl UserLife {
             left: false,
             k_retail: 0.0,
             k_cost: 0.0,
+            is_tasks: false,
+            base_tasks: 0.0,
+            per_task: 0.0,
+            success_rate: 0.0,
+            tasks: Vec::new(),
+            successes: Vec::new(),
+        }
+    }
+
+    /// The work of active month `i` (counted from the arrival month).
+    #[inline(always)]
+    pub fn work(&self, i: usize) -> Work {
+        if self.is_tasks {
+            self.work_as::<true>(i)
+        } else {
+            self.work_as::<false>(i)
+        }
+    }
+
+    /// [`UserLife::work`] for a life known to be of a task segment (`TASKS`) or not, so a loop
+    /// over months can be compiled without the test.
+    #[inline(always)]
+    pub fn work_as<const TASKS: bool>(&self, i: usize) -> Work {
+        if TASKS {
+            Work {
+                output_tokens: self.demand[i],
+                tasks: self.tasks[i],
+                successes: self.successes[i],
+            }
+        } else {
+            Work {
+                output_tokens: self.demand[i],
+                ..Work::default()
+            }
+        }
+    }
+
+    /// The expected work of a month at `scale` x the typical month and `growth` (noise at its
+    /// mean): output tokens D x scale x growth; on a task segment, tasks round(N x scale x
+    /// growth), their output tokens, and the expected successes, tasks x success rate.
+    #[inline(always)]
+    pub fn expected(&self, scale: f64, growth: f64) -> Work {
+        if self.is_tasks {
+            self.expected_as::<true>(scale, growth)
+        } else {
+            self.expected_as::<false>(scale, growth)
+        }
+    }
+
+    /// [`UserLife::expected`] for a life known to be of a task segment (`TASKS`) or not.
+    #[inline(always)]
+    pub fn expected_as<const TASKS: bool>(&self, scale: f64, growth: f64) -> Work {
+        if TASKS {
+            let tasks = (self.base_tasks * scale * growth).round();
+            Work {
+                output_tokens: tasks * self.per_task,
+                tasks,
+                successes: tasks * self.success_rate,
+            }
+        } else {
+            Work {
+                output_tokens: self.base * scale * growth,
+                ..Work::default()
+            }
+        }
+    }
+
+    /// The multiplier a plan's `usage_response` puts on this user's demand: the response itself,
+    /// or 1 on a task segment, whose tasks are the same on every plan.
+    #[inline(always)]
+    pub fn response(&self, usage_response: f64) -> f64 {
+        if self.is_tasks { 1.0 } else { usage_response }
+    }
+}
+
+/// The size of a user of segment `seg`, from their phase-0 stream: D, or on a task segment the
+/// tasks N, then the output tokens per task k, with D = N x k.
+#[inline]
+pub fn draw_size<R: Rng + ?Sized>(trial: &Trial, seg: usize, rng: &mut R) -> Size {
+    let s = &trial.segments[seg];
+    let first = s.demand.sample(rng);
+    match &s.tasks {
+        None => Size::tokens(first),
+        Some(t) => {
+            let per_task = t.per_task.sample(rng);
+            Size {
+                demand: first * per_task,
+                tasks: first,
+                per_task,
+            }
         }
     }
 }
@@ -64,21 +225,29 @@ impl UserLife {
 /// Base demand D of a user of segment `seg` (the user's phase-0 stream).
 #[inline]
 pub fn base_demand<R: Rng + ?Sized>(trial: &Trial, seg: usize, rng: &mut R) -> f64 {
-    trial.segments[seg].demand.sample(rng)
+    draw_size(trial, seg, rng).demand
 }
 
-/// Lives one user of segment `seg` who arrives at month `start` with base demand `d`, from
-/// their phase-1 stream `rng`, into `life` (its buffers reused). Growth counts from `start`.
+/// Lives one user of segment `seg` who arrives at month `start` with `size`, from their
+/// phase-1 stream `rng`, into `life` (its buffers reused). Growth counts from `start`. On a
+/// task segment, [`draw_successes`] completes the life.
 pub fn live<R: Rng>(
     trial: &Trial,
     seg: usize,
     start: usize,
-    d: f64,
+    size: Size,
     rng: &mut R,
     life: &mut UserLife,
 ) {
     let s = &trial.segments[seg];
+    let d = size.demand;
     life.segment = seg;
+    life.is_tasks = s.tasks.is_some();
+    life.base_tasks = size.tasks;
+    life.per_task = size.per_task;
+    life.success_rate = 0.0;
+    life.tasks.clear();
+    life.successes.clear();
     life.top_up_u = rng.random();
     let r = s.ratio.sample(rng);
     let cr = s.cache_read.sample(rng);
@@ -100,7 +269,13 @@ pub fn live<R: Rng>(
         } else {
             1.0
         };
-        life.demand.push(d * s.growth[m - start] * noise);
+        if life.is_tasks {
+            let tasks = (size.tasks * s.growth[m - start] * noise).round();
+            life.tasks.push(tasks);
+            life.demand.push(tasks * size.per_task);
+        } else {
+            life.demand.push(d * s.growth[m - start] * noise);
+        }
         life.noise.push(noise);
         life.leave_u.push(leave_u);
         if m + 1 < n_months && leave_u < s.churn {
@@ -110,4 +285,62 @@ pub fn live<R: Rng>(
     }
     life.k_retail = trial.retail.per_output_token(&life.mix);
     life.k_cost = trial.cost.per_output_token(&life.mix);
+}
+
+/// Completes the life of a user of a task segment from their phase-3 stream `rng`: the success
+/// rate p, then the successes of each month lived, Binomial(tasks, p). Draws nothing on a token
+/// segment.
+pub fn draw_successes<R: Rng>(trial: &Trial, rng: &mut R, life: &mut UserLife) {
+    let Some(t) = &trial.segments[life.segment].tasks else {
+        return;
+    };
+    let p = t.success_rate.sample(rng);
+    life.success_rate = p;
+    life.successes.clear();
+    for &n in &life.tasks {
+        life.successes.push(successes(n, p, rng));
+    }
+}
+
+/// Most tasks in a month drawn exactly as a binomial (2^53, the largest whole number every
+/// smaller one of which an f64 holds exactly); above it the successes are round(n x p).
+pub const MAX_EXACT_TASKS: f64 = 9_007_199_254_740_992.0;
+
+/// Successes among `n` tasks (a whole number) that each succeed with probability `p`: a
+/// Binomial(n, p) draw; exactly 0 for p = 0 and n for p = 1 (no draw either way).
+fn successes<R: Rng>(n: f64, p: f64, rng: &mut R) -> f64 {
+    if p.is_nan() || p <= 0.0 || n == 0.0 {
+        0.0
+    } else if p >= 1.0 {
+        n
+    } else if n > MAX_EXACT_TASKS {
+        (n * p).round()
+    } else {
+        match Binomial::new(n as u64, p) {
+            Ok(b) => b.sample(rng) as f64,
+            Err(_) => (n * p).round(), // p in (0, 1) here: a guard only
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::stream;
+
+    #[test]
+    fn successes_are_whole_within_the_tasks_and_exact_at_the_ends() {
+        let mut rng = stream(1, 0, 0, 3);
+        assert_eq!(successes(0.0, 0.5, &mut rng), 0.0);
+        assert_eq!(successes(7.0, 0.0, &mut rng), 0.0);
+        assert_eq!(successes(7.0, 1.0, &mut rng), 7.0);
+        assert_eq!(successes(1e300, 1.0, &mut rng), 1e300);
+        assert_eq!(successes(1e20, 0.25, &mut rng), 2.5e19);
+        for n in [1.0, 3.0, 40.0, 1e6] {
+            for _ in 0..200 {
+                let k = successes(n, 0.3, &mut rng);
+                assert!(k >= 0.0 && k <= n && k.fract() == 0.0, "{k} of {n}");
+            }
+        }
+    }
 }

@@ -30,6 +30,9 @@ pub struct Totals {
     pub breakage_credits: f64,
     /// Active user-months billed on the plan.
     pub active_user_months: u64,
+    /// Successful tasks in the months billed on the plan (0 for token segments).
+    #[serde(default)]
+    pub successes: f64,
 }
 
 impl Totals {
@@ -44,6 +47,7 @@ impl Totals {
             self.served_output_tokens,
             self.retail_value,
             self.breakage_credits,
+            self.successes,
         ]
         .iter()
         .all(|x| x.is_finite())
@@ -63,6 +67,7 @@ impl Totals {
         self.churned_users += o.churned_users;
         self.breakage_credits += o.breakage_credits;
         self.active_user_months += o.active_user_months;
+        self.successes += o.successes;
     }
 }
 

@@ -353,6 +353,8 @@ top_up = { price = 2, credits = 0.3, probability = 0.5 }
         metered: 0.9,
         price_factor: 1.0,
         rate_factor: 1.0,
+        tasks: 0.0,
+        successes: 0.0,
     };
     let mb = tiny.month(&mut a, need);
     assert_eq!(mb.served, 1.0, "{a:?}");

@@ -379,6 +379,8 @@ proptest! {
                     metered: x,
                     price_factor,
                     rate_factor,
+                    tasks: 0.0,
+                    successes: 0.0,
                 };
                 let mb = rule.month(&mut acct, usage(pf, rf));
                 let mb1 = rule.month(&mut acct1, usage(1.0, 1.0));
@@ -399,6 +401,7 @@ proptest! {
                         prop_assert!(near(mb.bill, mb1.bill * pf), "{mb:?} {mb1:?} x {pf}");
                         prop_assert_eq!(mb.served, mb1.served);
                     }
+                    PlanKind::Outcome(_) => prop_assert!(false, "no outcome plan in these worlds"),
                     PlanKind::Hybrid(s) => {
                         let (inc, mult) = (v(&s.included), v(&s.overage_multiplier));
                         let cap = s.spend_cap.map_or(f64::INFINITY, |c| v(&c));

@@ -19,10 +19,12 @@
 //! The modules follow the class of input: the file as a whole ([`file`]), unknown, misspelt or
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
-//! ([`plans`]), the market and the fields menu mode uses ([`market`]), the pricing instruments
-//! of issue 11 ([`instruments`]; prices that move over time: [`prices`]), names ([`names`]), run sizes in the file and on the command
-//! line ([`sizes`]), the command line itself ([`flags`]), the output folder and the file system
-//! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
+//! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), task segments and outcome plans
+//! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
+//! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]), names
+//! ([`names`]), run sizes in the file and on the command line ([`sizes`]), the command line
+//! itself ([`flags`]), the output folder and the file system ([`out`]), valid values whose
+//! combination is extreme: overflow and heavy tails
 //! ([`extremes`]), and control characters that must not reach the terminal ([`escapes`]).
 //!
 //! This suite merges the former `tests/cli_errors.rs` and `tests/hostile.rs`. Seven of the
@@ -89,10 +91,12 @@ mod market;
 mod names;
 mod numbers;
 mod out;
+mod outcome;
 mod plans;
 mod prices;
 mod segments;
 mod sizes;
+mod tiers;
 mod types;
 
 /// The binary under test.

@@ -1,9 +1,11 @@
 //! Hybrid: a base fee that includes some usage, overage billed at the plan's rates times a
-//! multiplier, optionally limited by a monthly spend cap beyond which usage is not served.
+//! multiplier, optionally tiered ([`super::tiers`]) and limited by a monthly spend cap beyond
+//! which usage is not served.
 
 use serde::Serialize;
 
 use super::schema::{Field, FieldValues};
+use super::tiers::{self, Tiers, TiersSpec};
 use super::{Account, Billing, MonthBill, PlanDesign, Usage};
 use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
@@ -21,6 +23,9 @@ pub struct HybridSpec {
     pub overage_multiplier: Param,
     /// Maximum overage $ per month; `None` is unlimited.
     pub spend_cap: Option<Param>,
+    /// Volume tiers over the overage (after the multiplier); `None` bills it as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<TiersSpec>,
 }
 
 /// Resolved rule.
@@ -31,6 +36,7 @@ pub struct Hybrid {
     included: f64,
     multiplier: f64,
     spend_cap: f64,
+    tiers: Option<Tiers>,
 }
 
 impl PlanDesign for HybridSpec {
@@ -41,6 +47,8 @@ impl PlanDesign for HybridSpec {
         Field::param_or("included", Range::NonNeg, 0.0),
         Field::param_or("overage_multiplier", Range::NonNeg, 1.0),
         Field::opt_param("spend_cap", Range::NonNeg),
+        tiers::TIERS,
+        tiers::TIER_MODE,
     ];
     type Rule = Hybrid;
     fn build(v: &mut FieldValues) -> Self {
@@ -50,6 +58,7 @@ impl PlanDesign for HybridSpec {
             included: v.param("included"),
             overage_multiplier: v.param("overage_multiplier"),
             spend_cap: v.opt_param("spend_cap"),
+            tiers: TiersSpec::build(v),
         }
     }
     fn resolve(&self, d: &[f64], retail: &Rates) -> Hybrid {
@@ -62,10 +71,32 @@ impl PlanDesign for HybridSpec {
             included,
             multiplier,
             spend_cap,
+            tiers: self.tiers.as_ref().map(|t| t.resolve(d)),
         }
     }
     fn bills_at_retail(&self) -> bool {
         self.rates.is_none()
+    }
+}
+
+impl Billing for Hybrid {
+    fn meter(&self) -> &Rates {
+        &self.rates
+    }
+    #[inline]
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        let charge = usage.metered;
+        if let Some(t) = &self.tiers {
+            return self.tiered(t, charge, usage.price_factor, usage.rate_factor);
+        }
+        let overage = (charge - self.included).max(0.0) * self.multiplier * usage.rate_factor;
+        // When the spend cap binds, serve exactly the usage whose overage reaches it:
+        // served_limit / charge, which is >= 1 (so `min` gives 1) whenever it does not bind.
+        // Branch-free, as binding varies from user to user.
+        MonthBill {
+            bill: self.base_fee * usage.price_factor + overage.min(self.spend_cap),
+            served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
+        }
     }
 }
 
@@ -83,22 +114,29 @@ impl Hybrid {
             f64::INFINITY
         }
     }
-}
 
-impl Billing for Hybrid {
-    fn meter(&self) -> &Rates {
-        &self.rates
-    }
-    #[inline]
-    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
-        let charge = usage.metered;
-        let overage = (charge - self.included).max(0.0) * self.multiplier * usage.rate_factor;
-        // When the spend cap binds, serve exactly the usage whose overage reaches it:
-        // served_limit / charge, which is >= 1 (so `min` gives 1) whenever it does not bind.
-        // Branch-free, as binding varies from user to user.
+    /// A month on tiered overage: the overage y = max(charge - included, 0) x multiplier is
+    /// billed as the tiered charge of y (at the month-0 rates) x `rate_factor`, at most the
+    /// spend cap; above it, the served overage is the largest y' <= y whose tiered charge is
+    /// within spend_cap / rate_factor ([`Tiers::capped`]) and the served share is
+    /// (included + y' / multiplier) / charge. The base fee is billed x `price_factor`.
+    fn tiered(&self, t: &Tiers, charge: f64, price_factor: f64, rate_factor: f64) -> MonthBill {
+        let overage = (charge - self.included).max(0.0) * self.multiplier;
+        // The cap in month-0 $ of tiered charge (exactly the cap at factor 1; none at 0).
+        let cap0 = if rate_factor > 0.0 {
+            self.spend_cap / rate_factor
+        } else {
+            f64::INFINITY
+        };
+        let (billed, served) = t.capped(overage, cap0);
         MonthBill {
-            bill: self.base_fee * usage.price_factor + overage.min(self.spend_cap),
-            served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
+            bill: self.base_fee * price_factor + (billed * rate_factor).min(self.spend_cap),
+            // Everything is served when nothing is cut (then the multiplier may be 0).
+            served: if served == overage {
+                1.0
+            } else {
+                1f64.min((self.included + served / self.multiplier) / charge)
+            },
         }
     }
 }

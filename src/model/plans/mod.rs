@@ -8,16 +8,18 @@
 //!
 //! A rule sees one user-month at a time: its [`Usage`] (the output tokens the user demands
 //! under the plan, their prompt mix, their value measured with the plan's own month-0 meter
-//! card: API rates, retail value for fair-use caps, credit burn; and the month's price factors,
-//! [`crate::model::prices`]) and the user's [`Account`] (credit balance, ledger). It returns the
-//! bill and the share of the demand that is served; a served share below 1 applies equally to
-//! every token kind.
+//! card: API rates, retail value for fair-use caps, credit burn; the month's price factors,
+//! [`crate::model::prices`]; and on a task segment the month's tasks and successes) and the
+//! user's [`Account`] (credit balance, ledger). It returns the bill and the share of the demand
+//! that is served; a served share below 1 applies equally to every token kind.
 
 pub mod credit;
 pub mod flat;
 pub mod hybrid;
+pub mod outcome;
 pub mod payg;
 pub mod schema;
+pub mod tiers;
 
 use serde::Serialize;
 
@@ -63,25 +65,16 @@ pub struct Usage<'a> {
     pub mix: &'a Mix,
     /// The demand valued at the rule's [`Billing::meter`] card (its month-0 values).
     pub metered: f64,
-    /// This month's factor on per-period prices (price, base fee, minimum, top-up price).
+    /// This month's factor on per-period prices (price, base fee, minimum, top-up price, price
+    /// per success).
     pub price_factor: f64,
     /// This month's factor on usage charged at the plan's rates.
     pub rate_factor: f64,
-}
-
-impl<'a> Usage<'a> {
-    /// `output_tokens` with prompt `mix`, `metered` at the meter card, at prices that do not
-    /// move (both factors exactly 1).
-    #[inline]
-    pub fn at_fixed_prices(output_tokens: f64, mix: &'a Mix, metered: f64) -> Self {
-        Usage {
-            output_tokens,
-            mix,
-            metered,
-            price_factor: 1.0,
-            rate_factor: 1.0,
-        }
-    }
+    /// Tasks (a task segment's whole number of tasks this month; 0 on a token segment).
+    pub tasks: f64,
+    /// Successful tasks (a whole number; at an expected month, tasks x success rate; 0 on a
+    /// token segment).
+    pub successes: f64,
 }
 
 #[allow(dead_code)] // for kinds that price tokens; tested below
@@ -277,6 +270,8 @@ plan_kinds! {
     Credit(credit::CreditSpec),
     /// Base fee with included usage and overage.
     Hybrid(hybrid::HybridSpec),
+    /// A price per successful task.
+    Outcome(outcome::OutcomeSpec),
 }
 
 /// The registered kind named `name`.
@@ -313,6 +308,14 @@ mod tests {
                 FieldKind::Table { required, fields } => {
                     FieldValue::Table((required || all).then(|| values(fields, all)))
                 }
+                FieldKind::Bands {
+                    required, fields, ..
+                } => FieldValue::Bands((required || all).then(|| vec![values(fields, all); 2])),
+                FieldKind::Word { options, default } => FieldValue::Word(if all {
+                    options[options.len() - 1]
+                } else {
+                    default
+                }),
             };
             v.push(f.name, value);
         }
@@ -342,8 +345,36 @@ mod tests {
                 "{what}: `{}` declared twice",
                 f.name
             );
-            if let FieldKind::Table { fields, .. } = f.kind {
-                check_names(fields, &format!("{what}.{}", f.name));
+            match f.kind {
+                FieldKind::Table { fields, .. } => {
+                    check_names(fields, &format!("{what}.{}", f.name));
+                }
+                FieldKind::Bands { bound, fields, .. } => {
+                    check_names(fields, &format!("{what}.{}", f.name));
+                    assert!(
+                        fields.iter().any(|g| g.name == bound
+                            && matches!(
+                                g.kind,
+                                FieldKind::Param {
+                                    need: Need::Optional,
+                                    ..
+                                }
+                            )),
+                        "{what}.{}: the bound `{bound}` must be an optional param of the bands",
+                        f.name
+                    );
+                }
+                FieldKind::Word { options, default } => {
+                    assert!(options.contains(&default), "{what}.{}: default", f.name);
+                }
+                _ => {}
+            }
+            if let Some(other) = f.needs {
+                assert!(
+                    fields.iter().any(|g| g.name == other),
+                    "{what}.{}: needs an undeclared `{other}`",
+                    f.name
+                );
             }
         }
     }
@@ -444,6 +475,8 @@ mod tests {
                 metered: 12.0,
                 price_factor: 1.0,
                 rate_factor: 1.0,
+                tasks: 0.0,
+                successes: 0.0,
             };
             let mb = rule.visit(Bill(usage));
             assert_eq!((mb.bill, mb.served), (0.0, 1.0));
@@ -460,6 +493,8 @@ mod tests {
             metered: 0.0,
             price_factor: 1.0,
             rate_factor: 1.0,
+            tasks: 0.0,
+            successes: 0.0,
         };
         assert_eq!(u.input_tokens(), 3.0 * mix.input);
         assert_eq!(u.cache_read_tokens(), 3.0 * mix.cache_read);

@@ -1,8 +1,10 @@
-//! Pay as you go: usage at the plan's rates, with an optional monthly minimum.
+//! Pay as you go: usage at the plan's rates, optionally tiered ([`super::tiers`]), with an
+//! optional monthly minimum.
 
 use serde::Serialize;
 
 use super::schema::{Field, FieldValues};
+use super::tiers::{self, Tiers, TiersSpec};
 use super::{Account, Billing, MonthBill, PlanDesign, Usage};
 use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
@@ -14,6 +16,9 @@ pub struct PaygSpec {
     pub rates: Option<Card>,
     /// Minimum bill per month.
     pub monthly_minimum: Param,
+    /// Volume tiers over the month's charge; `None` bills the charge as it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tiers: Option<TiersSpec>,
 }
 
 /// Resolved rule.
@@ -21,6 +26,7 @@ pub struct PaygSpec {
 pub struct Payg {
     rates: Rates,
     minimum: f64,
+    tiers: Option<Tiers>,
 }
 
 impl PlanDesign for PaygSpec {
@@ -28,18 +34,22 @@ impl PlanDesign for PaygSpec {
     const FIELDS: &'static [Field] = &[
         Field::opt_card("rates"),
         Field::param_or("monthly_minimum", Range::NonNeg, 0.0),
+        tiers::TIERS,
+        tiers::TIER_MODE,
     ];
     type Rule = Payg;
     fn build(v: &mut FieldValues) -> Self {
         PaygSpec {
             rates: v.opt_card("rates"),
             monthly_minimum: v.param("monthly_minimum"),
+            tiers: TiersSpec::build(v),
         }
     }
     fn resolve(&self, d: &[f64], retail: &Rates) -> Payg {
         Payg {
             rates: self.rates.map_or(*retail, |c| c.resolve(d)),
             minimum: self.monthly_minimum.value(d),
+            tiers: self.tiers.as_ref().map(|t| t.resolve(d)),
         }
     }
     fn bills_at_retail(&self) -> bool {
@@ -53,8 +63,12 @@ impl Billing for Payg {
     }
     #[inline]
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        let charge = match &self.tiers {
+            None => usage.metered,
+            Some(t) => t.charge(usage.metered),
+        };
         MonthBill {
-            bill: (usage.metered * usage.rate_factor).max(self.minimum * usage.price_factor),
+            bill: (charge * usage.rate_factor).max(self.minimum * usage.price_factor),
             served: 1.0,
         }
     }

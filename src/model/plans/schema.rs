@@ -17,6 +17,9 @@ pub struct Field {
     pub name: &'static str,
     /// What the field holds.
     pub kind: FieldKind,
+    /// A field of the same table without which this one may not be given (it would have no
+    /// effect): `tier_mode` needs `tiers`.
+    pub needs: Option<&'static str>,
 }
 
 /// What a field holds.
@@ -40,6 +43,25 @@ pub enum FieldKind {
         required: bool,
         /// Its fields, in draw order.
         fields: &'static [Field],
+    },
+    /// A non-empty array of tables with fields of their own, cut at increasing bounds: every
+    /// table but the last has the field `bound` (declared among `fields` as an optional
+    /// param), strictly greater than the previous table's for every draw; the last table has
+    /// none (it is open above). Tiers are such bands.
+    Bands {
+        /// Whether the array must be present.
+        required: bool,
+        /// The name of the field that bounds each table from above.
+        bound: &'static str,
+        /// Each table's fields, in draw order (table by table).
+        fields: &'static [Field],
+    },
+    /// One of a fixed list of words (strings).
+    Word {
+        /// The words it accepts.
+        options: &'static [&'static str],
+        /// Its value when absent (one of `options`).
+        default: &'static str,
     },
 }
 
@@ -70,12 +92,20 @@ impl Field {
     /// A required rate card.
     pub const fn card(name: &'static str) -> Field {
         let kind = FieldKind::Card { required: true };
-        Field { name, kind }
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
     }
     /// An optional rate card.
     pub const fn opt_card(name: &'static str) -> Field {
         let kind = FieldKind::Card { required: false };
-        Field { name, kind }
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
     }
     /// A required sub-table.
     #[allow(dead_code)] // the schema's vocabulary; no kind has a required sub-table yet
@@ -84,7 +114,11 @@ impl Field {
             required: true,
             fields,
         };
-        Field { name, kind }
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
     }
     /// An optional sub-table.
     pub const fn opt_table(name: &'static str, fields: &'static [Field]) -> Field {
@@ -92,11 +126,57 @@ impl Field {
             required: false,
             fields,
         };
-        Field { name, kind }
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
+    }
+    /// An optional array of bands bounded above by their field `bound`
+    /// ([`FieldKind::Bands`]).
+    pub const fn opt_bands(
+        name: &'static str,
+        bound: &'static str,
+        fields: &'static [Field],
+    ) -> Field {
+        let kind = FieldKind::Bands {
+            required: false,
+            bound,
+            fields,
+        };
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
+    }
+    /// A word of `options`, `default` when absent.
+    pub const fn word_or(
+        name: &'static str,
+        options: &'static [&'static str],
+        default: &'static str,
+    ) -> Field {
+        let kind = FieldKind::Word { options, default };
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
+    }
+    /// The same field, allowed only when the field `other` is given too.
+    pub const fn only_with(self, other: &'static str) -> Field {
+        Field {
+            needs: Some(other),
+            ..self
+        }
     }
     const fn number(name: &'static str, range: Range, need: Need) -> Field {
         let kind = FieldKind::Param { range, need };
-        Field { name, kind }
+        Field {
+            name,
+            kind,
+            needs: None,
+        }
     }
 }
 
@@ -113,6 +193,10 @@ pub enum FieldValue {
     OptCard(Option<Card>),
     /// A sub-table (`None`: an optional table that is absent).
     Table(Option<FieldValues>),
+    /// Bands, each table's values in order (`None`: optional bands that are absent).
+    Bands(Option<Vec<FieldValues>>),
+    /// A word (one of the field's options).
+    Word(&'static str),
 }
 
 /// The values read for a list of fields, by name.
@@ -135,6 +219,14 @@ impl FieldValues {
     #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+
+    /// The value of field `name`, without taking it (`None` when it is not recorded).
+    pub fn peek(&self, name: &str) -> Option<&FieldValue> {
+        self.entries
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v)
     }
 
     fn take(&mut self, name: &str) -> FieldValue {
@@ -189,6 +281,22 @@ impl FieldValues {
     pub fn opt_table(&mut self, name: &str) -> Option<FieldValues> {
         match self.take(name) {
             FieldValue::Table(t) => t,
+            other => mismatch(name, &other),
+        }
+    }
+
+    /// Optional bands: each table's values, in order.
+    pub fn opt_bands(&mut self, name: &str) -> Option<Vec<FieldValues>> {
+        match self.take(name) {
+            FieldValue::Bands(b) => b,
+            other => mismatch(name, &other),
+        }
+    }
+
+    /// A word.
+    pub fn word(&mut self, name: &str) -> &'static str {
+        match self.take(name) {
+            FieldValue::Word(w) => w,
             other => mismatch(name, &other),
         }
     }

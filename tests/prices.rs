@@ -1,6 +1,6 @@
 //! Prices that move over time (issue 11, section 1), hand-computed through the public API: a
-//! price schedule changes every kind's bill exactly from its month and moves no cap, allowance,
-//! spend cap or credit grant; with fixed demand a retail decline lowers list-price bills and the
+//! price schedule changes every kind's bill exactly from its month (tiered charges and prices
+//! per success included) and moves no cap, allowance, tier bound, spend cap or credit grant; with fixed demand a retail decline lowers list-price bills and the
 //! retail value by exactly its factor each month, and leaves a plan's own rates, fair-use caps
 //! and hybrid allowances (in tokens) alone; a hybrid spend cap stays put in $ under a factor, so
 //! the served share follows from it; loyalty starts exactly at its tenure index, counted from
@@ -632,4 +632,115 @@ loyalty = { after_months = 4, discount = 0.15 }
     }
     let (te, tm) = (&e.trials[0].plans[re].totals, &m.trials[0].plans[rm].totals);
     assert!((te.retail_value - tm.retail_value).abs() <= 1e-9 * te.retail_value);
+}
+
+#[test]
+fn tiered_charges_move_with_the_factor_and_the_spend_cap_stays_in_dollars() {
+    let plans = r#"
+[[plan]]
+name = "payg-tiered"
+kind = "payg"
+tiers = [{ up_to = 5, rate = 1.0 }, { rate = 0.5 }]
+price_schedule = [{ from_month = 0, factor = 1 }, { from_month = 1, factor = 0.5 }, { from_month = 2, factor = 2 }]
+
+[[plan]]
+name = "hybrid-tiered"
+kind = "hybrid"
+base_fee = 20
+included = 5
+overage_multiplier = 1.5
+spend_cap = 10
+tiers = [{ up_to = 3, rate = 1.0 }, { rate = 2.0 }]
+price_schedule = [{ from_month = 0, factor = 1 }, { from_month = 1, factor = 0.5 }, { from_month = 2, factor = 2 }]
+"#;
+    let (scn, res) = Case {
+        months: 3,
+        plans,
+        ..ONE_USER
+    }
+    .run();
+    // payg: $10 of usage tiers to 5 x 1 + 5 x 0.5 = 7.5 (the bands at month-0 rates), then x
+    // the factor: 7.5, 3.75, 15.
+    expect(
+        &scn,
+        &res,
+        "payg-tiered",
+        "revenue",
+        revenue,
+        &[7.5, 3.75, 15.0],
+    );
+    // hybrid: overage (10 - 5) x 1.5 = 7.5 tiers to 3 + 4.5 x 2 = 12.
+    // factor 1: 12 > cap 10 -> 20 + 10; served overage u with T(u) = 10: u = 3 + 7 / 2 = 6.5,
+    //   served (5 + 6.5 / 1.5) / 10 of 1M.
+    // factor 0.5: 12 x 0.5 = 6 <= 10 -> 10 + 6 = 16, all served.
+    // factor 2: 24 > 10 -> 40 + 10; T(u) = 10 / 2 = 5: u = 3 + 2 / 2 = 4, served (5 + 4 / 1.5) / 10.
+    expect(
+        &scn,
+        &res,
+        "hybrid-tiered",
+        "revenue",
+        revenue,
+        &[30.0, 16.0, 50.0],
+    );
+    let served_want = [(5.0 + 6.5 / 1.5) / 10.0, 1.0, (5.0 + 4.0 / 1.5) / 10.0];
+    expect(&scn, &res, "hybrid-tiered", "served", served, &served_want);
+}
+
+#[test]
+fn a_price_per_success_and_its_minimum_move_with_the_schedule() {
+    // Ten tasks a month, every one a success (success_rate 1): $2 each bills 20 over the $15
+    // minimum; $1 each bills the minimum. Half price from month 2; loyalty does the rest.
+    let text = r#"
+name = "outcome-prices"
+[simulation]
+trials = 1
+users = 1
+months = 4
+[retail]
+input = 5
+output = 10
+[cost]
+input = 0.5
+output = 1
+[[segment]]
+name = "tasks"
+share = 1
+tasks = 10
+output_per_task = 100_000
+
+[[plan]]
+name = "per-success"
+kind = "outcome"
+price_per_success = 2
+monthly_minimum = 15
+price_schedule = [{ from_month = 0, factor = 1 }, { from_month = 2, factor = 0.5 }]
+
+[[plan]]
+name = "minimum"
+kind = "outcome"
+price_per_success = 1
+monthly_minimum = 15
+price_schedule = [{ from_month = 0, factor = 1 }, { from_month = 2, factor = 0.5 }]
+loyalty = { after_months = 3, discount = 0.2 }
+"#;
+    let scn = parse(text, "outcome-prices.toml").unwrap_or_else(|e| panic!("{e}"));
+    let res = run(&scn, &|_| {}).expect("runs");
+    expect(
+        &scn,
+        &res,
+        "per-success",
+        "revenue",
+        revenue,
+        &[20.0, 20.0, 10.0, 10.0],
+    );
+    // max(10, 15) = 15, then x 0.5 = 7.5, and x 0.8 from tenure 3: 6.
+    expect(
+        &scn,
+        &res,
+        "minimum",
+        "revenue",
+        revenue,
+        &[15.0, 15.0, 7.5, 6.0],
+    );
+    expect(&scn, &res, "per-success", "served", served, &[1.0; 4]);
 }

@@ -129,19 +129,8 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
     // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
     let mut served_retail = 0.0;
     let prices = &trial.prices[pu.plan];
-    // This month's factors: price, rate and retail decline, from the arrival month on.
-    let factors = prices.price[life.start..]
-        .iter()
-        .zip(&prices.rate[life.start..])
-        .zip(&trial.retail_decline[life.start..]);
     let months = &mut months[life.start..];
-    for (i, ((&growth, acc), ((&price_factor, &rate_factor), &retail_m))) in pu
-        .growth
-        .iter()
-        .zip(months.iter_mut())
-        .zip(factors)
-        .enumerate()
-    {
+    for (i, (&growth, acc)) in pu.growth.iter().zip(months.iter_mut()).enumerate() {
         let m = life.start + i;
         let work = life.work_as::<TASKS>(i);
         let expected_work = life.expected_as::<TASKS>(1.0, growth);
@@ -149,11 +138,9 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
         let mut expected_usage = expected_work.usage(pu.response, &life.mix, pu.k_meter);
         // Tenure: months since arrival; loyalty applies after the rule's bill, before fees.
         let (keep, retail_m) = if MOVES {
-            for u in [&mut usage, &mut expected_usage] {
-                u.price_factor = price_factor;
-                u.rate_factor = rate_factor;
-            }
-            (prices.keep(i), retail_m)
+            usage = trial.priced(pu.plan, m, usage);
+            expected_usage = trial.priced(pu.plan, m, expected_usage);
+            (prices.keep(i), trial.retail_decline[m])
         } else {
             (1.0, 1.0)
         };
@@ -167,7 +154,9 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
         cost += cost_m;
         fees += fees_m;
         served += served_m;
-        served_retail += served_m * retail_m;
+        if MOVES {
+            served_retail += served_m * retail_m;
+        }
         successes += work.successes;
         acc.active_users += 1;
         acc.revenue += bill;
@@ -189,7 +178,8 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
             overhead,
             profit,
             served_output_tokens: served,
-            retail_value: served_retail * life.k_retail,
+            // Without a decline every retail factor is 1: the served tokens themselves.
+            retail_value: if MOVES { served_retail } else { served } * life.k_retail,
             loss_users: u64::from(profit < 0.0),
             churned_users: 0,
             breakage_credits: 0.0,

@@ -92,8 +92,13 @@ pub fn expected_month(
         &life.mix,
         rule.meter().per_output_token(&life.mix),
     );
+    let prices = &trial.prices[p];
+    if !prices.moves {
+        let mb = rule.month(&mut account.clone(), usage);
+        return (mb.bill, mb.served);
+    }
     let mb = rule.month(&mut account.clone(), trial.priced(p, at.month, usage));
-    (mb.bill * trial.prices[p].keep(at.tenure), mb.served)
+    (mb.bill * prices.keep(at.tenure), mb.served)
 }
 
 /// Plan `p`'s offer to a user with `value`, for the expected `work` (the typical month x growth,

@@ -51,8 +51,6 @@ pub struct Scratch {
     plans: Vec<Totals>,
     /// Each plan's offer at the latest choice.
     offers: Vec<Offer>,
-    /// Per plan: served output tokens x the month's retail decline factor, summed.
-    served_retail: Vec<f64>,
 }
 
 /// Where the user is.
@@ -84,8 +82,6 @@ pub fn live_menu(
     scratch.plans.resize(n, Totals::default());
     scratch.offers.clear();
     scratch.offers.resize(n, Offer::default());
-    scratch.served_retail.clear();
-    scratch.served_retail.resize(n, 0.0);
     let fresh = |p: usize| trial.rules[p].open(life.top_up_u);
     let option = |st: State| match st {
         State::Plan(p) => p,
@@ -198,13 +194,14 @@ pub fn live_menu(
             tenure += 1;
             let served = out * mb.served;
             let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, bill);
-            scratch.served_retail[p] += served * retail_m;
             let t = &mut scratch.plans[p];
             t.users = 1;
             t.revenue += bill;
             t.cost += cost;
             t.fees += fees;
             t.served_output_tokens += served;
+            // Served tokens x the month's retail factor; x k(retail) at the end (`finish`).
+            t.retail_value += served * retail_m;
             t.active_user_months += 1;
             t.successes += work.successes;
             // Our plan's row and the portfolio's; an external plan has neither.
@@ -256,20 +253,20 @@ pub fn live_menu(
         State::NonAdopter => sinks.choices[n * segs + seg].subscribers_end += 1,
         State::Gone => {}
     }
-    finish(trial, life, scratch, sinks.rows);
+    finish(trial, life, &mut scratch.plans, sinks.rows);
 }
 
 /// The user's per-row totals from their per-plan sums: profit, retail value and loss per plan,
 /// and the portfolio row as the sum of our plans with the user counted once.
-fn finish(trial: &Trial, life: &UserLife, scratch: &mut Scratch, rows: &mut [Totals]) {
+fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Totals]) {
     for r in rows.iter_mut() {
         *r = Totals::default();
     }
     let mut portfolio = Totals::default();
-    for (p, t) in scratch.plans.iter_mut().enumerate() {
+    for (p, t) in plans.iter_mut().enumerate() {
         t.overhead = trial.per_user_month * t.active_user_months as f64;
         t.profit = t.revenue - t.cost - t.fees - t.overhead;
-        t.retail_value = scratch.served_retail[p] * life.k_retail;
+        t.retail_value *= life.k_retail;
         t.loss_users = u64::from(t.users > 0 && t.profit < 0.0);
         if let Some(r) = trial.row[p] {
             rows[r] = *t;

@@ -36,6 +36,8 @@ pub struct Hybrid {
     included: f64,
     multiplier: f64,
     spend_cap: f64,
+    /// Usage ($ at `rates`) served in full at a rate factor of 1 (untiered).
+    served_limit: f64,
     tiers: Option<Tiers>,
 }
 
@@ -71,6 +73,7 @@ impl PlanDesign for HybridSpec {
             included,
             multiplier,
             spend_cap,
+            served_limit: served_limit(included, multiplier, spend_cap),
             tiers: self.tiers.as_ref().map(|t| t.resolve(d)),
         }
     }
@@ -100,18 +103,27 @@ impl Billing for Hybrid {
     }
 }
 
+/// Usage ($ at `rates`) served in full when overage is billed at `per_dollar` x its charge
+/// (the multiplier x the rate factor): included + spend_cap / per_dollar. The spend cap does
+/// not move with the price, so a lower price serves more. A zero overage price never reaches
+/// the cap: everything is served.
+fn served_limit(included: f64, per_dollar: f64, spend_cap: f64) -> f64 {
+    if per_dollar > 0.0 {
+        included + spend_cap / per_dollar
+    } else {
+        f64::INFINITY
+    }
+}
+
 impl Hybrid {
-    /// Usage ($ at `rates`) served in full when overage is billed at `rate_factor` x its
-    /// charge: included + spend_cap / (multiplier x rate_factor). The spend cap does not move
-    /// with the price, so a lower factor serves more. A zero overage price never reaches the
-    /// cap: everything is served.
+    /// [`served_limit`] at `rate_factor` (precomputed at 1, the factor of prices that do not
+    /// move).
     #[inline]
     fn served_limit(&self, rate_factor: f64) -> f64 {
-        let per_dollar = self.multiplier * rate_factor;
-        if per_dollar > 0.0 {
-            self.included + self.spend_cap / per_dollar
+        if rate_factor == 1.0 {
+            self.served_limit
         } else {
-            f64::INFINITY
+            served_limit(self.included, self.multiplier * rate_factor, self.spend_cap)
         }
     }
 

@@ -21,6 +21,7 @@ use std::fmt::Write;
 use crate::engine::{self, EngineError, stream};
 use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
 use crate::model::plans::PlanKind;
+use crate::model::commitment::draw_amounts;
 use crate::model::user::{UserLife, draw_size, draw_successes, live};
 use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
 
@@ -83,7 +84,7 @@ pub fn shares(scn: &Scenario, draws: usize) -> Result<Option<Shares>, EngineErro
         .iter()
         .enumerate()
         .map(|(seg, s)| {
-            if fixed_inputs(s) {
+            if fixed_inputs(scn, s) {
                 closed_form(scn, &trial, seg)
             } else {
                 estimated(scn, &trial, seg, draws)
@@ -96,14 +97,21 @@ pub fn shares(scn: &Scenario, draws: usize) -> Result<Option<Shares>, EngineErro
     }))
 }
 
-/// Whether every per-user input of the segment is a plain number.
-fn fixed_inputs(s: &Segment) -> bool {
+/// Whether every per-user input of the segment is a plain number (commitment amounts
+/// included).
+fn fixed_inputs(scn: &Scenario, s: &Segment) -> bool {
     let fixed = |p: &PerUser| matches!(p, PerUser::Fixed(_));
     let value = match &s.value {
         None => true,
         Some(SegmentValue::Value(v) | SegmentValue::ValuePerRetail(v)) => fixed(v),
     };
+    let amounts = scn
+        .plans
+        .iter()
+        .filter_map(|p| p.commitment.as_ref())
+        .all(|c| fixed(&c.amount));
     value
+        && amounts
         && s.work.fields().into_iter().all(|(_, p)| fixed(p))
         && [
             &s.input_per_output,
@@ -171,6 +179,7 @@ fn closed_form(scn: &Scenario, trial: &Trial, seg: usize) -> SegmentShares {
     draw_successes(trial, &mut rng, &mut life);
     let mut taste = Taste::default();
     draw_taste(trial, &life, &mut rng, &mut taste);
+    draw_amounts(trial, &mut rng, &mut life);
     let probabilities: Vec<f64> = scn
         .plans
         .iter()
@@ -223,6 +232,7 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
         live(trial, seg, 0, size, &mut rng, &mut life);
         draw_successes(trial, &mut rng, &mut life);
         draw_taste(trial, &life, &mut rng, &mut taste);
+        draw_amounts(trial, &mut rng, &mut life);
         offers_at_arrival(trial, &life, taste.value, &mut offers);
         counts[pick(trial, &offers, &taste).unwrap_or(n)] += 1;
     }

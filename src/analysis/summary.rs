@@ -70,6 +70,10 @@ pub struct PlanSummary {
     pub npv_pct: [f64; 3],
     /// Serving cost / successful tasks (ratio of sums over trials); `None` without successes.
     pub cost_per_success: Option<f64>,
+    /// Mean commitment true-ups billed per trial (part of `revenue_mean`).
+    pub trueup_revenue_mean: f64,
+    /// Mean shortfall of commitment terms open at the horizon per trial (not billed).
+    pub trueup_open_mean: f64,
 }
 
 impl PlanSummary {
@@ -98,6 +102,8 @@ impl PlanSummary {
             self.retail_value_mean,
             self.subscribers_mean,
             self.npv_mean,
+            self.trueup_revenue_mean,
+            self.trueup_open_mean,
         ]
         .into_iter()
         .chain(self.profit_pct)
@@ -165,6 +171,8 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 npv_mean: mean(&npv).unwrap_or(0.0),
                 npv_pct: NPV_LEVELS.map(|q| percentile_sorted(&sorted_npv, q).unwrap_or(0.0)),
                 cost_per_success: ratio(sum(&|t| t.cost), sum(&|t| t.successes)),
+                trueup_revenue_mean: sum(&|t| t.trueup_revenue) / n,
+                trueup_open_mean: sum(&|t| t.trueup_open) / n,
             }
         })
         .collect()

@@ -7,6 +7,7 @@
 //! reported at once ([`ConfigErrors`]); any other problem does.
 
 pub mod dist;
+mod commitment;
 mod field_path;
 mod file;
 mod market;

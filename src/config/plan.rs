@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use toml::de::DeValue;
 
 use super::dist::{Draws, Range};
+use super::commitment;
 use super::market::word;
 use super::prices;
 use super::reader::{self, Tbl, type_name};
@@ -21,7 +22,7 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 8] = [
+const COMMON: [&str; 9] = [
     "name",
     "kind",
     "usage_response",
@@ -30,6 +31,7 @@ const COMMON: [&str; 8] = [
     "quality",
     "price_schedule",
     "loyalty",
+    "commitment",
 ];
 
 /// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
@@ -89,8 +91,9 @@ pub(super) fn plan(
     let quality = draws.param_or(&t, "quality", Range::Unit, 1.0)?;
     let price_schedule = prices::price_schedule(draws, &t)?;
     let loyalty = prices::loyalty(draws, &t)?;
-    let (Some(name), Some(mut values), Some(price_schedule), Some(loyalty)) =
-        (name, values, price_schedule, loyalty)
+    let commitment = commitment::commitment(draws, &t, schema.name)?;
+    let (Some(name), Some(mut values), Some(price_schedule), Some(loyalty), Some(commitment)) =
+        (name, values, price_schedule, loyalty, commitment)
     else {
         return Ok(None);
     };
@@ -102,6 +105,7 @@ pub(super) fn plan(
         quality,
         price_schedule,
         loyalty,
+        commitment,
         kind: (schema.build)(&mut values),
     }))
 }

@@ -187,6 +187,8 @@ pub fn simulate_user(
         &mut life,
     );
     draw_successes(&st, &mut stream(seed, trial, user, 3), &mut life);
+    use crate::model::commitment::{PHASE, draw_amounts};
+    draw_amounts(&st, &mut stream(seed, trial, user, PHASE), &mut life);
     let n_months = st.months();
     Ok((0..st.plans())
         .map(|p| {

@@ -20,6 +20,7 @@ use super::streams::{TRIAL_UNIT, stream};
 use super::{BLOCK_USERS, EngineError, RunOptions};
 use crate::model::arrivals::Cohort;
 use crate::model::choice::{Taste, draw_taste};
+use crate::model::commitment;
 use crate::model::menu::{Scratch, Sinks};
 use crate::model::user::{Size, UserLife, base_demand, draw_size, draw_successes, live};
 use crate::model::{Scenario, Trial};
@@ -307,6 +308,7 @@ fn simulate_block<A: Assign>(
     let mut scratch = Scratch::default();
     let mut rows = vec![Totals::default(); n_rows];
     let mut c = cohort_of(&st.cohorts, users.start as u64);
+    let has_commitments = st.has_commitments();
     let mut done = 0;
     for u in users {
         if stop.load(Ordering::Relaxed) {
@@ -332,6 +334,10 @@ fn simulate_block<A: Assign>(
         live(st, seg, month, size, &mut rng, &mut life);
         if life.is_tasks {
             draw_successes(st, &mut stream(seed, trial, u as u64, 3), &mut life);
+        }
+        if has_commitments {
+            let mut rng = stream(seed, trial, u as u64, commitment::PHASE);
+            commitment::draw_amounts(st, &mut rng, &mut life);
         }
         if A::NEEDS_TASTE {
             draw_taste(st, &life, &mut stream(seed, trial, u as u64, 2), &mut taste);

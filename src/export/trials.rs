@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num};
 pub struct Trials;
 
 /// Fixed column names of trials.csv (draw columns follow, named by path).
-pub const COLUMNS: [&str; 16] = [
+pub const COLUMNS: [&str; 18] = [
     "trial",
     "plan",
     "revenue",
@@ -26,6 +26,8 @@ pub const COLUMNS: [&str; 16] = [
     "subscribers",
     "npv",
     "successes",
+    "trueup_revenue",
+    "trueup_open",
 ];
 
 impl Exporter for Trials {
@@ -64,6 +66,8 @@ impl Exporter for Trials {
                     x.users.to_string(),
                     num(pt.npv),
                     num(x.successes),
+                    num(x.trueup_revenue),
+                    num(x.trueup_open),
                 ]);
                 row.extend(t.draws.iter().map(|d| num(*d)));
                 w.write_record(&row)?;

@@ -11,7 +11,13 @@
 //! (1 + shock_threshold) x the bill the same account would get at the user's expected demand
 //! that month (base demand x growth, noise at its mean; on a task segment round(tasks x growth)
 //! tasks with tasks x success rate successes), at the same prices and tenure.
+//!
+//! On a plan with a commitment ([`super::commitment`]) a term's last month adds its true-up to
+//! the month's bill, and a user who leaves adds the exit true-up to their last month; fees are
+//! paid on the month's whole bill, true-ups included, while the shock test compares the bill
+//! without them. A term open at the horizon is reported as `trueup_open`.
 
+use super::commitment;
 use super::plans::RuleVisitor;
 use super::trial::Trial;
 use super::user::UserLife;
@@ -124,6 +130,8 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
     let life = pu.life;
     let mut account = rule.open(top_up_u);
     let fresh = account;
+    let mut term = commitment::start(trial, pu.plan, life);
+    let (mut trueup_revenue, last) = (0.0, life.demand.len().saturating_sub(1));
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let (mut revenue, mut cost, mut fees, mut served, mut successes) = (0.0, 0.0, 0.0, 0.0, 0.0);
     // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
@@ -149,6 +157,19 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
         let bill = mb.bill * keep;
         let expected = rule.month(&mut fresh.clone(), expected_usage).bill * keep;
         let served_m = out * mb.served;
+        let shocked = bill > shock_factor * expected;
+        // A true-up at the term's last month, or the exit's in the last month of a leaver.
+        let bill = match term.as_mut() {
+            None => bill,
+            Some(t) => {
+                let mut trueup = t.month(bill);
+                if i == last && life.left {
+                    trueup += t.exit();
+                }
+                trueup_revenue += trueup;
+                bill + trueup
+            }
+        };
         let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * life.k_cost, bill);
         revenue += bill;
         cost += cost_m;
@@ -164,7 +185,7 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
         acc.fees += fees_m;
         acc.demanded_output_tokens += out;
         acc.served_output_tokens += served_m;
-        acc.shock_users += u64::from(bill > shock_factor * expected);
+        acc.shock_users += u64::from(shocked);
     }
     let active = life.demand.len();
     let overhead = trial.per_user_month * active as f64;
@@ -185,6 +206,11 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
             breakage_credits: 0.0,
             active_user_months: active as u64,
             successes,
+            trueup_revenue,
+            trueup_open: match term {
+                Some(t) if !life.left => t.open(),
+                _ => 0.0,
+            },
         },
         account,
     }

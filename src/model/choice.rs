@@ -9,7 +9,9 @@
 //! it is round(N x (1 + g)^(months since arrival)) tasks of the typical N (usage_response does
 //! not apply), with their tokens and tasks x success rate expected successes. That gives an
 //! expected bill b_p and served share s_p, and surplus_p = value x quality_p x
-//! min(1, usage_response_p x s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
+//! min(1, usage_response_p x s_p)^value_curvature - b_p - anxiety_p, where on a plan with a
+//! commitment b_p is max(amount / term_months, the expected bill) (the discount is in the
+//! expected bill). The outside option `none` has surplus 0. `best`
 //! takes the largest surplus, ties to the plan listed first, and `none` wins a tie with it;
 //! `logit` adds logit_scale x G to each option's surplus (G a standard Gumbel draw per user and
 //! option, `none` included) and takes the largest the same way.
@@ -114,6 +116,11 @@ pub fn offer(
     account: &Account,
 ) -> Offer {
     let (bill, served) = expected_month(trial, p, at, work, life, account);
+    // A commitment bills at least amount / term_months a month on average.
+    let bill = match &trial.commits[p] {
+        None => bill,
+        Some(c) => bill.max(life.commit[p] / c.term as f64),
+    };
     let share = (life.response(trial.response[p]) * served).min(1.0);
     let curvature = trial.market.value_curvature;
     let worth = value * trial.quality[p] * share.powf(curvature);

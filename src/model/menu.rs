@@ -22,9 +22,17 @@
 //! loyalty discount applies to the bill of a month whose tenure index is at least its
 //! `after_months`, to the expected bill of the shock test that month, and to offers at the
 //! tenure the user would have: their tenure on the plan they hold, 0 on any other.
+//!
+//! Commitments ([`super::commitment`]): a user's terms on a plan start when they join it and
+//! carry on while they keep choosing it. A term's last month adds its true-up to the bill
+//! (after the shock test, which compares the bill without it); a user who leaves or moves to
+//! another plan (or to none) mid-term owes the exit true-up in their last month on the plan,
+//! whose fees are then those of the month's whole bill. A commitment's offer is
+//! max(amount / term_months, the expected bill) ([`super::choice::offer`]).
 
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, Taste, offer, pick};
+use super::commitment::{self, Term};
 use super::market::Rechoose;
 use super::plans::{Account, Billing};
 use super::trial::Trial;
@@ -114,6 +122,15 @@ pub fn live_menu(
         State::Plan(p) => fresh(p),
         _ => Account::default(),
     };
+    let start_term = |st: State| -> Option<Term> {
+        match st {
+            State::Plan(p) => commitment::start(trial, p, life),
+            _ => None,
+        }
+    };
+    let mut term = start_term(state);
+    // The last month billed on the plan held and its bill (for an exit true-up).
+    let (mut last_month, mut last_bill) = (m0, 0.0);
     // The basis of the shock test: typical demand and account at the latest choice.
     let (mut basis_typical, mut basis_account) = (typical, account);
     let shock_factor = 1.0 + trial.market.shock_threshold;
@@ -153,6 +170,10 @@ pub fn live_menu(
                 if let State::Plan(p) = state {
                     trial.rules[p].close(&mut account);
                     scratch.plans[p].breakage_credits += account.expired;
+                    if let Some(t) = term.as_mut() {
+                        let trueup = t.exit();
+                        bill_exit(trial, p, last_month, last_bill, trueup, scratch, sinks);
+                    }
                 }
                 state = match (state, new) {
                     (State::Plan(_), State::NonAdopter) => State::Gone,
@@ -162,6 +183,7 @@ pub fn live_menu(
                     State::Plan(q) => fresh(q),
                     _ => Account::default(),
                 };
+                term = start_term(state);
                 tenure = 0;
             }
             basis_typical = typical;
@@ -192,6 +214,16 @@ pub fn live_menu(
             let expected = rule.month(&mut basis_account.clone(), expected_usage).bill * keep;
             shocked = bill > shock_factor * expected;
             tenure += 1;
+            // The true-up of a term's last month (the shock test is without it).
+            let bill = match term.as_mut() {
+                None => bill,
+                Some(t) => {
+                    let trueup = t.month(bill);
+                    scratch.plans[p].trueup_revenue += trueup;
+                    bill + trueup
+                }
+            };
+            (last_month, last_bill) = (m, bill);
             let served = out * mb.served;
             let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, bill);
             let t = &mut scratch.plans[p];
@@ -233,6 +265,10 @@ pub fn live_menu(
                     trial.rules[p].close(&mut account);
                     scratch.plans[p].breakage_credits += account.expired;
                     scratch.plans[p].churned_users = 1;
+                    if let Some(t) = term.as_mut() {
+                        let trueup = t.exit();
+                        bill_exit(trial, p, m, last_bill, trueup, scratch, sinks);
+                    }
                     account = Account::default();
                 }
                 state = State::Gone;
@@ -248,12 +284,41 @@ pub fn live_menu(
     match state {
         State::Plan(p) => {
             scratch.plans[p].breakage_credits += account.expired;
+            scratch.plans[p].trueup_open += term.map_or(0.0, |t| t.open());
             sinks.choices[p * segs + seg].subscribers_end += 1;
         }
         State::NonAdopter => sinks.choices[n * segs + seg].subscribers_end += 1,
         State::Gone => {}
     }
     finish(trial, life, &mut scratch.plans, sinks.rows);
+}
+
+/// Adds an exit true-up `trueup` of plan `p` to month `m`, whose bill on the plan was `bill`:
+/// the revenue, and the fees of the larger bill less those already paid.
+fn bill_exit(
+    trial: &Trial,
+    p: usize,
+    m: usize,
+    bill: f64,
+    trueup: f64,
+    scratch: &mut Scratch,
+    sinks: &mut Sinks<'_>,
+) {
+    if trueup <= 0.0 {
+        return;
+    }
+    let fees = cost_and_fees(trial, m, 0.0, bill + trueup).1 - cost_and_fees(trial, m, 0.0, bill).1;
+    let t = &mut scratch.plans[p];
+    t.revenue += trueup;
+    t.fees += fees;
+    t.trueup_revenue += trueup;
+    let n_months = trial.months();
+    let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
+    for r in rows.into_iter().flatten().flatten() {
+        let acc = &mut sinks.months[r * n_months + m];
+        acc.revenue += trueup;
+        acc.fees += fees;
+    }
 }
 
 /// The user's per-row totals from their per-plan sums: profit, retail value and loss per plan,

@@ -7,6 +7,7 @@
 pub mod accounting;
 pub mod arrivals;
 pub mod choice;
+pub mod commitment;
 pub mod market;
 pub mod menu;
 pub mod plans;

@@ -5,7 +5,8 @@
 //! amounts of usage) and multiplies only what it bills: per-period prices (price, base fee,
 //! monthly minimum, top-up price) by the month's schedule factor, and usage charged at the
 //! plan's rates by the rate factor, which for a payg or hybrid plan billing at the `[retail]`
-//! card also carries the retail decline of the month. Loyalty cuts a user's bill from a tenure
+//! card also carries the retail decline of the month, and for a plan with a commitment
+//! 1 - its discount ([`crate::model::commitment`]). Loyalty cuts a user's bill from a tenure
 //! on the plan; accounting applies it after the rule's bill, before fees.
 
 use serde::Serialize;
@@ -39,7 +40,8 @@ pub struct PlanPrices {
     /// Per calendar month: the schedule's factor on per-period prices.
     pub price: Vec<f64>,
     /// Per calendar month: the factor on usage charged at the plan's rates (the schedule's
-    /// factor, times the retail decline when the plan bills at the `[retail]` card).
+    /// factor, times the retail decline when the plan bills at the `[retail]` card, times
+    /// 1 - the discount of a commitment).
     pub rate: Vec<f64>,
     /// The first discounted tenure index (`u64::MAX` without loyalty).
     loyal_after: u64,
@@ -54,13 +56,18 @@ impl PlanPrices {
     /// card's factor of month m (one entry per month of the horizon).
     pub fn resolve(plan: &PlanSpec, draws: &[f64], retail_decline: &[f64]) -> PlanPrices {
         let at_retail = plan.kind.bills_at_retail();
+        // A commitment's discount is a factor on usage charged at the plan's rates.
+        let committed = plan
+            .commitment
+            .as_ref()
+            .map_or(1.0, |c| 1.0 - c.discount.value(draws));
         let price: Vec<f64> = (0..retail_decline.len() as u64)
             .map(|m| schedule_factor(&plan.price_schedule, draws, m))
             .collect();
         let rate: Vec<f64> = price
             .iter()
             .zip(retail_decline)
-            .map(|(&f, &r)| if at_retail { f * r } else { f })
+            .map(|(&f, &r)| (if at_retail { f * r } else { f }) * committed)
             .collect();
         let (loyal_after, loyal_keep) = plan.loyalty.map_or((u64::MAX, 1.0), |l| {
             (l.after_months, 1.0 - l.discount.value(draws))

@@ -4,6 +4,7 @@
 use crate::dist::Sampler;
 use crate::model::MAX_USERS;
 use crate::model::arrivals::{Cohort, cohorts, population};
+use crate::model::commitment::CommitTrial;
 use crate::model::plans::Usage;
 use crate::model::prices::{self, PlanPrices};
 use crate::model::{Choice, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue, Work};
@@ -45,6 +46,8 @@ pub struct Trial {
     pub rules: Vec<Rule>,
     /// Each plan's price factors per month and loyalty discount, in config order.
     pub prices: Vec<PlanPrices>,
+    /// Each plan's commitment (`None` without one), in config order.
+    pub commits: Vec<Option<CommitTrial>>,
     /// Each plan's usage_response.
     pub response: Vec<f64>,
     /// Each plan's anxiety, $ a month felt when choosing.
@@ -200,6 +203,26 @@ impl Trial {
                 .map(|p| PlanPrices::resolve(p, d, &retail_decline))
                 .collect(),
             retail_decline,
+            commits: scn
+                .plans
+                .iter()
+                .map(|p| {
+                    p.commitment
+                        .as_ref()
+                        .map(|c| {
+                            let amount = c.amount.resolve(d).map_err(|reason| DrawError {
+                                path: format!("plan.{}.commitment.amount", p.name),
+                                reason,
+                            })?;
+                            Ok(CommitTrial {
+                                amount,
+                                term: c.term_months,
+                                prorate: c.prorate_on_exit,
+                            })
+                        })
+                        .transpose()
+                })
+                .collect::<Result<Vec<_>, DrawError>>()?,
             response: scn
                 .plans
                 .iter()
@@ -250,6 +273,11 @@ impl Trial {
             rate_factor: prices.rate[m],
             ..usage
         }
+    }
+
+    /// Whether any plan has a commitment (users then draw their amounts).
+    pub fn has_commitments(&self) -> bool {
+        self.commits.iter().any(Option::is_some)
     }
 
     /// Plans, in config order.

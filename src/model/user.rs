@@ -111,6 +111,9 @@ pub struct UserLife {
     pub tasks: Vec<f64>,
     /// Successful tasks in each active month (empty on a token segment).
     pub successes: Vec<f64>,
+    /// The commitment amount on each plan, in plan order (0 on a plan without one; empty
+    /// when no plan has one), from the phase-5 stream ([`crate::model::commitment`]).
+    pub commit: Vec<f64>,
 }
 
 impl UserLife {
@@ -134,6 +137,7 @@ impl UserLife {
             success_rate: 0.0,
             tasks: Vec::new(),
             successes: Vec::new(),
+            commit: Vec::new(),
         }
     }
 

@@ -33,6 +33,12 @@ pub struct Totals {
     /// Successful tasks in the months billed on the plan (0 for token segments).
     #[serde(default)]
     pub successes: f64,
+    /// Commitment true-ups billed (part of `revenue`).
+    #[serde(default)]
+    pub trueup_revenue: f64,
+    /// Shortfalls of commitment terms still open at the horizon (not billed).
+    #[serde(default)]
+    pub trueup_open: f64,
 }
 
 impl Totals {
@@ -48,6 +54,8 @@ impl Totals {
             self.retail_value,
             self.breakage_credits,
             self.successes,
+            self.trueup_revenue,
+            self.trueup_open,
         ]
         .iter()
         .all(|x| x.is_finite())
@@ -68,6 +76,8 @@ impl Totals {
         self.breakage_credits += o.breakage_credits;
         self.active_user_months += o.active_user_months;
         self.successes += o.successes;
+        self.trueup_revenue += o.trueup_revenue;
+        self.trueup_open += o.trueup_open;
     }
 }
 

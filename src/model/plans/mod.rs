@@ -24,6 +24,7 @@ pub mod tiers;
 use serde::Serialize;
 
 use self::schema::{Field, FieldValues};
+use super::commitment::CommitmentSpec;
 use super::prices::{LoyaltySpec, ScheduleStep};
 use super::rates::{Mix, Rates};
 use crate::dist::Param;
@@ -150,6 +151,9 @@ pub struct PlanSpec {
     pub price_schedule: Vec<ScheduleStep>,
     /// The loyalty discount, if any.
     pub loyalty: Option<LoyaltySpec>,
+    /// A committed-use discount with true-up, if any (payg and hybrid).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commitment: Option<CommitmentSpec>,
     /// Kind-specific terms.
     pub kind: PlanKind,
 }
@@ -334,7 +338,8 @@ mod tests {
                     "external",
                     "quality",
                     "price_schedule",
-                    "loyalty"
+                    "loyalty",
+                    "commitment"
                 ]
                 .contains(&f.name),
                 "{what}: `{}` is a key every plan takes",

@@ -1,0 +1,183 @@
+//! Committed-use discounts with a true-up (payg and hybrid): the customer commits to spend a
+//! per-user `amount` per term of `term_months` months and gets `discount` off usage charged at
+//! the plan's rates.
+//!
+//! The discount is a factor 1 - discount on the plan's rate factor
+//! ([`crate::model::prices::PlanPrices`]), so it applies after tiers and before the monthly
+//! minimum and loyalty. Terms run from the user's start on the plan (arrival, or a switch in
+//! menu mode): tenure months 0..term-1, term..2 term-1, and so on. A [`Term`] adds up what a
+//! term billed (each month's whole bill after discount, minimum and loyalty, true-ups
+//! excluded); in its last month the shortfall max(amount - billed, 0) is billed as a true-up.
+//! A user who leaves (churn) or switches plans mid-term owes the shortfall against the whole
+//! amount, or with `prorate_on_exit` against amount x months billed in the term / term_months,
+//! billed in their last month on the plan. A term still open at the horizon is not billed; its
+//! shortfall so far, max(amount - billed so far, 0) against the whole amount (never prorated:
+//! what the customer would owe if the term ended with no more usage), is reported as
+//! `trueup_open`. Amounts are drawn once per user from their phase-5 stream, one per committed
+//! plan in plan order ([`draw_amounts`]), and never move with price schedules.
+
+use rand::Rng;
+use serde::Serialize;
+
+use super::PerUser;
+use super::trial::Trial;
+use super::user::UserLife;
+use crate::dist::{Param, Sampler};
+
+/// The stream phase of a user's commitment amounts.
+pub const PHASE: u64 = 5;
+
+/// A plan's configured commitment.
+#[derive(Clone, Debug, Serialize)]
+pub struct CommitmentSpec {
+    /// $ the customer commits to spend per term (per user: drawn at signing).
+    pub amount: PerUser,
+    /// Months per term, >= 1.
+    pub term_months: u64,
+    /// Share taken off usage charged at the plan's rates, in [0, 1).
+    pub discount: Param,
+    /// Whether a customer leaving mid-term owes only the elapsed share of the amount.
+    pub prorate_on_exit: bool,
+}
+
+/// A plan's commitment in one trial.
+pub struct CommitTrial {
+    /// The per-user amount's sampler.
+    pub amount: Sampler,
+    /// Months per term.
+    pub term: u64,
+    /// Whether an exit owes only the elapsed share of the amount.
+    pub prorate: bool,
+}
+
+/// The shortfall of `billed` against `owed`: what a true-up bills.
+#[inline]
+pub fn shortfall(owed: f64, billed: f64) -> f64 {
+    (owed - billed).max(0.0)
+}
+
+/// One user's running term on one committed plan.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Term {
+    amount: f64,
+    term: u64,
+    prorate: bool,
+    /// Months billed in the current term.
+    months: u64,
+    /// What the current term billed so far (true-ups excluded).
+    billed: f64,
+}
+
+impl Term {
+    /// A term starting now, on `commit` with the user's `amount`.
+    pub fn new(commit: &CommitTrial, amount: f64) -> Term {
+        Term {
+            amount,
+            term: commit.term,
+            prorate: commit.prorate,
+            months: 0,
+            billed: 0.0,
+        }
+    }
+
+    /// Records a month's `bill` (after discount, minimum and loyalty); returns the true-up
+    /// when the month is the term's last (0 otherwise), and starts the next term.
+    #[inline]
+    pub fn month(&mut self, bill: f64) -> f64 {
+        self.months += 1;
+        self.billed += bill;
+        if self.months < self.term {
+            return 0.0;
+        }
+        let trueup = shortfall(self.amount, self.billed);
+        self.months = 0;
+        self.billed = 0.0;
+        trueup
+    }
+
+    /// The user leaves the plan after the months recorded: the shortfall owed on the open
+    /// term (0 when none is open), against the amount or, prorated, against amount x months /
+    /// term. The term is closed.
+    pub fn exit(&mut self) -> f64 {
+        if self.months == 0 {
+            return 0.0;
+        }
+        let owed = if self.prorate {
+            self.amount * self.months as f64 / self.term as f64
+        } else {
+            self.amount
+        };
+        let trueup = shortfall(owed, self.billed);
+        self.months = 0;
+        self.billed = 0.0;
+        trueup
+    }
+
+    /// The shortfall so far of a term open at the horizon (never prorated; 0 when none is
+    /// open).
+    pub fn open(&self) -> f64 {
+        if self.months == 0 {
+            0.0
+        } else {
+            shortfall(self.amount, self.billed)
+        }
+    }
+}
+
+/// Draws the commitment amounts of a user from their phase-5 stream `rng` into
+/// `life.commit`: one per committed plan, in plan order (0 for plans without a commitment).
+/// Leaves it empty when no plan has a commitment.
+pub fn draw_amounts<R: Rng>(trial: &Trial, rng: &mut R, life: &mut UserLife) {
+    life.commit.clear();
+    for c in &trial.commits {
+        life.commit
+            .push(c.as_ref().map_or(0.0, |c| c.amount.sample(rng)));
+    }
+}
+
+/// Plan `p`'s term for a user living `life` who starts on it now (`None` without a
+/// commitment).
+#[inline]
+pub fn start(trial: &Trial, p: usize, life: &UserLife) -> Option<Term> {
+    trial.commits[p]
+        .as_ref()
+        .map(|c| Term::new(c, life.commit[p]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn commit(term: u64, prorate: bool) -> CommitTrial {
+        CommitTrial {
+            amount: Sampler::constant(1200.0),
+            term,
+            prorate,
+        }
+    }
+
+    #[test]
+    fn a_term_bills_its_shortfall_in_its_last_month_only() {
+        let mut t = Term::new(&commit(3, false), 1200.0);
+        assert_eq!([t.month(100.0), t.month(200.0), t.month(300.0)], [0.0, 0.0, 600.0]);
+        // The next term starts afresh; a term that billed enough owes nothing.
+        assert_eq!([t.month(500.0), t.month(500.0), t.month(500.0)], [0.0, 0.0, 0.0]);
+        assert_eq!((t.open(), t.exit()), (0.0, 0.0));
+        assert_eq!(t.month(100.0), 0.0);
+        assert_eq!(t.open(), 1100.0);
+    }
+
+    #[test]
+    fn an_exit_owes_the_whole_or_the_prorated_shortfall() {
+        for (prorate, owed) in [(false, 1200.0 - 300.0), (true, 1200.0 * 2.0 / 12.0 - 300.0)] {
+            let mut t = Term::new(&commit(12, prorate), 1200.0);
+            t.month(100.0);
+            t.month(200.0);
+            assert_eq!(t.exit(), owed);
+            assert_eq!(t.exit(), 0.0, "the term is closed");
+        }
+        let mut t = Term::new(&commit(12, true), 1200.0);
+        t.month(250.0);
+        assert_eq!(t.exit(), 0.0, "billed above the prorated amount");
+    }
+}

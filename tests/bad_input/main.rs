@@ -21,7 +21,8 @@
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
 //! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), task segments and outcome plans
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
-//! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]), names
+//! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`];
+//! committed-use discounts: [`commitment`]), names
 //! ([`names`]), run sizes in the file and on the command line ([`sizes`]), the command line
 //! itself ([`flags`]), the output folder and the file system ([`out`]), valid values whose
 //! combination is extreme: overflow and heavy tails
@@ -80,6 +81,7 @@ macro_rules! run_refusals {
     )*};
 }
 
+mod commitment;
 mod distributions;
 mod escapes;
 mod extremes;

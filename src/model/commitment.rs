@@ -169,10 +169,10 @@ mod tests {
 
     #[test]
     fn an_exit_owes_the_whole_or_the_prorated_shortfall() {
-        for (prorate, owed) in [(false, 1200.0 - 300.0), (true, 1200.0 * 2.0 / 12.0 - 300.0)] {
+        for (prorate, owed) in [(false, 1200.0 - 30.0), (true, 1200.0 * 2.0 / 12.0 - 30.0)] {
             let mut t = Term::new(&commit(12, prorate), 1200.0);
-            t.month(100.0);
-            t.month(200.0);
+            t.month(10.0);
+            t.month(20.0);
             assert_eq!(t.exit(), owed);
             assert_eq!(t.exit(), 0.0, "the term is closed");
         }

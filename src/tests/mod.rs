@@ -1,10 +1,11 @@
 //! Crate-level tests that need internals: hand-computed bills of every plan kind and of tiered
 //! plans, counts taken from the engine (segment split, loss users), `check`'s break-even figures
 //! and choice shares, the property tests (random scenarios through the engine, the billing
-//! rules and the exporters; prices that move over time), and task segments with outcome
-//! pricing.
+//! rules and the exporters; prices that move over time), task segments with outcome
+//! pricing, and committed-use discounts with true-up.
 
 mod breakeven;
+mod commitment;
 mod counts;
 mod outcome;
 mod plans;

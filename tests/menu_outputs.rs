@@ -272,7 +272,7 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     // subscribers_mean closes issue 10's columns; issue 11's come after it, in order.
     let at = |name: &str| summary.0.iter().position(|c| c == name);
     assert_eq!(at("subscribers_mean"), at("profit_per_user").map(|i| i + 1));
-    let tail = &summary.0[summary.0.len() - 6..];
+    let tail = &summary.0[summary.0.len() - 8..];
     assert_eq!(
         tail,
         [
@@ -281,7 +281,9 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
             "npv_p05",
             "npv_p50",
             "npv_p95",
-            "cost_per_success"
+            "cost_per_success",
+            "trueup_revenue_mean",
+            "trueup_open_mean"
         ]
     );
     assert_eq!(column(&summary, "cost_per_success"), ["", "", ""]);

@@ -141,11 +141,13 @@ fn a_drawn_rate_is_a_draw_column_and_each_trial_uses_its_own() {
     assert!(ok);
     let trials = read_csv(&out.join("trials.csv"));
     assert_eq!(col(&trials, "npv"), col(&trials, "subscribers") + 1);
-    // The draw columns come after every fixed column (`successes` is the last one today).
+    // The draw columns come after every fixed column (`trueup_open` is the last one today).
     assert_eq!(col(&trials, "successes"), col(&trials, "npv") + 1);
+    assert_eq!(col(&trials, "trueup_revenue"), col(&trials, "successes") + 1);
+    assert_eq!(col(&trials, "trueup_open"), col(&trials, "successes") + 2);
     assert_eq!(
         col(&trials, "cost.discount_rate"),
-        col(&trials, "successes") + 1
+        col(&trials, "trueup_open") + 1
     );
     let mut rates = Vec::new();
     for row in &trials.1 {

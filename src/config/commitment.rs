@@ -12,27 +12,37 @@ use crate::model::commitment::CommitmentSpec;
 /// The kinds that take a commitment.
 const KINDS: [&str; 2] = ["payg", "hybrid"];
 
-/// The plan's `commitment` on a plan of kind `kind`; `Ok(Some(None))` when absent,
-/// `Ok(None)` when a required field is missing (recorded).
-pub(super) fn commitment(
-    draws: &mut Draws,
-    t: &Tbl<'_, '_>,
-    kind: &str,
-) -> Result<Option<Option<CommitmentSpec>>, ConfigError> {
-    let Some(v) = t.get("commitment") else {
-        return Ok(Some(None));
-    };
-    if !KINDS.contains(&kind) {
-        return Err(t.src.err(
+/// The key.
+pub(super) const KEY: &str = "commitment";
+
+/// Whether plans of kind `kind` take a commitment.
+pub(super) fn takes(kind: &str) -> bool {
+    KINDS.contains(&kind)
+}
+
+/// Refuses a commitment on a plan of a kind that does not take one (before its keys are
+/// checked, so the message says why rather than listing the kind's keys).
+pub(super) fn check_kind(t: &Tbl<'_, '_>, kind: &str) -> Result<(), ConfigError> {
+    match t.get(KEY) {
+        Some(v) if !takes(kind) => Err(t.src.err(
             &v.span(),
-            &t.child("commitment"),
+            &t.child(KEY),
             format!(
                 "a commitment (committed-use discount with true-up) applies only to payg and \
                  hybrid plans, not to kind = \"{kind}\""
             ),
-        ));
+        )),
+        _ => Ok(()),
     }
-    let Some(ct) = t.table("commitment")? else {
+}
+
+/// The plan's `commitment` (its kind already checked by [`check_kind`]); `Ok(Some(None))`
+/// when absent, `Ok(None)` when a required field is missing (recorded).
+pub(super) fn commitment(
+    draws: &mut Draws,
+    t: &Tbl<'_, '_>,
+) -> Result<Option<Option<CommitmentSpec>>, ConfigError> {
+    let Some(ct) = t.table(KEY)? else {
         return Ok(Some(None));
     };
     ct.allow(&["amount", "term_months", "discount", "prorate_on_exit"])?;

@@ -22,7 +22,7 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 9] = [
+const COMMON: [&str; 8] = [
     "name",
     "kind",
     "usage_response",
@@ -31,7 +31,6 @@ const COMMON: [&str; 9] = [
     "quality",
     "price_schedule",
     "loyalty",
-    "commitment",
 ];
 
 /// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
@@ -68,6 +67,7 @@ pub(super) fn plan(
     let allowed: Option<Vec<&str>> = schema.map(|schema| {
         COMMON
             .into_iter()
+            .chain(commitment::takes(schema.name).then_some(commitment::KEY))
             .chain(schema.fields.iter().map(|f| f.name))
             .collect()
     });
@@ -83,6 +83,7 @@ pub(super) fn plan(
     if let Some(name) = &name {
         t.path = format!("plan.{name}");
     }
+    commitment::check_kind(&t, schema.name)?;
     t.allow(&allowed)?;
     let usage_response = draws.param_or(&t, "usage_response", Range::NonNeg, 1.0)?;
     let values = fields(draws, &t, schema.fields)?;
@@ -91,7 +92,7 @@ pub(super) fn plan(
     let quality = draws.param_or(&t, "quality", Range::Unit, 1.0)?;
     let price_schedule = prices::price_schedule(draws, &t)?;
     let loyalty = prices::loyalty(draws, &t)?;
-    let commitment = commitment::commitment(draws, &t, schema.name)?;
+    let commitment = commitment::commitment(draws, &t)?;
     let (Some(name), Some(mut values), Some(price_schedule), Some(loyalty), Some(commitment)) =
         (name, values, price_schedule, loyalty, commitment)
     else {

@@ -81,14 +81,25 @@ fn months(n: usize, x: f64, tail: &[f64]) -> Vec<f64> {
 #[test]
 fn a_twelve_month_term_bills_its_shortfall_in_its_last_month_and_nothing_when_met() {
     let plans = [
-        payg("short", "amount = 200, term_months = 12, discount = 0.4", ""),
+        payg(
+            "short",
+            "amount = 200, term_months = 12, discount = 0.4",
+            "",
+        ),
         payg("met", "amount = 50, term_months = 12, discount = 0.4", ""),
         payg("exact", "amount = 72, term_months = 12, discount = 0.4", ""),
     ]
     .concat();
     let (scn, res) = run_text(&scenario(12, "", "", "", &plans));
     // $6 a month for 12 months = $72 billed for usage. short: 200 - 72 = 128 in month 11.
-    expect(&scn, &res, "short", &months(11, 6.0, &[6.0 + 128.0]), 128.0, 0.0);
+    expect(
+        &scn,
+        &res,
+        "short",
+        &months(11, 6.0, &[6.0 + 128.0]),
+        128.0,
+        0.0,
+    );
     // met: 72 >= 50, exact: 72 >= 72: no true-up.
     expect(&scn, &res, "met", &months(12, 6.0, &[]), 0.0, 0.0);
     expect(&scn, &res, "exact", &months(12, 6.0, &[]), 0.0, 0.0);
@@ -109,14 +120,25 @@ fn six_month_terms_each_bill_their_own_shortfall_and_an_open_term_is_reported() 
     // Eight months: the second term is open at the horizon after $12: 50 - 12 = 38 is
     // reported (against the whole amount), not billed; met's open term: 30 - 12 = 18.
     let (scn, res) = run_text(&scenario(8, "", "", "", &plans));
-    expect(&scn, &res, "short", &months(5, 6.0, &[20.0, 6.0, 6.0]), 14.0, 38.0);
+    expect(
+        &scn,
+        &res,
+        "short",
+        &months(5, 6.0, &[20.0, 6.0, 6.0]),
+        14.0,
+        38.0,
+    );
     expect(&scn, &res, "met", &months(8, 6.0, &[]), 0.0, 18.0);
 }
 
 #[test]
 fn a_leaver_owes_the_whole_or_the_prorated_shortfall_in_their_last_month() {
     let plans = [
-        payg("whole", "amount = 120, term_months = 12, discount = 0.4", ""),
+        payg(
+            "whole",
+            "amount = 120, term_months = 12, discount = 0.4",
+            "",
+        ),
         payg(
             "prorated",
             "amount = 120, term_months = 12, discount = 0.4, prorate_on_exit = true",
@@ -201,7 +223,14 @@ fn in_menu_mode_a_switch_owes_the_shortfall_in_the_last_month_on_the_plan() {
         ]
         .concat();
         let (scn, res) = run_text(&scenario(4, "", MENU, "value = 1000", &plans));
-        expect(&scn, &res, "committed", &[5.0, 5.0 + trueup, 0.0, 0.0], trueup, 0.0);
+        expect(
+            &scn,
+            &res,
+            "committed",
+            &[5.0, 5.0 + trueup, 0.0, 0.0],
+            trueup,
+            0.0,
+        );
         expect(&scn, &res, "other", &[0.0, 0.0, 12.0, 12.0], 0.0, 0.0);
         let portfolio = totals(&scn, &res, "portfolio");
         assert!(close(portfolio.trueup_revenue, trueup), "{portfolio:?}");

@@ -143,7 +143,10 @@ fn a_drawn_rate_is_a_draw_column_and_each_trial_uses_its_own() {
     assert_eq!(col(&trials, "npv"), col(&trials, "subscribers") + 1);
     // The draw columns come after every fixed column (`trueup_open` is the last one today).
     assert_eq!(col(&trials, "successes"), col(&trials, "npv") + 1);
-    assert_eq!(col(&trials, "trueup_revenue"), col(&trials, "successes") + 1);
+    assert_eq!(
+        col(&trials, "trueup_revenue"),
+        col(&trials, "successes") + 1
+    );
     assert_eq!(col(&trials, "trueup_open"), col(&trials, "successes") + 2);
     assert_eq!(
         col(&trials, "cost.discount_rate"),

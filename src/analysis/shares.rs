@@ -20,8 +20,8 @@ use std::fmt::Write;
 
 use crate::engine::{self, EngineError, stream};
 use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
-use crate::model::plans::PlanKind;
 use crate::model::commitment::draw_amounts;
+use crate::model::plans::PlanKind;
 use crate::model::user::{UserLife, draw_size, draw_successes, live};
 use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
 

@@ -6,8 +6,8 @@
 //! model never sees TOML. A missing required field does not stop the reading: every one is
 //! reported at once ([`ConfigErrors`]); any other problem does.
 
-pub mod dist;
 mod commitment;
+pub mod dist;
 mod field_path;
 mod file;
 mod market;

@@ -10,8 +10,8 @@ use std::collections::HashSet;
 
 use toml::de::DeValue;
 
-use super::dist::{Draws, Range};
 use super::commitment;
+use super::dist::{Draws, Range};
 use super::market::word;
 use super::prices;
 use super::reader::{self, Tbl, type_name};

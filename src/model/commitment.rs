@@ -159,9 +159,15 @@ mod tests {
     #[test]
     fn a_term_bills_its_shortfall_in_its_last_month_only() {
         let mut t = Term::new(&commit(3, false), 1200.0);
-        assert_eq!([t.month(100.0), t.month(200.0), t.month(300.0)], [0.0, 0.0, 600.0]);
+        assert_eq!(
+            [t.month(100.0), t.month(200.0), t.month(300.0)],
+            [0.0, 0.0, 600.0]
+        );
         // The next term starts afresh; a term that billed enough owes nothing.
-        assert_eq!([t.month(500.0), t.month(500.0), t.month(500.0)], [0.0, 0.0, 0.0]);
+        assert_eq!(
+            [t.month(500.0), t.month(500.0), t.month(500.0)],
+            [0.0, 0.0, 0.0]
+        );
         assert_eq!((t.open(), t.exit()), (0.0, 0.0));
         assert_eq!(t.month(100.0), 0.0);
         assert_eq!(t.open(), 1100.0);

@@ -2,7 +2,7 @@
 //! k (a life cut at k, for any k) owes the whole or the prorated shortfall of the open term in
 //! month k, and nothing beyond a term's own true-up when k ends a term; and property tests on
 //! random scenarios with commitments on payg and hybrid, in each mode and in menu mode: money
-//! >= 0 and finite (true-ups and open shortfalls included), true-ups within revenue, and a
+//! at least 0 and finite (true-ups and open shortfalls included), true-ups within revenue, and a
 //! commitment of amount 0 and discount 0 bills exactly what the same plan bills without one.
 //!
 //! The hand-computed cases have one user of D = 1M output tokens a month, no prompt tokens and
@@ -47,7 +47,14 @@ fn leaver(months: u32, k: usize) -> Vec<(Totals, Vec<MonthTotals>)> {
     let scn = parse(&text, "leaver.toml").expect("valid");
     let st = trial(&scn, 0).expect("resolves");
     let mut life = UserLife::with_capacity(months as usize);
-    live(&st, 0, 0, Size::tokens(1e6), &mut stream(2, 0, 0, 1), &mut life);
+    live(
+        &st,
+        0,
+        0,
+        Size::tokens(1e6),
+        &mut stream(2, 0, 0, 1),
+        &mut life,
+    );
     for v in [&mut life.demand, &mut life.noise, &mut life.leave_u] {
         v.truncate(k + 1);
     }
@@ -76,8 +83,15 @@ fn a_leaver_after_month_k_owes_the_whole_or_the_prorated_shortfall_in_month_k() 
         for (p, want) in [(0, whole), (1, prorated), (2, prorated)] {
             let (t, m) = &out[p];
             assert!(close(t.trueup_revenue, want), "k {k} plan {p}: {t:?}");
-            assert!(close(t.revenue, 6.0 * (k + 1) as f64 + want), "k {k} plan {p}: {t:?}");
-            assert!(close(m[k].revenue, 6.0 + want), "k {k} plan {p}: {:?}", m[k]);
+            assert!(
+                close(t.revenue, 6.0 * (k + 1) as f64 + want),
+                "k {k} plan {p}: {t:?}"
+            );
+            assert!(
+                close(m[k].revenue, 6.0 + want),
+                "k {k} plan {p}: {:?}",
+                m[k]
+            );
             assert_eq!((t.trueup_open, t.churned_users), (0.0, 1));
         }
     }
@@ -87,7 +101,10 @@ fn a_leaver_after_month_k_owes_the_whole_or_the_prorated_shortfall_in_month_k() 
 fn a_leaver_at_a_terms_end_owes_its_true_up_and_no_exit_then_a_new_term_starts() {
     // k = 11 ends the first term: 120 - 72 = 48, and no term is open at the exit.
     for (t, m) in leaver(24, 11) {
-        assert!(close(t.trueup_revenue, 48.0) && close(m[11].revenue, 54.0), "{t:?}");
+        assert!(
+            close(t.trueup_revenue, 48.0) && close(m[11].revenue, 54.0),
+            "{t:?}"
+        );
     }
     // k = 12: the first term's 48 in month 11, then one month of the second term: whole owes
     // 120 - 6 = 114, prorated 10 - 6 = 4, in month 12.
@@ -95,7 +112,10 @@ fn a_leaver_at_a_terms_end_owes_its_true_up_and_no_exit_then_a_new_term_starts()
     for (p, exit) in [(0, 114.0), (1, 4.0), (2, 4.0)] {
         let (t, m) = &out[p];
         assert!(close(t.trueup_revenue, 48.0 + exit), "plan {p}: {t:?}");
-        assert!(close(m[11].revenue, 54.0) && close(m[12].revenue, 6.0 + exit), "plan {p}");
+        assert!(
+            close(m[11].revenue, 54.0) && close(m[12].revenue, 6.0 + exit),
+            "plan {p}"
+        );
     }
 }
 

@@ -20,13 +20,14 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 6] = [
+const COMMON: [&str; 7] = [
     "name",
     "kind",
     "usage_response",
     "anxiety",
     "external",
     "quality",
+    "per_seat",
 ];
 
 /// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
@@ -84,6 +85,7 @@ pub(super) fn plan(
     let anxiety = draws.param_or(&t, "anxiety", Range::NonNeg, 0.0)?;
     let external = t.opt_bool("external")?.unwrap_or(false);
     let quality = draws.param_or(&t, "quality", Range::Unit, 1.0)?;
+    let per_seat = t.opt_bool("per_seat")?.unwrap_or(false);
     let (Some(name), Some(mut values)) = (name, values) else {
         return Ok(None);
     };
@@ -93,6 +95,7 @@ pub(super) fn plan(
         anxiety,
         external,
         quality,
+        per_seat,
         kind: (schema.build)(&mut values),
     }))
 }

@@ -161,6 +161,7 @@ fn bill_months<B: Billing, const TASKS: bool>(
             breakage_credits: 0.0,
             active_user_months: active as u64,
             successes,
+            accounts: 1,
         },
         account,
     }

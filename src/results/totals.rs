@@ -33,6 +33,10 @@ pub struct Totals {
     /// Successful tasks in the months billed on the plan (0 for token segments).
     #[serde(default)]
     pub successes: f64,
+    /// Accounts billed on the plan: one per user, except that a team's seats on a `per_seat`
+    /// plan are one account.
+    #[serde(default)]
+    pub accounts: u64,
 }
 
 impl Totals {
@@ -68,6 +72,7 @@ impl Totals {
         self.breakage_credits += o.breakage_credits;
         self.active_user_months += o.active_user_months;
         self.successes += o.successes;
+        self.accounts += o.accounts;
     }
 }
 

@@ -103,6 +103,20 @@ impl Billing for Hybrid {
             served: 1f64.min(self.served_limit / charge),
         }
     }
+    fn seats(&self, n: f64) -> Hybrid {
+        let (included, spend_cap) = (self.included * n, self.spend_cap * n);
+        Hybrid {
+            base_fee: self.base_fee * n,
+            included,
+            spend_cap,
+            served_limit: if self.multiplier > 0.0 {
+                included + spend_cap / self.multiplier
+            } else {
+                f64::INFINITY
+            },
+            ..self.clone()
+        }
+    }
 }
 
 impl Hybrid {

@@ -107,6 +107,17 @@ pub trait Billing {
         acct.expired += acct.balance;
         acct.balance = 0.0;
     }
+    /// The rule for a team account of `n` active seats on a `per_seat` plan: the kind's
+    /// per-seat amounts (price, base_fee, included, credits, rollover, cap, spend_cap,
+    /// monthly_minimum) multiplied by `n`; unit prices, rates, tiers' bands and top-up packs
+    /// stay as they are. A kind with no per-seat amount keeps this default (itself).
+    fn seats(&self, n: f64) -> Self
+    where
+        Self: Clone,
+    {
+        let _ = n;
+        self.clone()
+    }
 }
 
 /// A plan design as configured, before per-trial draws.
@@ -136,6 +147,10 @@ pub struct PlanSpec {
     pub external: bool,
     /// Share of the value this plan delivers, in [0, 1] (menu mode).
     pub quality: Param,
+    /// Bills per account of a team: the account's seats share one meter, and the plan's
+    /// per-seat amounts are multiplied by its active seats ([`Billing::seats`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub per_seat: bool,
     /// Kind-specific terms.
     pub kind: PlanKind,
 }
@@ -233,6 +248,11 @@ macro_rules! plan_kinds {
             fn close(&self, acct: &mut Account) {
                 match self {
                     $(Rule::$kind(r) => r.close(acct),)+
+                }
+            }
+            fn seats(&self, n: f64) -> Rule {
+                match self {
+                    $(Rule::$kind(r) => Rule::$kind(r.seats(n)),)+
                 }
             }
         }

@@ -70,6 +70,9 @@ pub struct PlanSummary {
     pub npv_pct: [f64; 3],
     /// Serving cost / successful tasks (ratio of sums over trials); `None` without successes.
     pub cost_per_success: Option<f64>,
+    /// Accounts billed on the row per trial, mean over trials: one per user, except that a
+    /// team's seats on a `per_seat` plan are one account (= subscribers_mean without teams).
+    pub accounts_mean: f64,
 }
 
 impl PlanSummary {
@@ -97,6 +100,7 @@ impl PlanSummary {
             self.cvar_05,
             self.retail_value_mean,
             self.subscribers_mean,
+            self.accounts_mean,
             self.npv_mean,
         ]
         .into_iter()
@@ -165,6 +169,7 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 npv_mean: mean(&npv).unwrap_or(0.0),
                 npv_pct: NPV_LEVELS.map(|q| percentile_sorted(&sorted_npv, q).unwrap_or(0.0)),
                 cost_per_success: ratio(sum(&|t| t.cost), sum(&|t| t.successes)),
+                accounts_mean: sum(&|t| t.accounts as f64) / n,
             }
         })
         .collect()

@@ -158,7 +158,9 @@ impl Range {
             Range::AboveMinusOne => "; add a `floor` above -1 to the distribution",
             Range::PosUnit => "; add a positive `floor` and `ceiling = 1` to the distribution",
             Range::UnitBelowOne => "; add `floor = 0` and a `ceiling` below 1 to the distribution",
-            Range::TeamSize => "; add `floor = 1` and a `ceiling` of at most 100000 to the distribution",
+            Range::TeamSize => {
+                "; add `floor = 1` and a `ceiling` of at most 100000 to the distribution"
+            }
             Range::Any => "",
         }
     }

@@ -329,7 +329,16 @@ fn simulate_block<A: Assign>(
             // A whole account: its seats are users u..end.
             let end = teams::next_start(st, &buf.starts, u as u64 + 1) as usize;
             let key = (seed, trial);
-            simulate_account(key, st, seg, month, u..end, &buf.demand, &mut team, &mut acc.months);
+            simulate_account(
+                key,
+                st,
+                seg,
+                month,
+                u..end,
+                &buf.demand,
+                &mut team,
+                &mut acc.months,
+            );
             for (j, seat) in (u..end).enumerate() {
                 add_user(acc, &team.rows[j], seg, buf.decile[seat] as usize);
             }

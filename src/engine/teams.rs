@@ -97,9 +97,10 @@ pub(super) fn simulate_account(
     while scratch.lives.len() < n {
         scratch.lives.push(UserLife::with_capacity(n_months));
     }
-    scratch
-        .rows
-        .resize(n.max(scratch.rows.len()), vec![Totals::default(); st.plans()]);
+    scratch.rows.resize(
+        n.max(scratch.rows.len()),
+        vec![Totals::default(); st.plans()],
+    );
     let lives = &mut scratch.lives[..n];
     for (life, u) in lives.iter_mut().zip(seats.clone()) {
         let u = u as u64;
@@ -108,7 +109,15 @@ pub(super) fn simulate_account(
         } else {
             Size::tokens(demand[u as usize])
         };
-        live_with_churn(st, seg, month, size, &mut stream(seed, trial, u, 1), life, 0.0);
+        live_with_churn(
+            st,
+            seg,
+            month,
+            size,
+            &mut stream(seed, trial, u, 1),
+            life,
+            0.0,
+        );
     }
     let first = seats.start as u64;
     end_seats(st, lives, |j| {

@@ -57,8 +57,7 @@ pub fn end_seats<R: Rng>(
     for (j, life) in lives.iter_mut().enumerate() {
         let last = if seg.seat_churn > 0.0 {
             let mut rng = seat_rng(j);
-            last_month(life, n_months, seg.seat_churn, |_| rng.random::<f64>())
-                .min(account_last)
+            last_month(life, n_months, seg.seat_churn, |_| rng.random::<f64>()).min(account_last)
         } else {
             account_last
         };
@@ -121,7 +120,9 @@ pub fn bill_account(
             }
             n += 1;
             let u = l.work(i).usage(response[j], &l.mix, k_meter[j]);
-            let e = l.expected(1.0, growth).usage(response[j], &l.mix, k_meter[j]);
+            let e = l
+                .expected(1.0, growth)
+                .usage(response[j], &l.mix, k_meter[j]);
             now[j] = u.output_tokens;
             add(&mut usage, &u);
             add(&mut expected, &e);

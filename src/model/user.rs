@@ -237,7 +237,15 @@ pub fn live<R: Rng>(
     rng: &mut R,
     life: &mut UserLife,
 ) {
-    live_with_churn(trial, seg, start, size, rng, life, trial.segments[seg].churn);
+    live_with_churn(
+        trial,
+        seg,
+        start,
+        size,
+        rng,
+        life,
+        trial.segments[seg].churn,
+    );
 }
 
 /// [`live`] with the monthly churn `churn` in place of the segment's: a team's seats are lived

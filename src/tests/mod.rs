@@ -1,12 +1,13 @@
 //! Crate-level tests that need internals: hand-computed bills of every plan kind and of tiered
 //! plans, counts taken from the engine (segment split, loss users), `check`'s break-even figures
 //! and choice shares, the property tests (random scenarios through the engine, the billing
-//! rules and the exporters), and task segments with outcome pricing.
+//! rules and the exporters), task segments with outcome pricing, and teams on per_seat plans.
 
 mod breakeven;
 mod counts;
 mod outcome;
 mod plans;
 mod properties;
+mod seats;
 mod shares;
 mod tiers;

@@ -419,3 +419,22 @@ proptest! {
         }
     }
 }
+
+/// Without teams every user billed is an account, in each mode and in menu mode (the portfolio
+/// counts a user once).
+#[test]
+fn without_teams_accounts_are_users_in_both_modes() {
+    for file in ["configs/menu.toml", "configs/minimal.toml"] {
+        let text = std::fs::read_to_string(file).expect("shipped config");
+        let mut scn = parse(&text, file).expect("valid");
+        scn.simulation.trials = 2;
+        scn.simulation.users = 300;
+        let res = run(&scn, &|_| {}).expect("runs");
+        for t in &res.trials {
+            for p in &t.plans {
+                assert_eq!(p.totals.accounts, p.totals.users, "{file}");
+            }
+        }
+        assert!(res.trials[0].plans.iter().any(|p| p.totals.users > 0));
+    }
+}

@@ -4,7 +4,8 @@
 //! A chunk holds the trials in flight (bounded for memory by [`super::sizing`]). For each chunk,
 //! phase 0 draws every user's base demand and ranks the deciles; phase 1 lives and bills the
 //! users block by block (with a task user's successes from phase 3, and in menu mode each
-//! user's taste from phase 2) ([`BLOCK_USERS`] users, the fixed unit of parallel work); then the
+//! user's taste from phase 2) ([`BLOCK_USERS`] users, the fixed unit of parallel work; with
+//! teams, the whole accounts starting in that span, [`super::teams`]); then the
 //! blocks are summed in block order within a trial and the trials pushed in trial order, so
 //! the results are byte-identical for any thread count.
 

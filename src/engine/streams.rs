@@ -2,8 +2,9 @@
 //!
 //! The unit is a user, or [`TRIAL_UNIT`] for the trial-level draws; phase 0 of a user draws its
 //! base demand (on a task segment its tasks and output tokens per task), phase 1 the rest of
-//! its life, phase 2 its taste (menu mode) and phase 3 its success rate and successes (task
-//! segments). A stream never depends on the thread that runs
+//! its life, phase 2 its taste (menu mode), phase 3 its success rate and successes (task
+//! segments), phase 4 the team size of the account it opens and phase 5 its seat-churn
+//! uniforms (team segments, `engine/teams.rs`). A stream never depends on the thread that runs
 //! it or on any other unit, so results do not depend on scheduling.
 
 use rand::SeedableRng;

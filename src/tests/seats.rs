@@ -4,7 +4,9 @@
 //! account bill; profit split over seats by demand (equally at zero demand); team churn and
 //! seat churn; dealing and blocks of whole accounts; and a property test: pooled credits never
 //! expire more than the same credits per seat, a pooled allowance never bills more overage, and
-//! credits are conserved with pooling (granted + bought = burned + expired + balance).
+//! credits are conserved with pooling (granted + bought = burned + expired + balance); and a
+//! property test of random team scenarios through the engine (every seat billed once, served
+//! <= demand, money >= 0, month sums equal to the totals, accounts counted).
 //!
 //! Every expected number is worked out in the comments from the spec (docs/model.md).
 
@@ -436,5 +438,136 @@ fn without_teams_accounts_are_users_in_both_modes() {
             }
         }
         assert!(res.trials[0].plans.iter().any(|p| p.totals.users > 0));
+    }
+}
+
+/// A random team scenario: a segment of single users beside a team segment (team size fixed or
+/// drawn, team and seat churn, noise), with the reference payg plan (index 0, each seat alone)
+/// and per_seat plans of every kind (payg with a minimum, flat with a cap, credit with rollover
+/// and top-ups, hybrid with a spend cap, in that order).
+fn random_teams(team: &str, seat_churn: f64, churn: f64, users: u64, months: u32) -> String {
+    format!(
+        r#"
+name = "teams"
+[simulation]
+trials = 2
+users = {users}
+months = {months}
+seed = 3
+[retail]
+input = 2
+output = 10
+[cost]
+input = 0.2
+output = 1
+per_user_month = 0.1
+payment_fee_rate = 0.03
+payment_fee_fixed = 0.3
+[[segment]]
+name = "solo"
+share = 0.3
+output_tokens = {{ dist = "lognormal", median = 1_000_000, p99 = 10_000_000 }}
+input_per_output = 3
+monthly_churn = {churn}
+[[segment]]
+name = "teams"
+share = 0.7
+output_tokens = {{ dist = "lognormal", median = 1_000_000, p99 = 10_000_000 }}
+input_per_output = 3
+monthly_volatility = 0.5
+monthly_churn = {churn}
+team_size = {team}
+seat_churn = {seat_churn}
+[[plan]]
+name = "ref"
+kind = "payg"
+[[plan]]
+name = "payg"
+kind = "payg"
+monthly_minimum = 3
+per_seat = true
+[[plan]]
+name = "flat"
+kind = "flat"
+price = 20
+cap = 12
+per_seat = true
+[[plan]]
+name = "credit"
+kind = "credit"
+price = 10
+credits = 100
+rollover = 40
+burn = {{ input = 5, output = 10 }}
+top_up = {{ price = 5, credits = 50, probability = 0.5 }}
+per_seat = true
+[[plan]]
+name = "hybrid"
+kind = "hybrid"
+base_fee = 10
+included = 8
+spend_cap = 30
+per_seat = true
+"#
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Through the engine, with random teams: every seat is billed once on every row and lives
+    /// the same months on each; served tokens never exceed the demand (the reference plan serves
+    /// it all); money is >= 0 and profit is revenue - cost - fees - overhead; the month sums add
+    /// up to the totals; per_seat rows bill fewer accounts than seats, the same on each.
+    #[test]
+    fn teams_through_the_engine_keep_the_books(
+        team in prop_oneof![
+            (1u32..6).prop_map(|k| k.to_string()),
+            (1.0f64..3.0, 3.0f64..9.0)
+                .prop_map(|(a, b)| format!("{{ dist = \"uniform\", min = {a}, max = {b} }}")),
+        ],
+        seat_churn in prop_oneof![Just(0.0), 0.0f64..1.0],
+        churn in prop_oneof![Just(0.0), Just(1.0), 0.0f64..1.0],
+        users in 1u64..60,
+        months in 1u32..6,
+    ) {
+        let text = random_teams(&team, seat_churn, churn, users, months);
+        let scn = parse(&text, "teams.toml").expect("valid");
+        let res = run(&scn, &|_| {}).expect("runs");
+        for (ti, t) in res.trials.iter().enumerate() {
+            let r = &t.plans[0].totals;
+            prop_assert_eq!(r.users, users);
+            prop_assert_eq!(r.accounts, users);
+            for (p, plan) in t.plans.iter().enumerate() {
+                let x = &plan.totals;
+                prop_assert!(x.is_finite());
+                prop_assert_eq!(x.users, users);
+                prop_assert_eq!(x.active_user_months, r.active_user_months);
+                prop_assert_eq!(x.churned_users, r.churned_users);
+                prop_assert!(x.accounts <= users && x.accounts >= 1);
+                if p > 0 {
+                    prop_assert_eq!(x.accounts, t.plans[1].totals.accounts);
+                }
+                prop_assert!(x.revenue >= 0.0 && x.cost >= 0.0 && x.fees >= 0.0);
+                prop_assert!(x.overhead >= 0.0 && x.breakage_credits >= 0.0);
+                prop_assert!(x.served_output_tokens <= r.served_output_tokens * (1.0 + 1e-9));
+                prop_assert!(close(x.profit, x.revenue - x.cost - x.fees - x.overhead));
+            }
+        }
+        for (p, months) in res.months.iter().enumerate() {
+            // Month sums over both trials against the totals summed over both.
+            let sum = |f: &dyn Fn(&Totals) -> f64| -> f64 {
+                res.trials.iter().map(|t| f(&t.plans[p].totals)).sum()
+            };
+            let active: u64 = months.iter().map(|m| m.active_users).sum();
+            prop_assert_eq!(active as f64, sum(&|t| t.active_user_months as f64));
+            let revenue: f64 = months.iter().map(|m| m.revenue).sum();
+            prop_assert!(close(revenue, sum(&|t| t.revenue)), "{} {}", revenue, sum(&|t| t.revenue));
+            let served: f64 = months.iter().map(|m| m.served_output_tokens).sum();
+            prop_assert!(close(served, sum(&|t| t.served_output_tokens)));
+            let demanded: f64 = months.iter().map(|m| m.demanded_output_tokens).sum();
+            let ref_demanded: f64 = res.months[0].iter().map(|m| m.demanded_output_tokens).sum();
+            prop_assert!(close(demanded, ref_demanded));
+        }
     }
 }

@@ -76,6 +76,8 @@ pub(super) struct TeamScratch {
     lives: Vec<UserLife>,
     /// Per seat, its totals on each row (`[seat][row]`).
     pub rows: Vec<Vec<Totals>>,
+    /// Per seat, its totals on the per_seat plan being billed.
+    pooled: Vec<Totals>,
 }
 
 /// Lives and bills the account of users `seats` (of segment `seg`, arriving at `month`) on
@@ -128,12 +130,13 @@ pub(super) fn simulate_account(
             draw_successes(st, &mut stream(seed, trial, u as u64, 3), life);
         }
     }
-    let mut pooled = vec![Totals::default(); n];
+    scratch.pooled.resize(n, Totals::default());
+    let pooled = &mut scratch.pooled[..n];
     for p in 0..st.plans() {
         let acc = &mut months[p * n_months..(p + 1) * n_months];
         if st.per_seat[p] {
-            bill_account(st, p, lives, acc, &mut pooled);
-            for (row, t) in scratch.rows.iter_mut().zip(&pooled) {
+            bill_account(st, p, lives, acc, pooled);
+            for (row, t) in scratch.rows.iter_mut().zip(pooled.iter()) {
                 row[p] = *t;
             }
         } else {
@@ -144,7 +147,7 @@ pub(super) fn simulate_account(
     }
 }
 
-/// Whether user `u` is in a team segment's cohort.
+/// Whether cohort `c` is of a team segment.
 pub(super) fn in_team(st: &Trial, c: &Cohort) -> bool {
     st.segments[c.segment].team_size.is_some()
 }

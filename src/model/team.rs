@@ -41,7 +41,8 @@ fn last_month(life: &UserLife, n_months: usize, p: f64, mut u: impl FnMut(usize)
 /// Ends the seats of one account, lived to the horizon with churn 0 (`lives[0]` is the
 /// account's first seat): the account's last month comes from the first seat's churn uniforms
 /// and the segment's `monthly_churn`; each seat's own from the uniforms of `seat_rng(j)` (one
-/// per month from arrival, drawn only while `seat_churn` > 0) and `seat_churn`. Each life is cut
+/// per month from arrival until the seat leaves, none in the horizon's last month; none at all
+/// when `seat_churn` is 0) and `seat_churn`. Each life is cut
 /// after its last month, `left` set when that is before the horizon's last month.
 pub fn end_seats<R: Rng>(
     trial: &Trial,

@@ -534,7 +534,7 @@ proptest! {
         let text = random_teams(&team, seat_churn, churn, users, months);
         let scn = parse(&text, "teams.toml").expect("valid");
         let res = run(&scn, &|_| {}).expect("runs");
-        for (ti, t) in res.trials.iter().enumerate() {
+        for t in &res.trials {
             let r = &t.plans[0].totals;
             prop_assert_eq!(r.users, users);
             prop_assert_eq!(r.accounts, users);

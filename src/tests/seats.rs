@@ -571,3 +571,25 @@ proptest! {
         }
     }
 }
+
+/// The memory estimate counts the largest account's lives on every thread (three months'
+/// vectors per seat) and an account start per user, and nothing without teams.
+#[test]
+fn the_memory_estimate_counts_the_largest_account_per_thread() {
+    use crate::engine::Footprint;
+    let teams = scenario(
+        5000,
+        120,
+        "{ dist = \"uniform\", min = 1, max = 1000 }",
+        0.0,
+        "",
+    );
+    let mut plain = teams.clone();
+    plain.segments[0].team_size = None;
+    for threads in [1, 4] {
+        let extra = Footprint::of(&teams, threads).bytes - Footprint::of(&plain, threads).bytes;
+        let lives = threads as f64 * 1000.0 * 3.0 * 8.0 * 120.0;
+        assert!(extra >= lives + 8.0 * 5000.0, "{extra} < {lives}");
+        assert!(extra < 2.0 * lives + 1e6, "{extra}");
+    }
+}

@@ -1,8 +1,9 @@
 //! Teams and per_seat plans: `team_size` below one seat, above the largest team, as a
 //! distribution that can leave [1, 100000] or as a word; `seat_churn` without `team_size` or
 //! out of [0, 1]; `per_seat` as a non-boolean; and teams or per_seat plans in menu mode, which
-//! are refused (menu mode does not model an account choosing for its seats). Positive control:
-//! a team segment with a drawn team size, seat churn and per_seat plans passes `check`.
+//! are refused (menu mode does not model an account choosing for its seats). Positive controls:
+//! a team segment with a drawn team size, seat churn and per_seat plans passes `check`; a
+//! per_seat plan without any team passes with a note that it changes nothing.
 
 use crate::{BASE, CONFIG, edit, plansim, with_config};
 
@@ -77,4 +78,24 @@ fn a_team_segment_with_per_seat_plans_passes_check() {
     let dir = with_config(text);
     let r = plansim(dir.path(), &["check", CONFIG]);
     assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(
+        !r.stdout.contains("per_seat changes nothing"),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn per_seat_without_teams_passes_check_with_a_note() {
+    let dir = with_config(edit(BASE, &[(MAX, max("per_seat = true"))]));
+    let r = plansim(dir.path(), &["check", CONFIG]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(
+        r.stdout.contains(
+            "note: no segment has `team_size`, so every user is an account of one and per_seat \
+             changes nothing: plan.max.per_seat"
+        ),
+        "{}",
+        r.describe()
+    );
 }

@@ -380,8 +380,8 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Pooled credits never expire more than the same credits billed per seat, a pooled
-    /// allowance never bills more overage, and credits are conserved with pooling (top-ups
-    /// included).
+    /// allowance never bills more overage, a pooled cap serves at least as much, and credits are
+    /// conserved with pooling (top-ups included).
     #[test]
     fn pooling_never_costs_the_customer_more(
         demand in prop::collection::vec(prop::collection::vec(0.0f64..5.0, 3), 1..6),
@@ -418,6 +418,13 @@ proptest! {
         let (am, _) = alone(&t, 4, &lives);
         for (x, y) in pm.iter().zip(&am) {
             prop_assert!(x.revenue <= y.revenue + 1e-9, "{} > {}", x.revenue, y.revenue);
+        }
+        // A pooled cap serves at least what the seats' own caps serve, for the same bill.
+        let (pf, _) = pooled(&t, 0, &lives);
+        let (af, _) = alone(&t, 3, &lives);
+        for (x, y) in pf.iter().zip(&af) {
+            prop_assert!(x.served_output_tokens >= y.served_output_tokens * (1.0 - 1e-12));
+            prop_assert!(close(x.revenue, y.revenue));
         }
     }
 }
@@ -592,4 +599,43 @@ fn the_memory_estimate_counts_the_largest_account_per_thread() {
         assert!(extra >= lives + 8.0 * 5000.0, "{extra} < {lives}");
         assert!(extra < 2.0 * lives + 1e6, "{extra}");
     }
+}
+
+/// The monthly minimum and the spend cap are per seat too: payg with a $5 minimum and a hybrid
+/// with a $10 spend cap, per_seat, on the 0.2M / 1M / 4M seats.
+#[test]
+fn a_pooled_minimum_and_a_pooled_spend_cap() {
+    let text = SCN
+        .replace("USERS", "3")
+        .replace("MONTHS", "1")
+        .replace("TEAM", "3")
+        .replace("CHURN", "0")
+        .replace("EXTRA", "")
+        .replace(
+            "[[plan]]\nname = \"flat-seat\"",
+            "[[plan]]\nname = \"payg-seat\"\nkind = \"payg\"\nmonthly_minimum = 5\nper_seat = true\n\
+             [[plan]]\nname = \"capped-seat\"\nkind = \"hybrid\"\nbase_fee = 10\nincluded = 5\n\
+             overage_multiplier = 2\nspend_cap = 10\nper_seat = true\n[[plan]]\nname = \"flat-seat\"",
+        );
+    let scn = parse(&text, "seats.toml").expect("valid");
+    let t = trial_of(&scn);
+    let lives: Vec<UserLife> = [0.2, 1.0, 4.0].iter().map(|&d| seat(&t, &[d])).collect();
+    // payg: max($52, 3 x $5) = $52 pooled; alone $5 (for $2) + $10 + $40 = $55.
+    let (m, _) = pooled(&t, 0, &lives);
+    assert!(close(m[0].revenue, 52.0), "{m:?}");
+    let mut alone = vec![MonthTotals::default(); 1];
+    let bills: f64 = lives
+        .iter()
+        .map(|l| bill_plan(&t, 0, l, &mut alone).totals.revenue)
+        .sum();
+    assert!(close(bills, 55.0), "{bills}");
+    // Two seats of 0.1M: max($2, $10) = $10, the minimum of two seats.
+    let two: Vec<UserLife> = (0..2).map(|_| seat(&t, &[0.1])).collect();
+    assert!(close(pooled(&t, 0, &two).0[0].revenue, 10.0));
+    // Hybrid: overage (52 - 15) x 2 = $74, capped at 3 x $10 = $30: bill $60; served
+    // (15 + 30 / 2) / 52 of every seat's demand: 30/52 of 5.2M = 3M.
+    let (m, seats) = pooled(&t, 1, &lives);
+    assert!(close(m[0].revenue, 60.0), "{m:?}");
+    assert!(close(m[0].served_output_tokens, 3e6), "{m:?}");
+    assert!(close(seats[2].served_output_tokens, 4e6 * 30.0 / 52.0));
 }

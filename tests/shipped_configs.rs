@@ -38,7 +38,12 @@ fn every_shipped_config_checks_and_runs_at_a_small_size() {
         .iter()
         .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
-    for shipped in ["coding-agent.toml", "menu.toml", "minimal.toml"] {
+    for shipped in [
+        "coding-agent.toml",
+        "coding-agent-decline.toml",
+        "menu.toml",
+        "minimal.toml",
+    ] {
         assert!(
             names.iter().any(|n| n == shipped),
             "{shipped} not in {names:?}"

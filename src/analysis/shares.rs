@@ -19,7 +19,7 @@
 use std::fmt::Write;
 
 use crate::engine::{self, EngineError, stream};
-use crate::model::choice::{Offer, Taste, draw_taste, offer, pick};
+use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
 use crate::model::plans::PlanKind;
 use crate::model::user::{UserLife, draw_size, draw_successes, live};
 use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
@@ -150,6 +150,7 @@ fn offers_at_arrival(trial: &Trial, life: &UserLife, value: f64, offers: &mut Ve
         offers.push(offer(
             trial,
             p,
+            At::default(),
             life.expected(1.0, 1.0),
             value,
             life,

@@ -13,6 +13,7 @@ mod market;
 mod numbers;
 pub mod overrides;
 mod plan;
+mod prices;
 pub mod reader;
 mod segment;
 
@@ -24,6 +25,7 @@ use self::dist::{Draws, Range};
 pub use self::file::{load, load_with, source_name};
 pub use self::overrides::Override;
 use self::reader::{Src, Tbl};
+use crate::dist::Param;
 use crate::error::{ConfigError, ConfigErrors};
 use crate::model::{Card, Cost, MAX_MONTHS, MAX_USERS, PlanSpec, Scenario, Segment, Simulation};
 
@@ -98,7 +100,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
     let mut draws = Draws::default();
 
     let retail = match root.need_table("retail")? {
-        Some(t) => rate_card(&mut draws, &t)?,
+        Some(t) => retail(&mut draws, &t)?,
         None => None,
     };
     let cost = match root.need_table("cost")? {
@@ -109,7 +111,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
     let plans = plans(&mut draws, &root)?;
     let market = market::market(&mut draws, &root)?;
 
-    let (Some(name), Some(retail), Some(cost), Some(segments), Some(plans)) =
+    let (Some(name), Some((retail, retail_decline)), Some(cost), Some(segments), Some(plans)) =
         (name, retail, cost, segments, plans)
     else {
         return Ok(None);
@@ -121,12 +123,27 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         description,
         simulation,
         retail,
+        retail_decline,
         cost,
         segments,
         plans,
         market,
         slots: draws.slots,
     }))
+}
+
+/// `[retail]`: the list card at month 0 and its annual decline.
+fn retail(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<(Card, Param)>, ConfigError> {
+    t.allow(&[
+        "input",
+        "cache_write",
+        "cache_read",
+        "output",
+        "annual_decline",
+    ])?;
+    let card = card(draws, t)?;
+    let annual_decline = draws.param_or(t, "annual_decline", Range::Unit, 0.0)?;
+    Ok(card.map(|card| (card, annual_decline)))
 }
 
 /// `[cost]`: a rate card and the costs beyond tokens.
@@ -283,7 +300,7 @@ fn card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Card>, ConfigError>
     }))
 }
 
-/// A table that is only a rate card (`[retail]`, `rates`, `burn`).
+/// A table that is only a rate card (`rates`, `burn`).
 fn rate_card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Card>, ConfigError> {
     t.allow(&["input", "cache_write", "cache_read", "output"])?;
     card(draws, t)

@@ -12,6 +12,7 @@ use toml::de::DeValue;
 
 use super::dist::{Draws, Range};
 use super::market::word;
+use super::prices;
 use super::reader::{self, Tbl, type_name};
 use super::{rate_card, unique_name, valid_name};
 use crate::error::ConfigError;
@@ -20,13 +21,15 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 7] = [
+const COMMON: [&str; 9] = [
     "name",
     "kind",
     "usage_response",
     "anxiety",
     "external",
     "quality",
+    "price_schedule",
+    "loyalty",
     "per_seat",
 ];
 
@@ -85,8 +88,12 @@ pub(super) fn plan(
     let anxiety = draws.param_or(&t, "anxiety", Range::NonNeg, 0.0)?;
     let external = t.opt_bool("external")?.unwrap_or(false);
     let quality = draws.param_or(&t, "quality", Range::Unit, 1.0)?;
+    let price_schedule = prices::price_schedule(draws, &t)?;
+    let loyalty = prices::loyalty(draws, &t)?;
     let per_seat = t.opt_bool("per_seat")?.unwrap_or(false);
-    let (Some(name), Some(mut values)) = (name, values) else {
+    let (Some(name), Some(mut values), Some(price_schedule), Some(loyalty)) =
+        (name, values, price_schedule, loyalty)
+    else {
         return Ok(None);
     };
     Ok(Some(PlanSpec {
@@ -95,6 +102,8 @@ pub(super) fn plan(
         anxiety,
         external,
         quality,
+        price_schedule,
+        loyalty,
         per_seat,
         kind: (schema.build)(&mut values),
     }))

@@ -1,13 +1,16 @@
 //! Accounting: what one user's months on one plan earn and cost. Bills come from the plan's
 //! rule; serving cost, payment fees and overhead are added here, the same for every kind.
 //!
-//! Per month m: the plan sees demand x usage_response output tokens valued at its meter card
-//! (on a task segment the month's tasks' tokens and its successes, usage_response aside);
-//! served tokens cost their share of the month-0 cost card times the decline factor of m; every
-//! bill > 0 pays fee_rate x bill + fee_fixed; each active month costs per_user_month. A month
-//! is a shock when its bill exceeds (1 + shock_threshold) x the bill the same account would get
-//! at the user's expected demand that month (base demand x growth, noise at its mean; on a task
-//! segment round(tasks x growth) tasks with tasks x success rate successes).
+//! Per month m: the plan sees demand x usage_response output tokens valued at its month-0 meter
+//! card (on a task segment the month's tasks' tokens and its successes, usage_response aside),
+//! with month m's price factors; from tenure index `after_months` (months since the user's
+//! arrival) a loyalty discount cuts the rule's bill; served tokens cost their share of the
+//! month-0 cost card times the decline factor of m, and are worth their share of the month-0
+//! retail card times the retail decline factor of m; every bill > 0 pays fee_rate x bill +
+//! fee_fixed; each active month costs per_user_month. A month is a shock when its bill exceeds
+//! (1 + shock_threshold) x the bill the same account would get at the user's expected demand
+//! that month (base demand x growth, noise at its mean; on a task segment round(tasks x growth)
+//! tasks with tasks x success rate successes), at the same prices and tenure.
 
 use super::plans::RuleVisitor;
 use super::trial::Trial;
@@ -26,6 +29,8 @@ pub struct UserOutcome {
 
 /// What one plan needs to bill a user's months, fixed for the user.
 struct PlanUser<'a> {
+    /// The plan's index.
+    plan: usize,
     /// The user's life.
     life: &'a UserLife,
     /// Growth of each active month since arrival.
@@ -56,6 +61,7 @@ pub fn bill_plan(
 ) -> UserOutcome {
     let rule = &trial.rules[p];
     let pu = PlanUser {
+        plan: p,
         life,
         growth: &trial.segments[life.segment].growth[..life.demand.len()],
         response: life.response(trial.response[p]),
@@ -92,19 +98,23 @@ impl RuleVisitor for BillMonths<'_, '_> {
     #[inline(always)]
     fn visit<B: Billing>(self, rule: &B) {
         let (trial, pu, u, months) = (self.trial, self.pu, self.top_up_u, self.months);
-        // The months' loop is compiled once for token lives and once for task lives.
-        *self.out = if pu.life.is_tasks {
-            bill_months::<B, true>(rule, trial, pu, u, months)
-        } else {
-            bill_months::<B, false>(rule, trial, pu, u, months)
+        // The months' loop is compiled once for token lives and once for task lives, each for
+        // plans whose prices move and plans whose prices do not.
+        *self.out = match (pu.life.is_tasks, trial.prices[pu.plan].moves) {
+            (true, true) => bill_months::<B, true, true>(rule, trial, pu, u, months),
+            (true, false) => bill_months::<B, true, false>(rule, trial, pu, u, months),
+            (false, true) => bill_months::<B, false, true>(rule, trial, pu, u, months),
+            (false, false) => bill_months::<B, false, false>(rule, trial, pu, u, months),
         };
     }
 }
 
 /// Bills every active month of one user on one plan (monomorphised per plan kind, and per
-/// kind of work: `TASKS` is whether the life is of a task segment).
+/// kind of work: `TASKS` is whether the life is of a task segment). With `MOVES` false (the
+/// plan's prices and the retail card never move: every factor is exactly 1) the factors are
+/// the constant 1, which gives the same results bit for bit without their cost in the hot loop.
 #[inline]
-fn bill_months<B: Billing, const TASKS: bool>(
+fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
     rule: &B,
     trial: &Trial,
     pu: &PlanUser<'_>,
@@ -116,32 +126,45 @@ fn bill_months<B: Billing, const TASKS: bool>(
     let fresh = account;
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let (mut revenue, mut cost, mut fees, mut served, mut successes) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
+    let mut served_retail = 0.0;
+    let prices = &trial.prices[pu.plan];
     let months = &mut months[life.start..];
     for (i, (&growth, acc)) in pu.growth.iter().zip(months.iter_mut()).enumerate() {
         let m = life.start + i;
         let work = life.work_as::<TASKS>(i);
-        let usage = work.usage(pu.response, &life.mix, pu.k_meter);
+        let expected_work = life.expected_as::<TASKS>(1.0, growth);
+        let mut usage = work.usage(pu.response, &life.mix, pu.k_meter);
+        let mut expected_usage = expected_work.usage(pu.response, &life.mix, pu.k_meter);
+        // Tenure: months since arrival; loyalty applies after the rule's bill, before fees.
+        let (keep, retail_m) = if MOVES {
+            usage = trial.priced(pu.plan, m, usage);
+            expected_usage = trial.priced(pu.plan, m, expected_usage);
+            (prices.keep(i), trial.retail_decline[m])
+        } else {
+            (1.0, 1.0)
+        };
         let out = usage.output_tokens;
         let mb = rule.month(&mut account, usage);
-        let expected = rule.month(
-            &mut fresh.clone(),
-            life.expected_as::<TASKS>(1.0, growth)
-                .usage(pu.response, &life.mix, pu.k_meter),
-        );
+        let bill = mb.bill * keep;
+        let expected = rule.month(&mut fresh.clone(), expected_usage).bill * keep;
         let served_m = out * mb.served;
-        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * life.k_cost, mb.bill);
-        revenue += mb.bill;
+        let (cost_m, fees_m) = cost_and_fees(trial, m, served_m * life.k_cost, bill);
+        revenue += bill;
         cost += cost_m;
         fees += fees_m;
         served += served_m;
+        if MOVES {
+            served_retail += served_m * retail_m;
+        }
         successes += work.successes;
         acc.active_users += 1;
-        acc.revenue += mb.bill;
+        acc.revenue += bill;
         acc.cost += cost_m;
         acc.fees += fees_m;
         acc.demanded_output_tokens += out;
         acc.served_output_tokens += served_m;
-        acc.shock_users += u64::from(mb.bill > shock_factor * expected.bill);
+        acc.shock_users += u64::from(bill > shock_factor * expected);
     }
     let active = life.demand.len();
     let overhead = trial.per_user_month * active as f64;
@@ -155,7 +178,8 @@ fn bill_months<B: Billing, const TASKS: bool>(
             overhead,
             profit,
             served_output_tokens: served,
-            retail_value: served * life.k_retail,
+            // Without a decline every retail factor is 1: the served tokens themselves.
+            retail_value: if MOVES { served_retail } else { served } * life.k_retail,
             loss_users: u64::from(profit < 0.0),
             churned_users: 0,
             breakage_credits: 0.0,

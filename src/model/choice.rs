@@ -3,11 +3,13 @@
 //!
 //! For plan p, the user's expected month is their typical demand D x (1 + g)^(months since
 //! arrival) x usage_response_p with the noise at its mean, billed on the account they would
-//! hold (a fresh one, or the one they hold on their current plan). On a task segment it is
-//! round(N x (1 + g)^(months since arrival)) tasks of the typical N (usage_response does not
-//! apply), with their tokens and tasks x success rate expected successes. That gives an expected bill
-//! b_p and served share s_p, and surplus_p = value x quality_p x min(1, usage_response_p x
-//! s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
+//! hold (a fresh one, or the one they hold on their current plan) at this month's cards and
+//! prices (the month's price factors, and the loyalty discount at the tenure they would have on
+//! the plan: 0 on a plan they would join, their tenure on the plan they hold). On a task segment
+//! it is round(N x (1 + g)^(months since arrival)) tasks of the typical N (usage_response does
+//! not apply), with their tokens and tasks x success rate expected successes. That gives an
+//! expected bill b_p and served share s_p, and surplus_p = value x quality_p x
+//! min(1, usage_response_p x s_p)^value_curvature - b_p - anxiety_p. The outside option `none` has surplus 0. `best`
 //! takes the largest surplus, ties to the plan listed first, and `none` wins a tie with it;
 //! `logit` adds logit_scale x G to each option's surplus (G a standard Gumbel draw per user and
 //! option, `none` included) and takes the largest the same way.
@@ -64,11 +66,22 @@ pub struct Offer {
     pub surplus: f64,
 }
 
-/// The bill and served share of plan `p` for the expected `work` (before usage_response, see
-/// [`UserLife::expected`]) on a copy of `account`.
+/// When a month is billed or offered: the calendar month (its prices) and the user's tenure
+/// index on the plan (billed months on it before this one).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct At {
+    /// Calendar month.
+    pub month: usize,
+    /// Tenure index on the plan.
+    pub tenure: usize,
+}
+
+/// The bill (after loyalty) and served share of plan `p` for the expected `work` (before
+/// usage_response, see [`UserLife::expected`]) on a copy of `account`, `at` a month and tenure.
 pub fn expected_month(
     trial: &Trial,
     p: usize,
+    at: At,
     work: Work,
     life: &UserLife,
     account: &Account,
@@ -79,21 +92,28 @@ pub fn expected_month(
         &life.mix,
         rule.meter().per_output_token(&life.mix),
     );
-    let mb = rule.month(&mut account.clone(), usage);
-    (mb.bill, mb.served)
+    let prices = &trial.prices[p];
+    if !prices.moves {
+        let mb = rule.month(&mut account.clone(), usage);
+        return (mb.bill, mb.served);
+    }
+    let mb = rule.month(&mut account.clone(), trial.priced(p, at.month, usage));
+    (mb.bill * prices.keep(at.tenure), mb.served)
 }
 
 /// Plan `p`'s offer to a user with `value`, for the expected `work` (the typical month x growth,
-/// before usage_response) on a copy of `account`.
+/// before usage_response) on a copy of `account`, `at` a month and the tenure the user would
+/// have on the plan.
 pub fn offer(
     trial: &Trial,
     p: usize,
+    at: At,
     work: Work,
     value: f64,
     life: &UserLife,
     account: &Account,
 ) -> Offer {
-    let (bill, served) = expected_month(trial, p, work, life, account);
+    let (bill, served) = expected_month(trial, p, at, work, life, account);
     let share = (life.response(trial.response[p]) * served).min(1.0);
     let curvature = trial.market.value_curvature;
     let worth = value * trial.quality[p] * share.powf(curvature);

@@ -12,12 +12,19 @@
 //! month; `monthly`: everyone not gone does. At a re-choice the typical demand becomes D x the
 //! previous month's noise (that month's realised demand before usage_response, without its
 //! growth; on a task segment the typical tasks become N x that noise, and an expected month has
-//! round(typical x growth) tasks and tasks x success rate successes). Choosing the plan one holds keeps the account; moving to another plan expires the
-//! old account's balance (breakage on the old plan) and opens a fresh one; a user on a plan who
-//! chooses none is gone.
+//! round(typical x growth) tasks and tasks x success rate successes). Choosing the plan one
+//! holds keeps the account; moving to another plan expires the old account's balance (breakage
+//! on the old plan) and opens a fresh one; a user on a plan who chooses none is gone.
+//!
+//! Prices: every bill, offer and expected bill of month m is at month m's price factors. A
+//! user's tenure on a plan counts their billed months on it; it starts at 0 when they join the
+//! plan (at arrival or by a switch) and is kept when they choose the plan they hold. The
+//! loyalty discount applies to the bill of a month whose tenure index is at least its
+//! `after_months`, to the expected bill of the shock test that month, and to offers at the
+//! tenure the user would have: their tenure on the plan they hold, 0 on any other.
 
 use super::accounting::cost_and_fees;
-use super::choice::{Offer, Taste, offer, pick};
+use super::choice::{At, Offer, Taste, offer, pick};
 use super::market::Rechoose;
 use super::plans::{Account, Billing};
 use super::trial::Trial;
@@ -84,9 +91,13 @@ pub fn live_menu(
     // The choice at arrival, on fresh accounts.
     // The typical month as a multiple of D (of N on a task segment).
     let mut typical = 1.0;
+    let joining = At {
+        month: m0,
+        tenure: 0,
+    };
     for p in 0..n {
         let work = life.expected(typical, 1.0);
-        scratch.offers[p] = offer(trial, p, work, taste.value, life, &fresh(p));
+        scratch.offers[p] = offer(trial, p, joining, work, taste.value, life, &fresh(p));
     }
     let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
     for o in 0..=n {
@@ -108,6 +119,8 @@ pub fn live_menu(
     let shock_factor = 1.0 + trial.market.shock_threshold;
     let mut rechoose_next = false;
     let mut lived = 0;
+    // Billed months on the plan held.
+    let mut tenure = 0;
     for i in 0..life.demand.len() {
         let m = m0 + i;
         lived = i + 1;
@@ -119,13 +132,19 @@ pub fn live_menu(
         if i > 0 && rechoose && state != State::Gone {
             typical = life.noise[i - 1];
             for p in 0..n {
-                let held = if state == State::Plan(p) {
-                    account
+                let (held, at) = if state == State::Plan(p) {
+                    (account, At { month: m, tenure })
                 } else {
-                    fresh(p)
+                    (
+                        fresh(p),
+                        At {
+                            month: m,
+                            tenure: 0,
+                        },
+                    )
                 };
                 let work = life.expected(typical, s.growth[i]);
-                scratch.offers[p] = offer(trial, p, work, taste.value, life, &held);
+                scratch.offers[p] = offer(trial, p, at, work, taste.value, life, &held);
             }
             let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
             if new != state {
@@ -143,6 +162,7 @@ pub fn live_menu(
                     State::Plan(q) => fresh(q),
                     _ => Account::default(),
                 };
+                tenure = 0;
             }
             basis_typical = typical;
             basis_account = account;
@@ -154,23 +174,34 @@ pub fn live_menu(
             let k_meter = rule.meter().per_output_token(&life.mix);
             let response = life.response(trial.response[p]);
             let work = life.work(i);
-            let usage = work.usage(response, &life.mix, k_meter);
+            let mut usage = work.usage(response, &life.mix, k_meter);
+            let mut expected_usage = life
+                .expected(basis_typical, s.growth[i])
+                .usage(response, &life.mix, k_meter);
+            // A plan whose prices never move bills at factors of exactly 1, not loaded.
+            let (keep, retail_m) = if trial.prices[p].moves {
+                usage = trial.priced(p, m, usage);
+                expected_usage = trial.priced(p, m, expected_usage);
+                (trial.prices[p].keep(tenure), trial.retail_decline[m])
+            } else {
+                (1.0, 1.0)
+            };
             let out = usage.output_tokens;
             let mb = rule.month(&mut account, usage);
-            let expected = rule.month(
-                &mut basis_account.clone(),
-                life.expected(basis_typical, s.growth[i])
-                    .usage(response, &life.mix, k_meter),
-            );
-            shocked = mb.bill > shock_factor * expected.bill;
+            let bill = mb.bill * keep;
+            let expected = rule.month(&mut basis_account.clone(), expected_usage).bill * keep;
+            shocked = bill > shock_factor * expected;
+            tenure += 1;
             let served = out * mb.served;
-            let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, mb.bill);
+            let (cost, fees) = cost_and_fees(trial, m, served * life.k_cost, bill);
             let t = &mut scratch.plans[p];
             t.users = 1;
-            t.revenue += mb.bill;
+            t.revenue += bill;
             t.cost += cost;
             t.fees += fees;
             t.served_output_tokens += served;
+            // Served tokens x the month's retail factor; x k(retail) at the end (`finish`).
+            t.retail_value += served * retail_m;
             t.active_user_months += 1;
             t.successes += work.successes;
             // Our plan's row and the portfolio's; an external plan has neither.
@@ -178,7 +209,7 @@ pub fn live_menu(
             for r in rows.into_iter().flatten().flatten() {
                 let acc = &mut sinks.months[r * n_months + m];
                 acc.active_users += 1;
-                acc.revenue += mb.bill;
+                acc.revenue += bill;
                 acc.cost += cost;
                 acc.fees += fees;
                 acc.demanded_output_tokens += out;
@@ -235,7 +266,7 @@ fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Tota
     for (p, t) in plans.iter_mut().enumerate() {
         t.overhead = trial.per_user_month * t.active_user_months as f64;
         t.profit = t.revenue - t.cost - t.fees - t.overhead;
-        t.retail_value = t.served_output_tokens * life.k_retail;
+        t.retail_value *= life.k_retail;
         t.loss_users = u64::from(t.users > 0 && t.profit < 0.0);
         t.accounts = t.users;
         if let Some(r) = trial.row[p] {

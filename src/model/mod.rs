@@ -10,6 +10,7 @@ pub mod choice;
 pub mod market;
 pub mod menu;
 pub mod plans;
+pub mod prices;
 pub mod rates;
 pub mod team;
 pub mod trial;
@@ -175,8 +176,10 @@ pub struct Scenario {
     pub(crate) description: Option<String>,
     /// Size and seed.
     pub simulation: Simulation,
-    /// The list price card.
+    /// The list price card at month 0.
     pub(crate) retail: Card,
+    /// Yearly relative decline of the list card (`[retail] annual_decline`).
+    pub(crate) retail_decline: Param,
     /// Serving cost.
     pub(crate) cost: Cost,
     /// Segments, in config order.

@@ -131,8 +131,16 @@ pub fn bill_account(
         if n != rule.0 {
             rule = (n, base.seats(n as f64));
         }
-        let mb = rule.1.month(&mut account, usage);
-        let exp = rule.1.month(&mut fresh.clone(), expected);
+        // The month's price factors, and loyalty from the account's tenure (months since its
+        // arrival), exactly as for a user alone.
+        let keep = trial.prices[p].keep(i);
+        let mb = rule.1.month(&mut account, trial.priced(p, m, usage));
+        let bill = mb.bill * keep;
+        let exp = rule
+            .1
+            .month(&mut fresh.clone(), trial.priced(p, m, expected))
+            .bill
+            * keep;
         let mut cost0 = 0.0;
         let mut served = 0.0;
         for (j, l) in lives.iter().enumerate() {
@@ -142,9 +150,9 @@ pub fn bill_account(
                 cost0 += s * l.k_cost;
             }
         }
-        let (cost, fees) = cost_and_fees(trial, m, cost0, mb.bill);
+        let (cost, fees) = cost_and_fees(trial, m, cost0, bill);
         let overhead = trial.per_user_month * n as f64;
-        let profit = mb.bill - cost - fees - overhead;
+        let profit = bill - cost - fees - overhead;
         for (j, l) in lives.iter().enumerate() {
             let out = now[j];
             if out < 0.0 {
@@ -157,13 +165,13 @@ pub fn bill_account(
             };
             let t = &mut seats[j];
             let s = out * mb.served;
-            t.revenue += mb.bill * w;
+            t.revenue += bill * w;
             t.cost += cost * w;
             t.fees += fees * w;
             t.overhead += overhead * w;
             t.profit += profit * w;
             t.served_output_tokens += s;
-            t.retail_value += s * l.k_retail;
+            t.retail_value += s * trial.retail_decline[m] * l.k_retail;
             t.active_user_months += 1;
             if l.is_tasks {
                 t.successes += l.successes[i];
@@ -171,12 +179,12 @@ pub fn bill_account(
         }
         let acc = &mut months[m];
         acc.active_users += n as u64;
-        acc.revenue += mb.bill;
+        acc.revenue += bill;
         acc.cost += cost;
         acc.fees += fees;
         acc.demanded_output_tokens += usage.output_tokens;
         acc.served_output_tokens += served;
-        acc.shock_users += n as u64 * u64::from(mb.bill > shock_factor * exp.bill);
+        acc.shock_users += n as u64 * u64::from(bill > shock_factor * exp);
     }
     if first.start + horizon < n_months {
         rule.1.close(&mut account);
@@ -198,6 +206,8 @@ fn pooled(first: &UserLife) -> Usage<'_> {
         metered: 0.0,
         tasks: 0.0,
         successes: 0.0,
+        price_factor: 1.0,
+        rate_factor: 1.0,
     }
 }
 

@@ -4,6 +4,8 @@
 use crate::dist::Sampler;
 use crate::model::MAX_USERS;
 use crate::model::arrivals::{Cohort, cohorts, population};
+use crate::model::plans::Usage;
+use crate::model::prices::{self, PlanPrices};
 use crate::model::{Choice, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue, Work};
 
 /// A per-trial draw that came out of range (validation prevents it for the scenarios it
@@ -21,8 +23,10 @@ pub struct DrawError {
 pub struct Trial {
     /// The trial-level draws, in slot order.
     pub draws: Vec<f64>,
-    /// The list card.
+    /// The list card at month 0.
     pub retail: Rates,
+    /// List card multiplier per month: (1 - `[retail] annual_decline`)^(m/12).
+    pub retail_decline: Vec<f64>,
     /// The serving-cost card at month 0.
     pub cost: Rates,
     /// Cost multiplier per month: (1 - annual_decline)^(m/12).
@@ -39,6 +43,8 @@ pub struct Trial {
     pub segments: Vec<SegmentTrial>,
     /// Each plan's billing rule, in config order.
     pub rules: Vec<Rule>,
+    /// Each plan's price factors per month and loyalty discount, in config order.
+    pub prices: Vec<PlanPrices>,
     /// Each plan's usage_response.
     pub response: Vec<f64>,
     /// Whether each plan bills per account of a team (`per_seat`).
@@ -130,6 +136,7 @@ impl Trial {
         }
         let shares: Vec<f64> = scn.segments.iter().map(|s| s.share).collect();
         let retail = scn.retail.resolve(d);
+        let retail_decline = prices::decline(scn.retail_decline.value(d), months);
         let segments = scn
             .segments
             .iter()
@@ -198,6 +205,12 @@ impl Trial {
                 .iter()
                 .map(|p| p.kind.resolve(d, &retail))
                 .collect(),
+            prices: scn
+                .plans
+                .iter()
+                .map(|p| PlanPrices::resolve(p, d, &retail_decline))
+                .collect(),
+            retail_decline,
             response: scn
                 .plans
                 .iter()
@@ -238,6 +251,17 @@ impl Trial {
             .iter()
             .zip(&self.discount)
             .fold(0.0, |npv, (p, f)| npv + p * f)
+    }
+
+    /// `usage` as plan `p` sees it in calendar month `m`: with the month's price factors.
+    #[inline(always)]
+    pub fn priced<'a>(&self, p: usize, m: usize, usage: Usage<'a>) -> Usage<'a> {
+        let prices = &self.prices[p];
+        Usage {
+            price_factor: prices.price[m],
+            rate_factor: prices.rate[m],
+            ..usage
+        }
     }
 
     /// Plans, in config order.

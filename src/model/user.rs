@@ -57,7 +57,8 @@ pub struct Work {
 
 impl Work {
     /// The usage a plan sees: output tokens x `response` (1 on a task segment, see
-    /// [`UserLife::response`]), metered at `k_meter` per output token.
+    /// [`UserLife::response`]), metered at `k_meter` per output token, at prices that do not
+    /// move (factors 1; [`crate::model::Trial::priced`] sets a month's).
     #[inline(always)]
     pub fn usage<'a>(&self, response: f64, mix: &'a Mix, k_meter: f64) -> Usage<'a> {
         let out = self.output_tokens * response;
@@ -65,6 +66,8 @@ impl Work {
             output_tokens: out,
             mix,
             metered: out * k_meter,
+            price_factor: 1.0,
+            rate_factor: 1.0,
             tasks: self.tasks,
             successes: self.successes,
         }

@@ -1,12 +1,14 @@
 //! Crate-level tests that need internals: hand-computed bills of every plan kind and of tiered
 //! plans, counts taken from the engine (segment split, loss users), `check`'s break-even figures
 //! and choice shares, the property tests (random scenarios through the engine, the billing
-//! rules and the exporters), task segments with outcome pricing, and teams on per_seat plans.
+//! rules and the exporters; prices that move over time), task segments with outcome pricing,
+//! and teams on per_seat plans.
 
 mod breakeven;
 mod counts;
 mod outcome;
 mod plans;
+mod prices;
 mod properties;
 mod seats;
 mod shares;

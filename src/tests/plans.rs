@@ -351,6 +351,8 @@ top_up = { price = 2, credits = 0.3, probability = 0.5 }
         output_tokens: 0.9,
         mix: &no_prompt,
         metered: 0.9,
+        price_factor: 1.0,
+        rate_factor: 1.0,
         tasks: 0.0,
         successes: 0.0,
     };

@@ -838,6 +838,8 @@ fn spec_totals(scn: &Scenario, draws: &[f64], life: &UserLife) -> Vec<(Totals, A
                         output_tokens: out,
                         mix: &life.mix,
                         metered: out * k_meter,
+                        price_factor: 1.0,
+                        rate_factor: 1.0,
                     },
                 );
                 let served = out * mb.served;
@@ -979,6 +981,8 @@ fn usage(x: f64) -> Usage<'static> {
         output_tokens: x,
         mix: &NO_PROMPT,
         metered: x,
+        price_factor: 1.0,
+        rate_factor: 1.0,
         tasks: 0.0,
         successes: 0.0,
     }

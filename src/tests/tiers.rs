@@ -59,6 +59,8 @@ fn check(rule: &Rule, cases: &[(f64, f64, f64)], what: &str) {
             output_tokens: x,
             mix: &NO_PROMPT,
             metered: x,
+            price_factor: 1.0,
+            rate_factor: 1.0,
             tasks: 0.0,
             successes: 0.0,
         };
@@ -105,6 +107,8 @@ fn payg_graduated_at_around_and_between_every_bound() {
                 output_tokens: 1.0,
                 mix: &mix,
                 metered: 250.0,
+                price_factor: 1.0,
+                rate_factor: 1.0,
                 tasks: 0.0,
                 successes: 0.0,
             },

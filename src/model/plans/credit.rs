@@ -107,7 +107,7 @@ impl Billing for Credit {
     #[inline]
     fn month(&self, a: &mut Account, usage: Usage<'_>) -> MonthBill {
         let need = usage.metered;
-        let mut bill = self.price;
+        let mut bill = self.price * usage.price_factor;
         a.balance += self.credits;
         a.granted += self.credits;
         // Whether a user tops up is fixed for the user, so this branch predicts well; the
@@ -119,7 +119,7 @@ impl Billing for Credit {
             let mut packs = (short / pack_credits).ceil();
             // guard against rounding in the division
             packs += f64::from(u8::from(a.balance + packs * pack_credits < need));
-            bill += packs * pack_price;
+            bill += packs * pack_price * usage.price_factor;
             a.balance += packs * pack_credits;
             a.bought += packs * pack_credits;
         }

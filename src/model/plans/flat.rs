@@ -56,7 +56,7 @@ impl Billing for Flat {
         // Branch-free: min(1, cap / metered) is 1 whenever the cap does not bind (including
         // metered = 0, where the ratio is inf or NaN and `min` returns 1).
         MonthBill {
-            bill: self.price,
+            bill: self.price * usage.price_factor,
             served: 1f64.min(self.cap / usage.metered),
         }
     }

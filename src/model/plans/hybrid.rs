@@ -36,7 +36,7 @@ pub struct Hybrid {
     included: f64,
     multiplier: f64,
     spend_cap: f64,
-    /// Usage ($ at `rates`) served in full: included + spend_cap / multiplier (untiered).
+    /// Usage ($ at `rates`) served in full at a rate factor of 1 (untiered).
     served_limit: f64,
     tiers: Option<Tiers>,
 }
@@ -73,14 +73,12 @@ impl PlanDesign for HybridSpec {
             included,
             multiplier,
             spend_cap,
-            // A zero multiplier never reaches the cap: everything is served.
-            served_limit: if multiplier > 0.0 {
-                included + spend_cap / multiplier
-            } else {
-                f64::INFINITY
-            },
+            served_limit: served_limit(included, multiplier, spend_cap),
             tiers: self.tiers.as_ref().map(|t| t.resolve(d)),
         }
+    }
+    fn bills_at_retail(&self) -> bool {
+        self.rates.is_none()
     }
 }
 
@@ -92,15 +90,15 @@ impl Billing for Hybrid {
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         let charge = usage.metered;
         if let Some(t) = &self.tiers {
-            return self.tiered(t, charge);
+            return self.tiered(t, charge, usage.price_factor, usage.rate_factor);
         }
-        let overage = (charge - self.included).max(0.0) * self.multiplier;
+        let overage = (charge - self.included).max(0.0) * self.multiplier * usage.rate_factor;
         // When the spend cap binds, serve exactly the usage whose overage reaches it:
-        // (included + cap / multiplier) / charge, which is >= 1 (so `min` gives 1) whenever
-        // it does not bind. Branch-free, as binding varies from user to user.
+        // served_limit / charge, which is >= 1 (so `min` gives 1) whenever it does not bind.
+        // Branch-free, as binding varies from user to user.
         MonthBill {
-            bill: self.base_fee + overage.min(self.spend_cap),
-            served: 1f64.min(self.served_limit / charge),
+            bill: self.base_fee * usage.price_factor + overage.min(self.spend_cap),
+            served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
         }
     }
     fn seats(&self, n: f64) -> Hybrid {
@@ -119,16 +117,46 @@ impl Billing for Hybrid {
     }
 }
 
+/// Usage ($ at `rates`) served in full when overage is billed at `per_dollar` x its charge
+/// (the multiplier x the rate factor): included + spend_cap / per_dollar. The spend cap does
+/// not move with the price, so a lower price serves more. A zero overage price never reaches
+/// the cap: everything is served.
+fn served_limit(included: f64, per_dollar: f64, spend_cap: f64) -> f64 {
+    if per_dollar > 0.0 {
+        included + spend_cap / per_dollar
+    } else {
+        f64::INFINITY
+    }
+}
+
 impl Hybrid {
+    /// [`served_limit`] at `rate_factor` (precomputed at 1, the factor of prices that do not
+    /// move).
+    #[inline]
+    fn served_limit(&self, rate_factor: f64) -> f64 {
+        if rate_factor == 1.0 {
+            self.served_limit
+        } else {
+            served_limit(self.included, self.multiplier * rate_factor, self.spend_cap)
+        }
+    }
+
     /// A month on tiered overage: the overage y = max(charge - included, 0) x multiplier is
-    /// billed as the tiered charge of y, at most the spend cap; above it, the served overage
-    /// is the largest y' <= y whose tiered charge is within the cap ([`Tiers::capped`]) and the
-    /// served share is (included + y' / multiplier) / charge.
-    fn tiered(&self, t: &Tiers, charge: f64) -> MonthBill {
+    /// billed as the tiered charge of y (at the month-0 rates) x `rate_factor`, at most the
+    /// spend cap; above it, the served overage is the largest y' <= y whose tiered charge is
+    /// within spend_cap / rate_factor ([`Tiers::capped`]) and the served share is
+    /// (included + y' / multiplier) / charge. The base fee is billed x `price_factor`.
+    fn tiered(&self, t: &Tiers, charge: f64, price_factor: f64, rate_factor: f64) -> MonthBill {
         let overage = (charge - self.included).max(0.0) * self.multiplier;
-        let (billed, served) = t.capped(overage, self.spend_cap);
+        // The cap in month-0 $ of tiered charge (exactly the cap at factor 1; none at 0).
+        let cap0 = if rate_factor > 0.0 {
+            self.spend_cap / rate_factor
+        } else {
+            f64::INFINITY
+        };
+        let (billed, served) = t.capped(overage, cap0);
         MonthBill {
-            bill: self.base_fee + billed,
+            bill: self.base_fee * price_factor + (billed * rate_factor).min(self.spend_cap),
             // Everything is served when nothing is cut (then the multiplier may be 0).
             served: if served == overage {
                 1.0

@@ -7,12 +7,11 @@
 //! `pub mod` line and its registry line.
 //!
 //! A rule sees one user-month at a time: its [`Usage`] (the output tokens the user demands
-//! under the plan, their prompt mix, their value measured with the plan's own meter card:
-//! API rates, retail value for fair-use caps, credit burn; and on a task segment the month's
-//! tasks and successes) and the user's [`Account`] (credit balance, ledger). It returns the
-//! bill and
-//! the share of the demand that is served; a served share below 1 applies equally to every
-//! token kind.
+//! under the plan, their prompt mix, their value measured with the plan's own month-0 meter
+//! card: API rates, retail value for fair-use caps, credit burn; the month's price factors,
+//! [`crate::model::prices`]; and on a task segment the month's tasks and successes) and the
+//! user's [`Account`] (credit balance, ledger). It returns the bill and the share of the demand
+//! that is served; a served share below 1 applies equally to every token kind.
 
 pub mod credit;
 pub mod flat;
@@ -25,6 +24,7 @@ pub mod tiers;
 use serde::Serialize;
 
 use self::schema::{Field, FieldValues};
+use super::prices::{LoyaltySpec, ScheduleStep};
 use super::rates::{Mix, Rates};
 use crate::dist::Param;
 
@@ -63,8 +63,13 @@ pub struct Usage<'a> {
     pub output_tokens: f64,
     /// The user's prompt tokens per output token.
     pub mix: &'a Mix,
-    /// The demand valued at the rule's [`Billing::meter`] card.
+    /// The demand valued at the rule's [`Billing::meter`] card (its month-0 values).
     pub metered: f64,
+    /// This month's factor on per-period prices (price, base fee, minimum, top-up price, price
+    /// per success).
+    pub price_factor: f64,
+    /// This month's factor on usage charged at the plan's rates.
+    pub rate_factor: f64,
     /// Tasks (a task segment's whole number of tasks this month; 0 on a token segment).
     pub tasks: f64,
     /// Successful tasks (a whole number; at an expected month, tasks x success rate; 0 on a
@@ -132,6 +137,11 @@ pub trait PlanDesign: Sized {
     type Rule: Billing;
     /// Concrete values for one trial; `retail` is the trial's list card.
     fn resolve(&self, draws: &[f64], retail: &Rates) -> Self::Rule;
+    /// Whether the plan charges usage at the `[retail]` card, so that the retail decline moves
+    /// its rates.
+    fn bills_at_retail(&self) -> bool {
+        false
+    }
 }
 
 /// A configured plan of any kind.
@@ -147,6 +157,10 @@ pub struct PlanSpec {
     pub external: bool,
     /// Share of the value this plan delivers, in [0, 1] (menu mode).
     pub quality: Param,
+    /// Steps of the price schedule (empty: none).
+    pub price_schedule: Vec<ScheduleStep>,
+    /// The loyalty discount, if any.
+    pub loyalty: Option<LoyaltySpec>,
     /// Bills per account of a team: the account's seats share one meter, and the plan's
     /// per-seat amounts are multiplied by its active seats ([`Billing::seats`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -206,6 +220,13 @@ macro_rules! plan_kinds {
             pub fn name(&self) -> &'static str {
                 match self {
                     $(PlanKind::$kind(_) => <$spec as PlanDesign>::KIND,)+
+                }
+            }
+
+            /// Whether the plan charges usage at the `[retail]` card.
+            pub fn bills_at_retail(&self) -> bool {
+                match self {
+                    $(PlanKind::$kind(s) => s.bills_at_retail(),)+
                 }
             }
 
@@ -331,7 +352,9 @@ mod tests {
                     "usage_response",
                     "anxiety",
                     "external",
-                    "quality"
+                    "quality",
+                    "price_schedule",
+                    "loyalty"
                 ]
                 .contains(&f.name),
                 "{what}: `{}` is a key every plan takes",
@@ -458,6 +481,10 @@ mod tests {
             assert_eq!((free.name, free.fields.len()), ("free", 0));
             let spec = (free.build)(&mut FieldValues::default());
             assert_eq!(spec.name(), "free");
+            assert!(
+                !spec.bills_at_retail(),
+                "a kind bills at its own prices by default"
+            );
             let json = serde_json::to_string(&spec).expect("specs serialise");
             assert_eq!(json, r#"{"kind":"free"}"#);
             let rule = spec.resolve(&[], &Rates::default());
@@ -466,6 +493,8 @@ mod tests {
                 output_tokens: 1e6,
                 mix: &mix,
                 metered: 12.0,
+                price_factor: 1.0,
+                rate_factor: 1.0,
                 tasks: 0.0,
                 successes: 0.0,
             };
@@ -482,6 +511,8 @@ mod tests {
             output_tokens: 3.0,
             mix: &mix,
             metered: 0.0,
+            price_factor: 1.0,
+            rate_factor: 1.0,
             tasks: 0.0,
             successes: 0.0,
         };

@@ -56,7 +56,8 @@ impl Billing for Outcome {
     #[inline]
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
         MonthBill {
-            bill: (self.price * usage.successes).max(self.minimum),
+            bill: (self.price * usage.successes * usage.price_factor)
+                .max(self.minimum * usage.price_factor),
             served: 1.0,
         }
     }
@@ -84,6 +85,8 @@ mod tests {
             output_tokens: tasks * 1000.0,
             mix: &mix,
             metered: 99.0,
+            price_factor: 1.0,
+            rate_factor: 1.0,
             tasks,
             successes,
         };

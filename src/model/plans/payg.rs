@@ -52,6 +52,9 @@ impl PlanDesign for PaygSpec {
             tiers: self.tiers.as_ref().map(|t| t.resolve(d)),
         }
     }
+    fn bills_at_retail(&self) -> bool {
+        self.rates.is_none()
+    }
 }
 
 impl Billing for Payg {
@@ -65,7 +68,7 @@ impl Billing for Payg {
             Some(t) => t.charge(usage.metered),
         };
         MonthBill {
-            bill: charge.max(self.minimum),
+            bill: (charge * usage.rate_factor).max(self.minimum * usage.price_factor),
             served: 1.0,
         }
     }

@@ -8,8 +8,9 @@
 //! bills each seat on its own ([`super::accounting::bill_plan`]). A `per_seat` plan bills the
 //! account ([`bill_account`]): each month, the rule for its active seats
 //! ([`super::Billing::seats`]) meters the seats' summed usage on one account (one allowance,
-//! one credit balance, one cap), the served share applies to every seat alike, and one payment
-//! fee is paid on the account's bill. The account's month revenue, cost, fees and overhead are
+//! one credit balance, one cap) at the month's price factors, with loyalty from the account's
+//! tenure; the served share applies to every seat alike, and one payment fee is paid on the
+//! account's bill. The account's month revenue, cost, fees and overhead are
 //! split over its active seats in proportion to their demand that month (equally when it is
 //! 0), so a seat's profit is its share of the account's; served tokens, retail value and
 //! successes are the seat's own.

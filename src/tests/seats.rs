@@ -639,3 +639,31 @@ fn a_pooled_minimum_and_a_pooled_spend_cap() {
     assert!(close(m[0].served_output_tokens, 3e6), "{m:?}");
     assert!(close(seats[2].served_output_tokens, 4e6 * 30.0 / 52.0));
 }
+
+/// A per_seat plan's price schedule and loyalty apply to the account's bill as to a user's: a
+/// flat $20 a seat, halved from month 1 by the schedule and cut by half again from tenure index
+/// 2 by loyalty, for 3 seats: $60, $30, $15; one fee on each ($6.30, $3.30, $1.80).
+#[test]
+fn a_per_seat_bill_moves_with_its_schedule_and_loyalty() {
+    let text = SCN
+        .replace("USERS", "3")
+        .replace("MONTHS", "3")
+        .replace("TEAM", "3")
+        .replace("CHURN", "0")
+        .replace("EXTRA", "")
+        .replace(
+            "cap = 15\nper_seat = true",
+            "cap = 15\nper_seat = true\n\
+             price_schedule = [{ from_month = 0, factor = 1 }, { from_month = 1, factor = 0.5 }]\n\
+             loyalty = { after_months = 2, discount = 0.5 }",
+        );
+    let scn = parse(&text, "seats.toml").expect("valid");
+    let res = run(&scn, &|_| {}).expect("runs");
+    let bills: Vec<f64> = res.months[0].iter().map(|m| m.revenue).collect();
+    let fees: Vec<f64> = res.months[0].iter().map(|m| m.fees).collect();
+    assert_eq!(bills, [60.0, 30.0, 15.0]);
+    for (f, want) in fees.iter().zip([6.3, 3.3, 1.8]) {
+        assert!(close(*f, want), "{fees:?}");
+    }
+    assert_eq!(res.trials[0].plans[0].totals.accounts, 1);
+}

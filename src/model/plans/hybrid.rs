@@ -107,11 +107,7 @@ impl Billing for Hybrid {
             base_fee: self.base_fee * n,
             included,
             spend_cap,
-            served_limit: if self.multiplier > 0.0 {
-                included + spend_cap / self.multiplier
-            } else {
-                f64::INFINITY
-            },
+            served_limit: served_limit(included, self.multiplier, spend_cap),
             ..self.clone()
         }
     }

@@ -667,3 +667,30 @@ fn a_per_seat_bill_moves_with_its_schedule_and_loyalty() {
     }
     assert_eq!(res.trials[0].plans[0].totals.accounts, 1);
 }
+
+/// Arrivals are dealt into accounts within their own cohort: 6 users at month 0 and 5 arrivals
+/// in each of months 1 and 2, in teams of 3, make accounts of 3 + 3, then 3 + 2 twice: 6
+/// accounts of 16 seats, each account arriving together.
+#[test]
+fn arrivals_are_dealt_within_their_cohort() {
+    let text = SCN
+        .replace("USERS", "6")
+        .replace("MONTHS", "3")
+        .replace("TEAM", "3")
+        .replace("CHURN", "0")
+        .replace("EXTRA", "")
+        .replacen(
+            "[[segment]]",
+            "[market]\nnew_users_per_month = 5\n\n[[segment]]",
+            1,
+        );
+    let scn = parse(&text, "seats.toml").expect("valid");
+    let res = run(&scn, &|_| {}).expect("runs");
+    let t = &res.trials[0].plans[0].totals;
+    assert_eq!((t.users, t.accounts), (16, 6));
+    // Seat-months: 6 x 3 + 5 x 2 + 5 x 1 = 33; the flat bills $20 a seat-month.
+    assert_eq!(t.active_user_months, 33);
+    assert!(close(t.revenue, 660.0));
+    let active: Vec<u64> = res.months[0].iter().map(|m| m.active_users).collect();
+    assert_eq!(active, [6, 11, 16]);
+}

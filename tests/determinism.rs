@@ -62,3 +62,108 @@ fn a_different_seed_changes_the_results() {
     let read = |d: &Path| std::fs::read(d.join("trials.csv")).unwrap();
     assert_ne!(read(&a), read(&b));
 }
+
+/// Teams of 1 to 40 seats (with seat churn and team churn) beside a segment of single users,
+/// on per_seat plans of every kind and on the same plans per seat: accounts straddle the
+/// engine's blocks of users, and the outputs are still identical for 1, 2 and 8 threads.
+const TEAMS: &str = r#"
+name = "teams"
+[simulation]
+trials = 5
+users = 9000
+months = 4
+seed = 7
+[retail]
+input = 5.0
+output = 25.0
+[cost]
+input = 0.5
+output = 2.5
+payment_fee_rate = 0.03
+payment_fee_fixed = 0.3
+[[segment]]
+name = "solo"
+share = 0.3
+output_tokens = { dist = "lognormal", median = 1_000_000, p99 = 10_000_000 }
+input_per_output = 20
+monthly_churn = 0.05
+[[segment]]
+name = "teams"
+share = 0.7
+output_tokens = { dist = "lognormal", median = 1_000_000, p99 = 10_000_000 }
+input_per_output = 20
+monthly_volatility = 0.4
+monthly_churn = 0.05
+team_size = { dist = "uniform", min = 1, max = 40 }
+seat_churn = 0.1
+[[plan]]
+name = "api-seats"
+kind = "payg"
+monthly_minimum = 5
+per_seat = true
+[[plan]]
+name = "flat-seats"
+kind = "flat"
+price = 20
+cap = 100
+per_seat = true
+[[plan]]
+name = "credit-seats"
+kind = "credit"
+price = 20
+credits = 2000
+rollover = 500
+burn = { input = 500, output = 2500 }
+top_up = { price = 10, credits = 1000, probability = 0.3 }
+per_seat = true
+[[plan]]
+name = "hybrid-seats"
+kind = "hybrid"
+base_fee = 20
+included = 20
+spend_cap = 50
+per_seat = true
+[[plan]]
+name = "hybrid"
+kind = "hybrid"
+base_fee = 20
+included = 20
+spend_cap = 50
+"#;
+
+#[test]
+fn teams_give_identical_files_for_one_two_and_eight_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("teams.toml");
+    std::fs::write(&config, TEAMS).unwrap();
+    let config = config.to_str().unwrap();
+    let outs: Vec<_> = ["1", "2", "8"]
+        .iter()
+        .map(|t| {
+            let out = dir.path().join(format!("t{t}"));
+            run(config, t, &out, &[]);
+            out
+        })
+        .collect();
+    assert_same(&outs[0], &outs[1]);
+    assert_same(&outs[0], &outs[2]);
+    // The accounts are counted: fewer than the seats on per_seat plans, one per seat otherwise.
+    let summary = std::fs::read_to_string(outs[0].join("summary.csv")).unwrap();
+    let mut lines = summary.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (users, accounts) = (col("subscribers_mean"), col("accounts_mean"));
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let (u, a): (f64, f64) = (
+            cells[users].parse().unwrap(),
+            cells[accounts].parse().unwrap(),
+        );
+        assert_eq!(u, 9000.0, "every seat billed once: {line}");
+        if cells[0].ends_with("-seats") {
+            assert!(a < 0.5 * u, "{line}");
+        } else {
+            assert_eq!(a, u, "{line}");
+        }
+    }
+}

@@ -16,7 +16,9 @@
 //! the two shipped configs (the shipped coding-agent run in full, and again with size and seed
 //! overrides) and 25 scenarios taken from the scenarios the test suite generates, chosen to
 //! cover every field, plan kind and distribution; and, added with issue 11 from the code that
-//! introduced them, the shipped outcome config (task segments, an outcome plan; smaller size).
+//! introduced them, the shipped outcome config (task segments, an outcome plan; smaller size)
+//! and `teams` (team segments with team and seat churn, per_seat plans beside a plan billed
+//! per seat; `accounts_mean` among its columns).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -72,6 +72,7 @@ fn plan(users: u64, profit: f64, loss_users: u64) -> PlanTrial {
             profit,
             loss_users,
             active_user_months: 2 * users,
+            accounts: users,
             ..Totals::default()
         },
         month_profit: vec![profit, 0.0],
@@ -272,7 +273,7 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     // subscribers_mean closes issue 10's columns; issue 11's come after it, in order.
     let at = |name: &str| summary.0.iter().position(|c| c == name);
     assert_eq!(at("subscribers_mean"), at("profit_per_user").map(|i| i + 1));
-    let tail = &summary.0[summary.0.len() - 8..];
+    let tail = &summary.0[summary.0.len() - 9..];
     assert_eq!(
         tail,
         [
@@ -282,11 +283,14 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
             "npv_p50",
             "npv_p95",
             "cost_per_success",
+            "accounts_mean",
             "trueup_revenue_mean",
             "trueup_open_mean"
         ]
     );
     assert_eq!(column(&summary, "cost_per_success"), ["", "", ""]);
+    // Without teams every subscriber is an account (the results here are written by hand).
+    assert_eq!(column(&summary, "accounts_mean"), ["0", "4", "4"]);
 
     let trials = read_csv(&out.join("trials.csv"));
     assert_eq!(

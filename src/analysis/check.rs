@@ -296,7 +296,31 @@ pub fn report_with(scn: &Scenario, draws: usize) -> String {
     if let Some(note) = unused_in_each_mode(scn) {
         let _ = writeln!(out, "note: {note}");
     }
+    if let Some(note) = per_seat_without_teams(scn) {
+        let _ = writeln!(out, "note: {note}");
+    }
     out
+}
+
+/// The plans with `per_seat = true` when no segment has teams, as a note (every user is then an
+/// account of one, so `per_seat` changes nothing); `None` otherwise.
+fn per_seat_without_teams(scn: &Scenario) -> Option<String> {
+    if scn.segments.iter().any(|s| s.team_size.is_some()) {
+        return None;
+    }
+    let plans: Vec<String> = scn
+        .plans
+        .iter()
+        .filter(|p| p.per_seat)
+        .map(|p| format!("plan.{}.per_seat", p.name))
+        .collect();
+    (!plans.is_empty()).then(|| {
+        format!(
+            "no segment has `team_size`, so every user is an account of one and per_seat \
+             changes nothing: {}",
+            plans.join(", ")
+        )
+    })
 }
 
 /// In each mode, the fields set that only menu mode uses (by field path), as a note; `None` in

@@ -74,6 +74,9 @@ pub struct PlanSummary {
     pub trueup_revenue_mean: f64,
     /// Mean shortfall of commitment terms open at the horizon per trial (not billed).
     pub trueup_open_mean: f64,
+    /// Accounts billed on the row per trial, mean over trials: one per user, except that a
+    /// team's seats on a `per_seat` plan are one account (= subscribers_mean without teams).
+    pub accounts_mean: f64,
 }
 
 impl PlanSummary {
@@ -101,6 +104,7 @@ impl PlanSummary {
             self.cvar_05,
             self.retail_value_mean,
             self.subscribers_mean,
+            self.accounts_mean,
             self.npv_mean,
             self.trueup_revenue_mean,
             self.trueup_open_mean,
@@ -173,6 +177,7 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 cost_per_success: ratio(sum(&|t| t.cost), sum(&|t| t.successes)),
                 trueup_revenue_mean: sum(&|t| t.trueup_revenue) / n,
                 trueup_open_mean: sum(&|t| t.trueup_open) / n,
+                accounts_mean: sum(&|t| t.accounts as f64) / n,
             }
         })
         .collect()

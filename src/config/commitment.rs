@@ -36,6 +36,19 @@ pub(super) fn check_kind(t: &Tbl<'_, '_>, kind: &str) -> Result<(), ConfigError>
     }
 }
 
+/// Refuses a commitment on a `per_seat` plan: a team account's commitment is not simulated.
+pub(super) fn check_per_seat(t: &Tbl<'_, '_>, per_seat: bool) -> Result<(), ConfigError> {
+    match t.get(KEY) {
+        Some(v) if per_seat => Err(t.src.err(
+            &v.span(),
+            &t.child(KEY),
+            "a commitment is per user and is not simulated on a `per_seat` plan (billed per team \
+             account): remove `per_seat` or the commitment",
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The plan's `commitment` (its kind already checked by [`check_kind`]); `Ok(Some(None))`
 /// when absent, `Ok(None)` when a required field is missing (recorded).
 pub(super) fn commitment(

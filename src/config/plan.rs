@@ -22,7 +22,7 @@ use crate::model::plans::schema::{Field, FieldKind, FieldValue, FieldValues, Nee
 use crate::model::plans::{KIND_NAMES, kind};
 
 /// Keys every plan takes, before its kind's own.
-const COMMON: [&str; 8] = [
+const COMMON: [&str; 9] = [
     "name",
     "kind",
     "usage_response",
@@ -31,6 +31,7 @@ const COMMON: [&str; 8] = [
     "quality",
     "price_schedule",
     "loyalty",
+    "per_seat",
 ];
 
 /// One `[[plan]]` table; `seen` holds the plan names read so far. `None` when a required field
@@ -93,6 +94,8 @@ pub(super) fn plan(
     let price_schedule = prices::price_schedule(draws, &t)?;
     let loyalty = prices::loyalty(draws, &t)?;
     let commitment = commitment::commitment(draws, &t)?;
+    let per_seat = t.opt_bool("per_seat")?.unwrap_or(false);
+    commitment::check_per_seat(&t, per_seat)?;
     let (Some(name), Some(mut values), Some(price_schedule), Some(loyalty), Some(commitment)) =
         (name, values, price_schedule, loyalty, commitment)
     else {
@@ -107,6 +110,7 @@ pub(super) fn plan(
         price_schedule,
         loyalty,
         commitment,
+        per_seat,
         kind: (schema.build)(&mut values),
     }))
 }

@@ -18,7 +18,7 @@ pub(super) fn segment(
     mut t: Tbl<'_, '_>,
     seen: &mut HashSet<String>,
 ) -> Result<Option<Segment>, ConfigError> {
-    const FIELDS: [&str; 15] = [
+    const FIELDS: [&str; 17] = [
         "name",
         "share",
         "output_tokens",
@@ -34,6 +34,8 @@ pub(super) fn segment(
         "value",
         "value_per_retail",
         "shock_churn",
+        "team_size",
+        "seat_churn",
     ];
     if !t.has("name") {
         t.allow(&FIELDS)?; // a misspelt `name` is reported as such
@@ -53,6 +55,21 @@ pub(super) fn segment(
     let monthly_churn = draws.param_or(&t, "monthly_churn", Range::Unit, 0.0)?;
     let value = value(draws, &t)?;
     let shock_churn = draws.param_or(&t, "shock_churn", Range::Unit, 0.0)?;
+    let team_size = t
+        .get("team_size")
+        .map(|v| draws.per_user(t.src, v, &t.child("team_size"), Range::TeamSize))
+        .transpose()?;
+    let seat_churn = draws.param_opt(&t, "seat_churn", Range::Unit)?;
+    if team_size.is_none()
+        && let Some(v) = t.get("seat_churn")
+    {
+        return Err(t.src.err(
+            &v.span(),
+            &t.child("seat_churn"),
+            "`seat_churn` removes single seats of a team: it needs `team_size` (seats per \
+             account)",
+        ));
+    }
     let (Some(name), Some(share), Some(work)) = (name, share, work) else {
         return Ok(None);
     };
@@ -67,6 +84,8 @@ pub(super) fn segment(
         monthly_churn,
         value,
         shock_churn,
+        team_size,
+        seat_churn,
         name,
     }))
 }

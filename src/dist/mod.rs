@@ -118,7 +118,12 @@ pub enum Range {
     PosUnit,
     /// In `[0, 1)` (discount rates).
     UnitBelowOne,
+    /// In `[1, MAX_TEAM_SIZE]` (team sizes, rounded to whole seats).
+    TeamSize,
 }
+
+/// The largest team a segment's `team_size` may draw.
+pub const MAX_TEAM_SIZE: f64 = 100_000.0;
 
 impl Range {
     pub(crate) fn holds(self, s: &Support) -> bool {
@@ -130,6 +135,7 @@ impl Range {
             Range::AboveMinusOne => s.lo > -1.0 || (s.lo == -1.0 && s.lo_open),
             Range::PosUnit => s.is_positive() && s.is_unit(),
             Range::UnitBelowOne => s.is_non_negative() && s.hi < 1.0,
+            Range::TeamSize => s.lo >= 1.0 && s.hi <= MAX_TEAM_SIZE,
         }
     }
     pub(crate) fn words(self) -> &'static str {
@@ -141,6 +147,7 @@ impl Range {
             Range::AboveMinusOne => "> -1",
             Range::PosUnit => "in (0, 1]",
             Range::UnitBelowOne => "in [0, 1)",
+            Range::TeamSize => "in [1, 100000]",
         }
     }
     pub(crate) fn fix(self) -> &'static str {
@@ -151,6 +158,9 @@ impl Range {
             Range::AboveMinusOne => "; add a `floor` above -1 to the distribution",
             Range::PosUnit => "; add a positive `floor` and `ceiling = 1` to the distribution",
             Range::UnitBelowOne => "; add `floor = 0` and a `ceiling` below 1 to the distribution",
+            Range::TeamSize => {
+                "; add `floor = 1` and a `ceiling` of at most 100000 to the distribution"
+            }
             Range::Any => "",
         }
     }

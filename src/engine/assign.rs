@@ -5,7 +5,10 @@
 //! [`crate::model::accounting`] or [`crate::model::menu`]. Every count downstream (users and
 //! active user-months per plan, per segment, per decile, per month) is counted from what the
 //! assignment billed, never from the scenario. [`EveryPlan`] bills every user on every plan,
-//! side by side (each mode); [`Menu`] lets each user choose one (menu mode).
+//! side by side (each mode); [`Menu`] lets each user choose one (menu mode). A team
+//! segment's accounts (each mode only: the config refuses teams in menu mode) are billed on
+//! every plan by `engine/teams.rs`, as [`EveryPlan`] bills a user, with `per_seat` plans
+//! billing the account.
 
 use crate::model::Trial;
 use crate::model::accounting::bill_plan;

@@ -23,6 +23,7 @@ pub mod ranking;
 mod schedule;
 mod sizing;
 pub mod streams;
+mod teams;
 
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;

@@ -4,7 +4,8 @@
 //! A chunk holds the trials in flight (bounded for memory by [`super::sizing`]). For each chunk,
 //! phase 0 draws every user's base demand and ranks the deciles; phase 1 lives and bills the
 //! users block by block (with a task user's successes from phase 3, and in menu mode each
-//! user's taste from phase 2) ([`BLOCK_USERS`] users, the fixed unit of parallel work); then the
+//! user's taste from phase 2) ([`BLOCK_USERS`] users, the fixed unit of parallel work; with
+//! teams, the whole accounts starting in that span, [`super::teams`]); then the
 //! blocks are summed in block order within a trial and the trials pushed in trial order, so
 //! the results are byte-identical for any thread count.
 
@@ -17,6 +18,7 @@ use super::assign::Assign;
 use super::ranking::rank_deciles;
 use super::sizing::trials_in_flight;
 use super::streams::{TRIAL_UNIT, stream};
+use super::teams::{self, TeamScratch, block_users, in_team, simulate_account};
 use super::{BLOCK_USERS, EngineError, RunOptions};
 use crate::model::arrivals::Cohort;
 use crate::model::choice::{Taste, draw_taste};
@@ -94,6 +96,8 @@ struct TrialBuf {
     decile: Vec<u8>,
     /// Scratch for ranking.
     keys: Vec<u128>,
+    /// The first user of each account of the team segments ([`teams::deal`]).
+    starts: Vec<u64>,
 }
 
 impl TrialBuf {
@@ -102,6 +106,7 @@ impl TrialBuf {
             demand: vec![0.0; users],
             decile: vec![0; users],
             keys: Vec::with_capacity(users),
+            starts: Vec::new(),
         }
     }
 }
@@ -193,6 +198,7 @@ pub(super) fn run_range<A: Assign>(
                 if !stopped() {
                     rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile, &stopped);
                 }
+                buf.starts = teams::deal(st, sim.seed, t);
             });
         if stopped() {
             return Ok(None);
@@ -209,13 +215,12 @@ pub(super) fn run_range<A: Assign>(
             .par_iter()
             .map(|&(ti, b)| {
                 let t = first + ti as u64;
-                let lo = b * BLOCK_USERS;
-                let hi = (lo + BLOCK_USERS).min(bufs[ti].demand.len());
+                let users = block_users(&trials[ti], &bufs[ti].starts, b);
                 let mut acc =
                     BlockAcc::new(shape.rows, shape.months, shape.segments, shape.options);
                 let key = (sim.seed, t);
                 let done =
-                    simulate_block(key, &trials[ti], assign, lo..hi, &bufs[ti], &mut acc, stop);
+                    simulate_block(key, &trials[ti], assign, users, &bufs[ti], &mut acc, stop);
                 progress(done);
                 acc
             })
@@ -302,19 +307,19 @@ fn simulate_block<A: Assign>(
     stop: &AtomicBool,
 ) -> u64 {
     let n_rows = acc.totals.len();
-    let n_segs = st.segments.len();
     let mut life = UserLife::with_capacity(st.months());
     let mut taste = Taste::default();
     let mut scratch = Scratch::default();
     let mut rows = vec![Totals::default(); n_rows];
+    let mut team = TeamScratch::default();
     let mut c = cohort_of(&st.cohorts, users.start as u64);
     let has_commitments = st.has_commitments();
     let mut done = 0;
-    for u in users {
+    let mut u = users.start;
+    while u < users.end {
         if stop.load(Ordering::Relaxed) {
             break;
         }
-        done += 1;
         while st.cohorts[c].end <= u as u64 {
             c += 1;
         }
@@ -323,6 +328,28 @@ fn simulate_block<A: Assign>(
             month,
             ..
         } = st.cohorts[c];
+        if in_team(st, &st.cohorts[c]) {
+            // A whole account: its seats are users u..end.
+            let end = teams::next_start(st, &buf.starts, u as u64 + 1) as usize;
+            let key = (seed, trial);
+            simulate_account(
+                key,
+                st,
+                seg,
+                month,
+                u..end,
+                &buf.demand,
+                &mut team,
+                &mut acc.months,
+            );
+            for (j, seat) in (u..end).enumerate() {
+                add_user(acc, &team.rows[j], seg, buf.decile[seat] as usize);
+            }
+            done += (end - u) as u64;
+            u = end;
+            continue;
+        }
+        done += 1;
         let size = if st.segments[seg].tasks.is_some() {
             // Only D is kept per user: a task user's tasks and tokens per task are drawn again
             // from their phase-0 stream.
@@ -349,16 +376,22 @@ fn simulate_block<A: Assign>(
             population: &mut acc.population,
         };
         assign.bill(st, &life, &taste, &mut scratch, &mut sinks);
-        let decile = buf.decile[u] as usize;
-        for (r, o) in rows.iter().enumerate() {
-            if o.users == 0 {
-                continue;
-            }
-            acc.totals[r].add(o);
-            let g = GroupTotals::of_user(o);
-            acc.segments[r * n_segs + seg].add(&g);
-            acc.deciles[r * DECILES + decile].add(&g);
-        }
+        add_user(acc, &rows, seg, buf.decile[u] as usize);
+        u += 1;
     }
     done
+}
+
+/// Adds one user's totals on every row (`rows[r]`) to the block's sums, by segment and decile.
+fn add_user(acc: &mut BlockAcc, rows: &[Totals], seg: usize, decile: usize) {
+    let n_segs = acc.segments.len() / rows.len().max(1);
+    for (r, o) in rows.iter().enumerate() {
+        if o.users == 0 {
+            continue;
+        }
+        acc.totals[r].add(o);
+        let g = GroupTotals::of_user(o);
+        acc.segments[r * n_segs + seg].add(&g);
+        acc.deciles[r * DECILES + decile].add(&g);
+    }
 }

@@ -55,7 +55,8 @@ impl Footprint {
         let segs = scn.segments.len() as f64;
         let in_flight = trials_in_flight(scn) as f64;
         let block = block_bytes(plans, months, segs);
-        let in_flight_state = in_flight * (users * PER_USER + trial_state_bytes(scn));
+        let in_flight_state = in_flight * (users * PER_USER + trial_state_bytes(scn))
+            + team_bytes(scn, threads, in_flight * users);
         // The trial being merged: its summed blocks and its per-plan copy of the group sums.
         let merging = 2.0 * block;
         let run_sums = plans
@@ -174,6 +175,39 @@ fn setup_bytes(scn: &Scenario) -> f64 {
         + chunk(plans * size_of::<Rule>() as f64)
         + chunk(8.0 * plans)
         + segments
+}
+
+/// Bytes the teams add ([`super::teams`]), none without them: the first user of every account
+/// of the `users` in flight (counted as if every user opened one), and on each of `threads`
+/// threads the lives and per-row totals of the largest account (its seats' demand, noise and
+/// churn uniforms per month, and on a task segment its tasks and successes).
+fn team_bytes(scn: &Scenario, threads: usize, users: f64) -> f64 {
+    let mut supports = Vec::with_capacity(scn.slots.len());
+    for slot in &scn.slots {
+        let s = slot.dist.support(&supports);
+        supports.push(s);
+    }
+    let months = f64::from(scn.simulation.months);
+    let plans = scn.plans.len() as f64;
+    let largest = scn
+        .segments
+        .iter()
+        .filter_map(|s| {
+            let seats = match s.team_size.as_ref()? {
+                PerUser::Fixed(x) => *x,
+                PerUser::Dist(d) => d.support(&supports).hi,
+            };
+            let vectors = if s.work.is_tasks() { 5.0 } else { 3.0 };
+            let per_seat = size_of::<crate::model::user::UserLife>() as f64
+                + vectors * chunk(8.0 * months)
+                + 2.0 * chunk(plans * size_of::<Totals>() as f64);
+            Some(seats.round().min(crate::dist::MAX_TEAM_SIZE) * per_seat)
+        })
+        .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));
+    match largest {
+        None => 0.0,
+        Some(account) => 8.0 * users + threads.max(1) as f64 * account,
+    }
 }
 
 /// Bytes of one block's sums.

@@ -3,8 +3,9 @@
 //! The unit is a user, or [`TRIAL_UNIT`] for the trial-level draws; phase 0 of a user draws its
 //! base demand (on a task segment its tasks and output tokens per task), phase 1 the rest of
 //! its life, phase 2 its taste (menu mode), phase 3 its success rate and successes (task
-//! segments) and phase 5 its commitment amounts (plans with a `commitment`; phase 4 is
-//! reserved for seats). A stream never depends on the thread that runs
+//! segments), phase 4 the team size of the account it opens and phase 5 its seat-churn
+//! uniforms (team segments, `engine/teams.rs`), and phase 6 its commitment amounts (plans with
+//! a `commitment`). A stream never depends on the thread that runs
 //! it or on any other unit, so results do not depend on scheduling.
 
 use rand::SeedableRng;

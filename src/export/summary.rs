@@ -9,7 +9,7 @@ use super::{Exporter, Report, csv_writer, num, opt};
 pub struct Summary;
 
 /// Column names of summary.csv.
-pub const COLUMNS: [&str; 39] = [
+pub const COLUMNS: [&str; 40] = [
     "plan",
     "kind",
     "trials",
@@ -47,6 +47,7 @@ pub const COLUMNS: [&str; 39] = [
     "npv_p50",
     "npv_p95",
     "cost_per_success",
+    "accounts_mean",
     "trueup_revenue_mean",
     "trueup_open_mean",
 ];
@@ -87,6 +88,7 @@ impl Exporter for Summary {
             ]);
             row.extend(s.npv_pct.iter().map(|v| num(*v)));
             row.push(opt(s.cost_per_success));
+            row.push(num(s.accounts_mean));
             row.extend([num(s.trueup_revenue_mean), num(s.trueup_open_mean)]);
             w.write_record(&row)?;
         }

@@ -211,6 +211,7 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
                 Some(t) if !life.left => t.open(),
                 _ => 0.0,
             },
+            accounts: 1,
         },
         account,
     }

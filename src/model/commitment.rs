@@ -13,7 +13,7 @@
 //! billed in their last month on the plan. A term still open at the horizon is not billed; its
 //! shortfall so far, max(amount - billed so far, 0) against the whole amount (never prorated:
 //! what the customer would owe if the term ended with no more usage), is reported as
-//! `trueup_open`. Amounts are drawn once per user from their phase-5 stream, one per committed
+//! `trueup_open`. Amounts are drawn once per user from their phase-6 stream, one per committed
 //! plan in plan order ([`draw_amounts`]), and never move with price schedules.
 
 use rand::Rng;
@@ -25,7 +25,7 @@ use super::user::UserLife;
 use crate::dist::{Param, Sampler};
 
 /// The stream phase of a user's commitment amounts.
-pub const PHASE: u64 = 5;
+pub const PHASE: u64 = 6;
 
 /// A plan's configured commitment.
 #[derive(Clone, Debug, Serialize)]
@@ -124,7 +124,7 @@ impl Term {
     }
 }
 
-/// Draws the commitment amounts of a user from their phase-5 stream `rng` into
+/// Draws the commitment amounts of a user from their phase-6 stream `rng` into
 /// `life.commit`: one per committed plan, in plan order (0 for plans without a commitment).
 /// Leaves it empty when no plan has a commitment.
 pub fn draw_amounts<R: Rng>(trial: &Trial, rng: &mut R, life: &mut UserLife) {

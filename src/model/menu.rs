@@ -333,6 +333,7 @@ fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Tota
         t.profit = t.revenue - t.cost - t.fees - t.overhead;
         t.retail_value *= life.k_retail;
         t.loss_users = u64::from(t.users > 0 && t.profit < 0.0);
+        t.accounts = t.users;
         if let Some(r) = trial.row[p] {
             rows[r] = *t;
             portfolio.add(t);
@@ -340,6 +341,7 @@ fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Tota
     }
     if let Some(r) = trial.market.portfolio {
         portfolio.users = portfolio.users.min(1);
+        portfolio.accounts = portfolio.users;
         portfolio.churned_users = portfolio.churned_users.min(1);
         portfolio.loss_users = u64::from(portfolio.users > 0 && portfolio.profit < 0.0);
         rows[r] = portfolio;

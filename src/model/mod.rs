@@ -13,6 +13,7 @@ pub mod menu;
 pub mod plans;
 pub mod prices;
 pub mod rates;
+pub mod team;
 pub mod trial;
 pub mod user;
 
@@ -112,6 +113,13 @@ pub struct Segment {
     pub value: Option<SegmentValue>,
     /// Extra probability of leaving after a shock month (menu mode).
     pub shock_churn: Param,
+    /// Seats per account, drawn per account and rounded half away from zero (`None`: every
+    /// user is an account of one, as without teams).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_size: Option<PerUser>,
+    /// Probability that one seat of a team leaves alone after each month (team segments).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seat_churn: Option<Param>,
 }
 
 /// What a segment's users demand in a typical month: output tokens, or whole tasks of some

@@ -50,6 +50,8 @@ pub struct Trial {
     pub commits: Vec<Option<CommitTrial>>,
     /// Each plan's usage_response.
     pub response: Vec<f64>,
+    /// Whether each plan bills per account of a team (`per_seat`).
+    pub per_seat: Vec<bool>,
     /// Each plan's anxiety, $ a month felt when choosing.
     pub anxiety: Vec<f64>,
     /// Each plan's quality, the share of the value it delivers.
@@ -99,6 +101,10 @@ pub struct SegmentTrial {
     pub shock_churn: f64,
     /// The user's value: `(per_retail, sampler)` (menu mode; `None` when not given).
     pub value: Option<(bool, Sampler)>,
+    /// Seats per account, before rounding (`None`: not a team segment).
+    pub team_size: Option<Sampler>,
+    /// Probability that a seat leaves alone after each month (team segments).
+    pub seat_churn: f64,
 }
 
 /// A task segment's per-user values besides its tasks, in one trial.
@@ -176,6 +182,11 @@ impl Trial {
                             Some((true, at("value_per_retail", v)?))
                         }
                     },
+                    team_size: match &s.team_size {
+                        None => None,
+                        Some(t) => Some(at("team_size", t)?),
+                    },
+                    seat_churn: s.seat_churn.map_or(0.0, |p| p.value(d)),
                 })
             })
             .collect::<Result<Vec<_>, DrawError>>()?;
@@ -228,6 +239,7 @@ impl Trial {
                 .iter()
                 .map(|p| p.usage_response.value(d))
                 .collect(),
+            per_seat: scn.plans.iter().map(|p| p.per_seat).collect(),
             anxiety: scn.plans.iter().map(|p| p.anxiety.value(d)).collect(),
             quality: scn.plans.iter().map(|p| p.quality.value(d)).collect(),
             row: rows_of_plans(scn),

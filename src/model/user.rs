@@ -112,7 +112,7 @@ pub struct UserLife {
     /// Successful tasks in each active month (empty on a token segment).
     pub successes: Vec<f64>,
     /// The commitment amount on each plan, in plan order (0 on a plan without one; empty
-    /// when no plan has one), from the phase-5 stream ([`crate::model::commitment`]).
+    /// when no plan has one), from the phase-6 stream ([`crate::model::commitment`]).
     pub commit: Vec<f64>,
 }
 
@@ -235,6 +235,7 @@ pub fn base_demand<R: Rng + ?Sized>(trial: &Trial, seg: usize, rng: &mut R) -> f
 /// Lives one user of segment `seg` who arrives at month `start` with `size`, from their
 /// phase-1 stream `rng`, into `life` (its buffers reused). Growth counts from `start`. On a
 /// task segment, [`draw_successes`] completes the life.
+#[inline]
 pub fn live<R: Rng>(
     trial: &Trial,
     seg: usize,
@@ -242,6 +243,29 @@ pub fn live<R: Rng>(
     size: Size,
     rng: &mut R,
     life: &mut UserLife,
+) {
+    live_with_churn(
+        trial,
+        seg,
+        start,
+        size,
+        rng,
+        life,
+        trial.segments[seg].churn,
+    );
+}
+
+/// [`live`] with the monthly churn `churn` in place of the segment's: a team's seats are lived
+/// with 0 (every month to the horizon, the same draws in the same order) and then ended by the
+/// team's and the seat's churn ([`super::team`]).
+pub fn live_with_churn<R: Rng>(
+    trial: &Trial,
+    seg: usize,
+    start: usize,
+    size: Size,
+    rng: &mut R,
+    life: &mut UserLife,
+    churn: f64,
 ) {
     let s = &trial.segments[seg];
     let d = size.demand;
@@ -282,7 +306,7 @@ pub fn live<R: Rng>(
         }
         life.noise.push(noise);
         life.leave_u.push(leave_u);
-        if m + 1 < n_months && leave_u < s.churn {
+        if m + 1 < n_months && leave_u < churn {
             life.left = true;
             break;
         }

@@ -39,6 +39,10 @@ pub struct Totals {
     /// Shortfalls of commitment terms still open at the horizon (not billed).
     #[serde(default)]
     pub trueup_open: f64,
+    /// Accounts billed on the plan: one per user, except that a team's seats on a `per_seat`
+    /// plan are one account.
+    #[serde(default)]
+    pub accounts: u64,
 }
 
 impl Totals {
@@ -78,6 +82,7 @@ impl Totals {
         self.successes += o.successes;
         self.trueup_revenue += o.trueup_revenue;
         self.trueup_open += o.trueup_open;
+        self.accounts += o.accounts;
     }
 }
 

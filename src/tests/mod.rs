@@ -1,8 +1,8 @@
 //! Crate-level tests that need internals: hand-computed bills of every plan kind and of tiered
 //! plans, counts taken from the engine (segment split, loss users), `check`'s break-even figures
 //! and choice shares, the property tests (random scenarios through the engine, the billing
-//! rules and the exporters; prices that move over time), task segments with outcome
-//! pricing, and committed-use discounts with true-up.
+//! rules and the exporters; prices that move over time), task segments with outcome pricing,
+//! teams on per_seat plans, and committed-use discounts with true-up.
 
 mod breakeven;
 mod commitment;
@@ -11,5 +11,6 @@ mod outcome;
 mod plans;
 mod prices;
 mod properties;
+mod seats;
 mod shares;
 mod tiers;

@@ -1,9 +1,10 @@
 //! Committed-use discounts (issue 11, section 3): `commitment` on a flat, credit or outcome
-//! plan; a negative amount (plain or a distribution that can go below 0); `term_months` 0,
+//! plan, or on a `per_seat` plan; a negative amount (plain or a distribution that can go below 0); `term_months` 0,
 //! fractional, negative or a word; a discount of 1, above 1, below 0 or a distribution that can
 //! reach 1; `prorate_on_exit` not a boolean; unknown, misspelt and missing keys; a commitment
 //! that is not a table. Positive control: a per-user amount distribution and a drawn discount
-//! on payg and hybrid pass `check` and run, and the drawn discount is a trials.csv column.
+//! on payg and hybrid pass `check` and run, with a team segment (its seats each hold their own
+//! commitment on plans without `per_seat`), and the drawn discount is a trials.csv column.
 
 use std::fs;
 
@@ -13,6 +14,8 @@ use crate::{BASE, CONFIG, edit, plansim, run_args, with_config};
 const PAYG: &str = "kind = \"payg\"";
 /// The edit target for a field of the hybrid plan `hybrid` (its last line).
 const HYBRID: &str = "included = 20\n";
+/// The edit target for a field of segment `power`.
+const POWER: &str = "output_tokens = 500000";
 
 /// [`PAYG`] followed by `lines`.
 fn payg(lines: &str) -> String {
@@ -35,6 +38,11 @@ config_errors! {
                              price_per_success = 2\n\
                              commitment = ¶{{ amount = 100, term_months = 12, discount = 0.4 }}\n") }
         "plan.review.commitment" ["applies only to payg and hybrid plans", "kind = \"outcome\""]
+
+    // A per_seat plan bills team accounts, which commitments do not model.
+    commitment_on_a_per_seat_plan
+        { PAYG => payg("per_seat = true\ncommitment = ¶{ amount = 100, term_months = 12, discount = 0.4 }") }
+        "plan.api.commitment" ["not simulated on a `per_seat` plan", "remove `per_seat` or the commitment"]
 
     // The amount.
     negative_amount
@@ -121,6 +129,7 @@ fn per_user_amounts_and_drawn_discounts_on_payg_and_hybrid_pass_check_and_run() 
                      prorate_on_exit = true }}\n"
                 ),
             ),
+            (POWER, format!("{POWER}\nteam_size = 3\nseat_churn = 0.2")),
         ],
     );
     let dir = with_config(text);

@@ -47,7 +47,7 @@ config_errors! {
     unknown_plan_field_far_from_any_lists_the_fields
         { "cap = 100" => "cap = 100\n¶discount = 0.1" } "plan.max.discount"
         ["expected one of: name, kind, usage_response, anxiety, external, quality, price_schedule, \
-          loyalty, price, cap"]
+          loyalty, per_seat, price, cap"]
     unknown_top_up_field_suggests_probability { "probability = 0.3" => "¶probabilty = 0.3" }
         "plan.credits.top_up.probabilty" ["did you mean `probability`?"]
 

@@ -21,11 +21,10 @@
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
 //! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), task segments and outcome plans
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
-//! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`];
-//! committed-use discounts: [`commitment`]), names
-//! ([`names`]), run sizes in the file and on the command line ([`sizes`]), the command line
-//! itself ([`flags`]), the output folder and the file system ([`out`]), valid values whose
-//! combination is extreme: overflow and heavy tails
+//! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]; teams and
+//! per_seat plans: [`seats`]; committed-use discounts: [`commitment`]), names ([`names`]), run sizes in the file and on the command line
+//! ([`sizes`]), the command line itself ([`flags`]), the output folder and the file system
+//! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
 //! ([`extremes`]), and control characters that must not reach the terminal ([`escapes`]).
 //!
 //! This suite merges the former `tests/cli_errors.rs` and `tests/hostile.rs`. Seven of the
@@ -96,6 +95,7 @@ mod out;
 mod outcome;
 mod plans;
 mod prices;
+mod seats;
 mod segments;
 mod sizes;
 mod tiers;

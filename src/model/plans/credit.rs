@@ -132,4 +132,12 @@ impl Billing for Credit {
         a.balance = a.balance.min(self.rollover);
         MonthBill { bill, served }
     }
+    fn seats(&self, n: f64) -> Credit {
+        Credit {
+            price: self.price * n,
+            credits: self.credits * n,
+            rollover: self.rollover * n,
+            ..self.clone()
+        }
+    }
 }

@@ -60,4 +60,11 @@ impl Billing for Flat {
             served: 1f64.min(self.cap / usage.metered),
         }
     }
+    fn seats(&self, n: f64) -> Flat {
+        Flat {
+            retail: self.retail,
+            price: self.price * n,
+            cap: self.cap * n,
+        }
+    }
 }

@@ -101,6 +101,16 @@ impl Billing for Hybrid {
             served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
         }
     }
+    fn seats(&self, n: f64) -> Hybrid {
+        let (included, spend_cap) = (self.included * n, self.spend_cap * n);
+        Hybrid {
+            base_fee: self.base_fee * n,
+            included,
+            spend_cap,
+            served_limit: served_limit(included, self.multiplier, spend_cap),
+            ..self.clone()
+        }
+    }
 }
 
 /// Usage ($ at `rates`) served in full when overage is billed at `per_dollar` x its charge

@@ -113,6 +113,17 @@ pub trait Billing {
         acct.expired += acct.balance;
         acct.balance = 0.0;
     }
+    /// The rule for a team account of `n` active seats on a `per_seat` plan: the kind's
+    /// per-seat amounts (price, base_fee, included, credits, rollover, cap, spend_cap,
+    /// monthly_minimum) multiplied by `n`; unit prices, rates, tiers' bands and top-up packs
+    /// stay as they are. A kind with no per-seat amount keeps this default (itself).
+    fn seats(&self, n: f64) -> Self
+    where
+        Self: Clone,
+    {
+        let _ = n;
+        self.clone()
+    }
 }
 
 /// A plan design as configured, before per-trial draws.
@@ -154,6 +165,10 @@ pub struct PlanSpec {
     /// A committed-use discount with true-up, if any (payg and hybrid).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commitment: Option<CommitmentSpec>,
+    /// Bills per account of a team: the account's seats share one meter, and the plan's
+    /// per-seat amounts are multiplied by its active seats ([`Billing::seats`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub per_seat: bool,
     /// Kind-specific terms.
     pub kind: PlanKind,
 }
@@ -258,6 +273,11 @@ macro_rules! plan_kinds {
             fn close(&self, acct: &mut Account) {
                 match self {
                     $(Rule::$kind(r) => r.close(acct),)+
+                }
+            }
+            fn seats(&self, n: f64) -> Rule {
+                match self {
+                    $(Rule::$kind(r) => Rule::$kind(r.seats(n)),)+
                 }
             }
         }

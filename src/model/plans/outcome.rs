@@ -61,6 +61,12 @@ impl Billing for Outcome {
             served: 1.0,
         }
     }
+    fn seats(&self, n: f64) -> Outcome {
+        Outcome {
+            minimum: self.minimum * n,
+            ..self.clone()
+        }
+    }
 }
 
 #[cfg(test)]

@@ -72,4 +72,10 @@ impl Billing for Payg {
             served: 1.0,
         }
     }
+    fn seats(&self, n: f64) -> Payg {
+        Payg {
+            minimum: self.minimum * n,
+            ..self.clone()
+        }
+    }
 }

@@ -1,0 +1,159 @@
+//! Teams in the engine: dealing a trial's team segments into accounts, blocks of whole
+//! accounts, and living and billing one account.
+//!
+//! Within each run of a team segment's users who arrive together ([`Cohort`]; in each mode, all
+//! of the segment's users at month 0), accounts are dealt in user order: an account starting at
+//! user u takes [`seats_of`] of a draw of `team_size` from u's phase-4 stream, the run's last
+//! account what is left. Every other user is an account of one. Block b holds the accounts
+//! whose first user is in `[b x BLOCK_USERS, (b + 1) x BLOCK_USERS)`: the boundaries depend
+//! only on the layout, never on threads, and without teams they are exactly the blocks of
+//! [`BLOCK_USERS`] users.
+
+use std::ops::Range;
+
+use super::BLOCK_USERS;
+use super::streams::stream;
+use crate::model::Trial;
+use crate::model::accounting::bill_plan;
+use crate::model::arrivals::Cohort;
+use crate::model::commitment;
+use crate::model::team::{bill_account, end_seats, seats_of};
+use crate::model::user::{Size, UserLife, draw_size, draw_successes, live_with_churn};
+use crate::results::{MonthTotals, Totals};
+
+/// Stream phase of the account's team size (drawn from its first user's stream).
+pub const TEAM_PHASE: u64 = 4;
+/// Stream phase of a seat's seat-churn uniforms.
+pub const SEAT_PHASE: u64 = 5;
+
+/// The first user of every account of the trial's team segments, in user order (empty when no
+/// segment has `team_size`).
+pub(super) fn deal(st: &Trial, seed: u64, trial: u64) -> Vec<u64> {
+    let mut starts = Vec::new();
+    let mut lo = 0;
+    for c in &st.cohorts {
+        if let Some(size) = &st.segments[c.segment].team_size {
+            let mut u = lo;
+            while u < c.end {
+                starts.push(u);
+                let k = seats_of(size.sample(&mut stream(seed, trial, u, TEAM_PHASE)));
+                u = (u + k).min(c.end);
+            }
+        }
+        lo = c.end;
+    }
+    starts
+}
+
+/// The first account start at or after user `x` (the population's size past the last).
+pub(super) fn next_start(st: &Trial, starts: &[u64], x: u64) -> u64 {
+    let c = st.cohorts.partition_point(|c| c.end <= x);
+    let Some(cohort) = st.cohorts.get(c) else {
+        return st.population();
+    };
+    if st.segments[cohort.segment].team_size.is_none() {
+        return x;
+    }
+    let i = starts.partition_point(|&s| s < x);
+    starts.get(i).map_or(cohort.end, |&s| s.min(cohort.end))
+}
+
+/// The users of block `b`: the accounts whose first user is in its span.
+pub(super) fn block_users(st: &Trial, starts: &[u64], b: usize) -> Range<usize> {
+    let at = |x: usize| {
+        if starts.is_empty() {
+            (x as u64).min(st.population()) as usize
+        } else {
+            next_start(st, starts, x as u64) as usize
+        }
+    };
+    at(b * BLOCK_USERS)..at((b + 1) * BLOCK_USERS)
+}
+
+/// Buffers reused from account to account.
+#[derive(Default)]
+pub(super) struct TeamScratch {
+    /// The seats' lives.
+    lives: Vec<UserLife>,
+    /// Per seat, its totals on each row (`[seat][row]`).
+    pub rows: Vec<Vec<Totals>>,
+    /// Per seat, its totals on the per_seat plan being billed.
+    pooled: Vec<Totals>,
+}
+
+/// Lives and bills the account of users `seats` (of segment `seg`, arriving at `month`) on
+/// every plan (each mode): `scratch.rows[j][r]` becomes seat j's totals on row r, and the month
+/// sums are added to `months` (`[row * months + month]`).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn simulate_account(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    seg: usize,
+    month: usize,
+    seats: Range<usize>,
+    demand: &[f64],
+    scratch: &mut TeamScratch,
+    months: &mut [MonthTotals],
+) {
+    let n = seats.len();
+    let n_months = st.months();
+    while scratch.lives.len() < n {
+        scratch.lives.push(UserLife::with_capacity(n_months));
+    }
+    scratch.rows.resize(
+        n.max(scratch.rows.len()),
+        vec![Totals::default(); st.plans()],
+    );
+    let lives = &mut scratch.lives[..n];
+    for (life, u) in lives.iter_mut().zip(seats.clone()) {
+        let u = u as u64;
+        let size = if st.segments[seg].tasks.is_some() {
+            draw_size(st, seg, &mut stream(seed, trial, u, 0))
+        } else {
+            Size::tokens(demand[u as usize])
+        };
+        live_with_churn(
+            st,
+            seg,
+            month,
+            size,
+            &mut stream(seed, trial, u, 1),
+            life,
+            0.0,
+        );
+    }
+    let first = seats.start as u64;
+    end_seats(st, lives, |j| {
+        stream(seed, trial, first + j as u64, SEAT_PHASE)
+    });
+    let has_commitments = st.has_commitments();
+    for (life, u) in lives.iter_mut().zip(seats) {
+        if life.is_tasks {
+            draw_successes(st, &mut stream(seed, trial, u as u64, 3), life);
+        }
+        if has_commitments {
+            let mut rng = stream(seed, trial, u as u64, commitment::PHASE);
+            commitment::draw_amounts(st, &mut rng, life);
+        }
+    }
+    scratch.pooled.resize(n, Totals::default());
+    let pooled = &mut scratch.pooled[..n];
+    for p in 0..st.plans() {
+        let acc = &mut months[p * n_months..(p + 1) * n_months];
+        if st.per_seat[p] {
+            bill_account(st, p, lives, acc, pooled);
+            for (row, t) in scratch.rows.iter_mut().zip(pooled.iter()) {
+                row[p] = *t;
+            }
+        } else {
+            for (row, life) in scratch.rows.iter_mut().zip(lives.iter()) {
+                row[p] = bill_plan(st, p, life, acc).totals;
+            }
+        }
+    }
+}
+
+/// Whether cohort `c` is of a team segment.
+pub(super) fn in_team(st: &Trial, c: &Cohort) -> bool {
+    st.segments[c.segment].team_size.is_some()
+}

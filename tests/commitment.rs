@@ -5,7 +5,8 @@
 //! before the monthly minimum and loyalty, and loyalty never cuts a true-up; fees are paid on
 //! the true-up month's whole bill; a true-up month is not a shock by itself; in menu mode a
 //! switch owes the shortfall in the last month on the plan, and a commitment's offer is
-//! max(amount / term_months, the discounted expected bill).
+//! max(amount / term_months, the discounted expected bill); the seats of a team each hold
+//! their own commitment on a plan without `per_seat`.
 //!
 //! Every scenario has one segment of users with D = 1M output tokens a month and no prompt
 //! tokens, and a retail card of $10 per M output tokens: a month's usage is $10 at list
@@ -258,4 +259,21 @@ fn in_menu_mode_a_commitment_offers_at_least_its_amount_per_month() {
             expect(&scn, &res, "committed", &[5.0, 5.0, 5.0], 0.0, 105.0);
         }
     }
+}
+
+#[test]
+fn each_seat_of_a_team_holds_its_own_commitment_on_a_plan_without_per_seat() {
+    // Two users dealt into one team of 2: each seat is billed $6 a month and owes its own
+    // 200 - 72 = 128 at month 11, as a user alone does.
+    let plans = payg("api", "amount = 200, term_months = 12, discount = 0.4", "");
+    let text = scenario(12, "", "", "team_size = 2", &plans).replace("users = 1\n", "users = 2\n");
+    let (scn, res) = run_text(&text);
+    expect(
+        &scn,
+        &res,
+        "api",
+        &months(11, 12.0, &[12.0 + 256.0]),
+        256.0,
+        0.0,
+    );
 }

@@ -1,7 +1,8 @@
 //! Committed-use discounts through the engine's own accounting: a user who leaves after month
 //! k (a life cut at k, for any k) owes the whole or the prorated shortfall of the open term in
 //! month k, and nothing beyond a term's own true-up when k ends a term; and property tests on
-//! random scenarios with commitments on payg and hybrid, in each mode and in menu mode: money
+//! random scenarios with commitments on payg and hybrid, in each mode (with or without a team
+//! segment) and in menu mode: money
 //! at least 0 and finite (true-ups and open shortfalls included), true-ups within revenue, and a
 //! commitment of amount 0 and discount 0 bills exactly what the same plan bills without one.
 //!
@@ -132,6 +133,8 @@ struct World {
     discount: f64,
     prorate: bool,
     minimum: f64,
+    /// Team segment (each mode only: menu mode refuses teams).
+    team: bool,
 }
 
 fn world() -> impl Strategy<Value = World> {
@@ -142,9 +145,10 @@ fn world() -> impl Strategy<Value = World> {
         0.0..1.5f64,
         (0.0..500.0f64, 1u64..14, 0.0..0.95f64, any::<bool>()),
         0.0..20.0f64,
+        any::<bool>(),
     )
         .prop_map(
-            |(menu, months, churn, vol, (amount, term, discount, prorate), minimum)| World {
+            |(menu, months, churn, vol, (amount, term, discount, prorate), minimum, team)| World {
                 menu,
                 months,
                 churn,
@@ -154,6 +158,7 @@ fn world() -> impl Strategy<Value = World> {
                 discount,
                 prorate,
                 minimum,
+                team: team && !menu,
             },
         )
 }
@@ -206,6 +211,7 @@ input_per_output = 2
 monthly_volatility = {vol:?}
 monthly_churn = {churn:?}
 value = {{ dist = "uniform", min = 0, max = 100 }}
+{team}
 
 [[plan]]
 name = "api"
@@ -225,6 +231,11 @@ spend_cap = 40
             vol = self.vol,
             churn = self.churn,
             minimum = self.minimum,
+            team = if self.team {
+                "team_size = 3\nseat_churn = 0.1"
+            } else {
+                ""
+            },
         )
     }
 }

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use plansim::{Override, parse, parse_with, run};
 
-mod common;
+use crate::common;
 use common::{Table, read_csv};
 
 /// One user, 13 months, output tokens only: D = 1M output tokens growing 10% a month, retail

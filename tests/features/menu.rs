@@ -10,7 +10,7 @@
 //! seconds. The last tests run the binary: no NaN or inf in any CSV, and byte-identical files
 //! for 1, 2 and 8 threads.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -14,7 +14,7 @@ use plansim::results::{
 };
 use plansim::{Report, Scenario, output_names, parse, summarize, write_all};
 
-mod common;
+use crate::common;
 use common::{Table, read_csv};
 
 /// Two segments, two plans of ours and an external one (between them), two months.

@@ -179,36 +179,6 @@ pub(super) fn check(
                 ));
             }
         }
-        // Teams are simulated in each mode only: an account's choice from the summed value of
-        // its seats is not modelled, so it is refused rather than approximated.
-        if let Some(i) = segments.iter().position(|s| s.team_size.is_some()) {
-            let t = table_of("segment", i, &segments[i].name)?;
-            let v = t.req("team_size")?;
-            return Err(t.src.err(
-                &v.span(),
-                &t.child("team_size"),
-                format!(
-                    "segment `{}` sets `team_size`, but teams are simulated in each mode only \
-                     ([market] mode = \"each\"): menu mode does not model an account choosing \
-                     for its seats",
-                    segments[i].name
-                ),
-            ));
-        }
-        if let Some(i) = plans.iter().position(|p| p.per_seat) {
-            let t = table_of("plan", i, &plans[i].name)?;
-            let v = t.req("per_seat")?;
-            return Err(t.src.err(
-                &v.span(),
-                &t.child("per_seat"),
-                format!(
-                    "plan `{}` sets `per_seat`, which is simulated in each mode only ([market] \
-                     mode = \"each\"): menu mode does not model an account choosing for its \
-                     seats",
-                    plans[i].name
-                ),
-            ));
-        }
         if plans.iter().all(|p| p.external) {
             return Err(root.src.err(
                 &root.get("plan").map(|v| v.span()).unwrap_or(0..0),

@@ -2,7 +2,7 @@
 //! plans, counts taken from the engine (segment split, loss users), `check`'s break-even figures
 //! and choice shares, the property tests (random scenarios through the engine, the billing
 //! rules and the exporters; prices that move over time), task segments with outcome pricing,
-//! and teams on per_seat plans.
+//! and teams on per_seat plans (in menu mode too: an account choosing for its seats).
 
 mod breakeven;
 mod counts;
@@ -12,4 +12,5 @@ mod prices;
 mod properties;
 mod seats;
 mod shares;
+mod team_menu;
 mod tiers;

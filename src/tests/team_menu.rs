@@ -6,7 +6,10 @@
 //!
 //! Every expected number is worked out in the comments from the spec (docs/model.md).
 
+use proptest::prelude::*;
+
 use crate::config::parse;
+use crate::engine::run;
 use crate::model::choice::{Offer, Taste};
 use crate::model::team_menu::{TeamMenuScratch, TeamSinks, live_team_menu};
 use crate::model::team_month::arrival_offers;
@@ -305,4 +308,199 @@ fn check_estimates_a_team_segments_shares_per_account() {
     let team = &s.segments[0];
     assert_eq!(team.method, crate::analysis::shares::Method::Accounts(100));
     assert_eq!(team.shares, [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
+}
+
+/// [`super::seats::random_teams`] in menu mode: logit choice, re-choices `rechoose`, shocks
+/// above 1.3 x the expected bill, values of 1.5 x the retail value of the typical month.
+fn random_menu(
+    team: &str,
+    seat_churn: f64,
+    churn: f64,
+    users: u64,
+    months: u32,
+    re: &str,
+) -> String {
+    super::seats::random_teams(team, seat_churn, churn, users, months)
+        .replace(
+            "seed = 3\n",
+            &format!(
+                "seed = 3\n[market]\nmode = \"menu\"\nchoice = \"logit\"\nlogit_scale = 5\n\
+                 rechoose = \"{re}\"\nshock_threshold = 0.3\n"
+            ),
+        )
+        .replace(
+            &format!("monthly_churn = {churn}\n"),
+            &format!("monthly_churn = {churn}\nvalue_per_retail = 1.5\nshock_churn = 0.3\n"),
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Through the engine in menu mode, with random teams: money >= 0 and profit is revenue -
+    /// cost - fees - overhead on every row; month sums add up to the totals; served <= demanded
+    /// every month; every seat is in exactly one state every month, and the seats active on our
+    /// plans are the population's `ours`; choices count each account once per option; accounts
+    /// never exceed users on any row.
+    #[test]
+    fn teams_on_the_menu_keep_the_books(
+        team in prop_oneof![
+            (1u32..6).prop_map(|k| k.to_string()),
+            (1.0f64..3.0, 3.0f64..9.0)
+                .prop_map(|(a, b)| format!("{{ dist = \"uniform\", min = {a}, max = {b} }}")),
+        ],
+        seat_churn in prop_oneof![Just(0.0), 0.0f64..1.0],
+        churn in prop_oneof![Just(0.0), 0.0f64..1.0],
+        users in 1u64..60,
+        months in 1u32..6,
+        re in prop_oneof![Just("never"), Just("after_shock"), Just("monthly")],
+    ) {
+        let text = random_menu(&team, seat_churn, churn, users, months, re);
+        let scn = parse(&text, "teams.toml").expect("valid");
+        let res = run(&scn, &|_| {}).expect("runs");
+        let trials = res.trials.len() as u64;
+        for t in &res.trials {
+            for plan in &t.plans {
+                let x = &plan.totals;
+                prop_assert!(x.is_finite());
+                prop_assert!(x.users <= users && x.accounts <= x.users);
+                prop_assert!(x.revenue >= 0.0 && x.cost >= 0.0 && x.fees >= 0.0);
+                prop_assert!(x.overhead >= 0.0 && x.breakage_credits >= 0.0);
+                prop_assert!(close(x.profit, x.revenue - x.cost - x.fees - x.overhead));
+            }
+        }
+        let n_plans = scn.plans.len();
+        for (p, months) in res.months.iter().enumerate() {
+            let sum = |f: &dyn Fn(&Totals) -> f64| -> f64 {
+                res.trials.iter().map(|t| f(&t.plans[p].totals)).sum()
+            };
+            let active: u64 = months.iter().map(|m| m.active_users).sum();
+            prop_assert_eq!(active as f64, sum(&|t| t.active_user_months as f64));
+            let revenue: f64 = months.iter().map(|m| m.revenue).sum();
+            prop_assert!(close(revenue, sum(&|t| t.revenue)));
+            let served: f64 = months.iter().map(|m| m.served_output_tokens).sum();
+            prop_assert!(close(served, sum(&|t| t.served_output_tokens)));
+            for m in months {
+                prop_assert!(m.served_output_tokens <= m.demanded_output_tokens * (1.0 + 1e-9));
+                prop_assert!(m.shock_users <= m.active_users);
+            }
+        }
+        for (m, pop) in res.population.iter().enumerate() {
+            prop_assert_eq!(pop.arrived, users * trials);
+            prop_assert_eq!(pop.ours + pop.external + pop.non_adopters + pop.gone, pop.arrived);
+            let on_ours: u64 = (0..n_plans).map(|p| res.months[p][m].active_users).sum();
+            prop_assert_eq!(on_ours, pop.ours);
+            prop_assert_eq!(res.months[n_plans][m].active_users, pop.ours);
+        }
+        for seg in 0..2 {
+            let choosers = res.choices[0][seg].choosers;
+            let chosen: u64 = res.choices.iter().map(|o| o[seg].chosen_at_start).sum();
+            prop_assert_eq!(chosen, choosers);
+            prop_assert!(res.choices.iter().all(|o| o[seg].choosers == choosers));
+            let end: u64 = res.choices.iter().map(|o| o[seg].subscribers_end).sum();
+            prop_assert!(end <= choosers);
+        }
+        let all: u64 = (0..2).map(|s| res.choices[0][s].choosers).sum();
+        prop_assert!(all <= users * trials);
+    }
+}
+
+/// Two options: pooled credits with rollover (per_seat) and payg per seat; re-choices monthly.
+const SWITCH: &str = r#"
+name = "team-switch"
+[simulation]
+trials = 1
+users = 3
+months = 2
+[market]
+mode = "menu"
+rechoose = "monthly"
+[retail]
+input = 0
+output = 10
+[cost]
+input = 0
+output = 1
+[[segment]]
+name = "team"
+share = 1
+output_tokens = 1_000_000
+team_size = 3
+monthly_churn = 0
+value = 20
+[[plan]]
+name = "credit-seat"
+kind = "credit"
+price = 10
+credits = 20
+rollover = 20
+burn = { input = 0, output = 10 }
+per_seat = true
+[[plan]]
+name = "payg"
+kind = "payg"
+"#;
+
+#[test]
+fn a_switch_moves_the_whole_account_and_expires_its_pooled_credits() {
+    let scn = parse(SWITCH, "team-switch.toml").expect("valid");
+    let t = crate::engine::trial(&scn, 0).expect("trial");
+    // Each seat 1.5M tokens in month 0, then a month-0 noise of 0.2 (typical 0.3M) and 0.3M.
+    let mut lives: Vec<UserLife> = (0..3).map(|_| seat(&t, &[1.5, 0.3])).collect();
+    for l in &mut lives {
+        l.noise[0] = 0.2;
+    }
+    let values = [100.0 / 3.0; 3];
+    // Arrival, V = $100: credit-seat $30 for 60 credits, 45 burned (surplus 70); payg
+    // 3 x $15 = $45 (surplus 55): the account takes the pooled credits, 15 left over.
+    // Month 1 re-choice at 0.3M a seat: credit-seat on the held account (60 + 15 credits, 9
+    // burned) $30, surplus 70; payg 3 x $3 = $9, surplus 91: the whole account moves, and the
+    // 15 credits left on the pooled account expire (breakage on credit-seat, 5 a seat).
+    let n_rows = t.plans() + 1;
+    let mut rows = vec![vec![Totals::default(); n_rows]; 3];
+    let mut months = vec![MonthTotals::default(); n_rows * 2];
+    let mut choices = vec![ChoiceTotals::default(); t.plans() + 1];
+    let mut population = vec![PopulationMonth::default(); 2];
+    let mut sinks = TeamSinks {
+        rows: &mut rows,
+        months: &mut months,
+        choices: &mut choices,
+        population: &mut population,
+    };
+    let leave_u = lives[0].leave_u.clone();
+    live_team_menu(
+        &t,
+        &lives,
+        &leave_u,
+        &values,
+        &Taste::default(),
+        &mut TeamMenuScratch::default(),
+        &mut sinks,
+    );
+    assert_eq!(
+        (choices[0].chosen_at_start, choices[0].switched_out),
+        (1, 1)
+    );
+    assert!(close(choices[0].surplus, 70.0) && close(choices[0].expected_bill, 30.0));
+    assert_eq!((choices[1].switched_in, choices[1].subscribers_end), (1, 1));
+    assert_eq!(choices[0].subscribers_end, 0);
+    assert!(close(months[0].revenue, 30.0) && months[1] == MonthTotals::default());
+    assert!(close(months[2 + 1].revenue, 9.0) && months[2].revenue == 0.0);
+    assert_eq!((months[2 + 1].active_users, population[1].ours), (3, 3));
+    for r in &rows {
+        assert!(close(r[0].breakage_credits, 5.0), "{:?}", r[0]);
+        assert!(close(r[1].revenue, 3.0) && r[1].breakage_credits == 0.0);
+        assert_eq!((r[0].users, r[1].users, r[2].users), (1, 1, 1));
+        assert_eq!(r[2].active_user_months, 2);
+    }
+    // The account counted once on each plan, and once in the portfolio.
+    assert_eq!(
+        (
+            rows[0][0].accounts,
+            rows[0][1].accounts,
+            rows[0][2].accounts
+        ),
+        (1, 1, 1)
+    );
+    assert!(rows[1..].iter().all(|r| r.iter().all(|x| x.accounts == 0)));
 }

@@ -504,3 +504,23 @@ fn a_switch_moves_the_whole_account_and_expires_its_pooled_credits() {
     );
     assert!(rows[1..].iter().all(|r| r.iter().all(|x| x.accounts == 0)));
 }
+
+/// In menu mode the memory estimate adds, per seat of the largest account on every thread,
+/// at least its totals on every plan beside what each mode counts.
+#[test]
+fn the_memory_estimate_counts_a_menu_accounts_per_plan_totals() {
+    use crate::engine::Footprint;
+    let menu = parse(
+        &SCN.replace("ANXIETY", "")
+            .replace("team_size = 3", "team_size = 1000"),
+        "team-menu.toml",
+    )
+    .expect("valid");
+    let mut each = menu.clone();
+    each.market = crate::model::Market::default();
+    for threads in [1, 4] {
+        let extra = Footprint::of(&menu, threads).bytes - Footprint::of(&each, threads).bytes;
+        let totals = threads as f64 * 1000.0 * 6.0 * size_of::<Totals>() as f64;
+        assert!(extra >= totals, "{extra} < {totals}");
+    }
+}

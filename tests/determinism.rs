@@ -167,3 +167,57 @@ fn teams_give_identical_files_for_one_two_and_eight_threads() {
         }
     }
 }
+
+/// [`TEAMS`] in menu mode: accounts choose for their seats (logit, re-choices after shocks,
+/// arrivals every month), and the outputs, choices.csv included, are identical for 1, 2 and 8
+/// threads; choices.csv counts accounts, so the team segment has fewer choosers than seats.
+#[test]
+fn teams_in_menu_mode_give_identical_files_for_one_two_and_eight_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("teams-menu.toml");
+    let text = TEAMS
+        .replace(
+            "seed = 7\n",
+            "seed = 7\n[market]\nmode = \"menu\"\nchoice = \"logit\"\nlogit_scale = 10\n\
+             rechoose = \"after_shock\"\nnew_users_per_month = 500\n",
+        )
+        .replace(
+            "monthly_churn = 0.05\n",
+            "monthly_churn = 0.05\nvalue_per_retail = 1.0\nshock_churn = 0.2\n",
+        );
+    std::fs::write(&config, text).unwrap();
+    let config = config.to_str().unwrap();
+    let outs: Vec<_> = ["1", "2", "8"]
+        .iter()
+        .map(|t| {
+            let out = dir.path().join(format!("t{t}"));
+            run(config, t, &out, &[]);
+            out
+        })
+        .collect();
+    assert_same(&outs[0], &outs[1]);
+    assert_same(&outs[0], &outs[2]);
+    let read = |d: &Path| std::fs::read(d.join("choices.csv")).unwrap();
+    assert!(read(&outs[0]) == read(&outs[1]) && read(&outs[0]) == read(&outs[2]));
+    // Month-0 choosers: 2700 single users; 6300 seats in accounts of 1 to 40 (about 300).
+    let choices = String::from_utf8(read(&outs[0])).unwrap();
+    let mut lines = choices.lines();
+    let head: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (seg, chosen) = (col("segment"), col("chosen_at_start_mean"));
+    let mut by_seg = [0.0, 0.0];
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        let v: f64 = cells[chosen].parse().unwrap();
+        by_seg[usize::from(cells[seg] == "teams")] += v;
+    }
+    // Arrivals (500 a month for 3 months) split by share: 30% single users, 70% team seats.
+    assert!(
+        (by_seg[0] - (2700.0 + 0.3 * 1500.0)).abs() < 1e-6,
+        "{by_seg:?}"
+    );
+    assert!(
+        by_seg[1] > 0.0 && by_seg[1] < 0.2 * (6300.0 + 0.7 * 1500.0),
+        "{by_seg:?}"
+    );
+}

@@ -14,7 +14,10 @@
 //! and `logit` gives McFadden's P_p = exp(S_p/scale) / (1 + sum_k exp(S_k/scale)), `none`
 //! 1 / (1 + sum_k exp(S_k/scale)). Otherwise the shares are estimated from simulated users of the
 //! segment (the command uses [`super::check::CHECK_DRAWS`]), each with their own streams, with
-//! the standard error sqrt(P (1 - P) / n).
+//! the standard error sqrt(P (1 - P) / n). A team segment's shares are of accounts, always
+//! estimated: simulated accounts (a team size, then each seat's life and taste, from one stream
+//! per account) choose by [`crate::model::team_month::arrival_offers`] and `pick`, until the
+//! draws' number of seats is used; n is then the number of accounts.
 
 use std::fmt::Write;
 
@@ -22,6 +25,8 @@ use crate::engine::{self, EngineError, stream};
 use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
 use crate::model::commitment::draw_amounts;
 use crate::model::plans::PlanKind;
+use crate::model::team::seats_of;
+use crate::model::team_month::arrival_offers;
 use crate::model::user::{UserLife, draw_size, draw_successes, live};
 use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
 
@@ -39,6 +44,9 @@ pub enum Method {
     Logit,
     /// Estimated from this many simulated users.
     Estimated(usize),
+    /// Estimated from this many simulated accounts of a team segment (each choosing for its
+    /// seats, [`crate::model::team_menu`]).
+    Accounts(usize),
 }
 
 /// One segment's expected shares at arrival.
@@ -84,7 +92,9 @@ pub fn shares(scn: &Scenario, draws: usize) -> Result<Option<Shares>, EngineErro
         .iter()
         .enumerate()
         .map(|(seg, s)| {
-            if fixed_inputs(scn, s) {
+            if s.team_size.is_some() {
+                accounts(scn, &trial, seg, draws)
+            } else if fixed_inputs(scn, s) {
                 closed_form(scn, &trial, seg)
             } else {
                 estimated(scn, &trial, seg, draws)
@@ -250,6 +260,48 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
     }
 }
 
+/// The shares of team segment `seg` estimated from simulated accounts until `draws` seats
+/// are simulated (at least one account): each account's team size, then each seat's base
+/// demand, life and taste, from one stream per account; the account chooses with the summed
+/// value of its seats and its first seat's Gumbel draws.
+fn accounts(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> SegmentShares {
+    let n = trial.plans();
+    let mut counts = vec![0u64; n + 1];
+    let mut lives: Vec<UserLife> = Vec::new();
+    let (mut values, mut tastes) = (Vec::new(), Vec::new());
+    let mut offers = vec![Offer::default(); n];
+    let (mut seats, mut total) = (0, 0u64);
+    let size = trial.segments[seg].team_size.as_ref();
+    while seats < draws {
+        let unit = ((seg as u64) << 32) | total;
+        let mut rng = stream(scn.simulation.seed, TRIAL, unit, PHASE);
+        let k = size.map_or(1, |d| seats_of(d.sample(&mut rng))) as usize;
+        lives.resize_with(k, || UserLife::with_capacity(1));
+        tastes.resize_with(k, Taste::default);
+        values.clear();
+        for (life, taste) in lives.iter_mut().zip(tastes.iter_mut()) {
+            let size = draw_size(trial, seg, &mut rng);
+            live(trial, seg, 0, size, &mut rng, life);
+            draw_successes(trial, &mut rng, life);
+            draw_taste(trial, life, &mut rng, taste);
+            values.push(taste.value);
+        }
+        arrival_offers(trial, &lives[..k], &values, &mut offers);
+        counts[pick(trial, &offers, &tastes[0]).unwrap_or(n)] += 1;
+        seats += k;
+        total += 1;
+    }
+    let t = total as f64;
+    let shares: Vec<f64> = counts.iter().map(|&c| c as f64 / t).collect();
+    SegmentShares {
+        segment: scn.segments[seg].name.clone(),
+        method: Method::Accounts(total as usize),
+        std_err: shares.iter().map(|p| (p * (1.0 - p) / t).sqrt()).collect(),
+        shares,
+        cells: 1,
+    }
+}
+
 /// Writes the choice-share section of `plansim check` (menu mode only; nothing in each mode),
 /// with `draws` simulated users per segment where no closed form applies.
 pub fn write_report(out: &mut String, scn: &Scenario, draws: usize) {
@@ -278,7 +330,7 @@ pub fn write_report(out: &mut String, scn: &Scenario, draws: usize) {
     let options = scn.options();
     let external: Vec<bool> = scn.plans.iter().map(|p| p.external).collect();
     for s in &shares.segments {
-        let estimated = matches!(s.method, Method::Estimated(_));
+        let estimated = matches!(s.method, Method::Estimated(_) | Method::Accounts(_));
         let _ = writeln!(out, "segment {}: {}", s.segment, describe(s));
         // option, share, [std_err], a tag for external plans.
         let mut rows = vec![vec!["option".to_string(), "share".to_string()]];
@@ -326,6 +378,11 @@ fn describe(s: &SegmentShares) -> String {
         Method::Estimated(n) => format!(
             "estimated from {n} simulated users (a per-user input is drawn); std_err = \
              sqrt(share x (1 - share) / {n})"
+        ),
+        Method::Accounts(n) => format!(
+            "estimated from {n} simulated accounts (a team segment: an account chooses for \
+             its seats, with their summed value; shares of accounts); std_err = sqrt(share x \
+             (1 - share) / {n})"
         ),
     }
 }

@@ -149,6 +149,23 @@ pub(super) fn check(
         t.path = format!("{key}.{name}");
         Ok(t)
     };
+    if menu
+        && let Some(seg) = segments.iter().position(|s| s.team_size.is_some())
+        && let Some(p) = plans.iter().position(|p| p.commitment.is_some())
+    {
+        let t = table_of("plan", p, &plans[p].name)?;
+        let v = t.req("commitment")?;
+        return Err(t.src.err(
+            &v.span(),
+            &t.child("commitment"),
+            format!(
+                "a commitment in menu mode with team segments (segment `{}` has team_size) is \
+                 not modelled yet: an account choosing for its seats does not run commitment \
+                 terms; use each mode, or no team_size",
+                segments[seg].name
+            ),
+        ));
+    }
     if menu {
         for (i, s) in segments.iter().enumerate() {
             if s.value.is_none() {
@@ -178,36 +195,6 @@ pub(super) fn check(
                     ),
                 ));
             }
-        }
-        // Teams are simulated in each mode only: an account's choice from the summed value of
-        // its seats is not modelled, so it is refused rather than approximated.
-        if let Some(i) = segments.iter().position(|s| s.team_size.is_some()) {
-            let t = table_of("segment", i, &segments[i].name)?;
-            let v = t.req("team_size")?;
-            return Err(t.src.err(
-                &v.span(),
-                &t.child("team_size"),
-                format!(
-                    "segment `{}` sets `team_size`, but teams are simulated in each mode only \
-                     ([market] mode = \"each\"): menu mode does not model an account choosing \
-                     for its seats",
-                    segments[i].name
-                ),
-            ));
-        }
-        if let Some(i) = plans.iter().position(|p| p.per_seat) {
-            let t = table_of("plan", i, &plans[i].name)?;
-            let v = t.req("per_seat")?;
-            return Err(t.src.err(
-                &v.span(),
-                &t.child("per_seat"),
-                format!(
-                    "plan `{}` sets `per_seat`, which is simulated in each mode only ([market] \
-                     mode = \"each\"): menu mode does not model an account choosing for its \
-                     seats",
-                    plans[i].name
-                ),
-            ));
         }
         if plans.iter().all(|p| p.external) {
             return Err(root.src.err(

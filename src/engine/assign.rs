@@ -6,9 +6,10 @@
 //! active user-months per plan, per segment, per decile, per month) is counted from what the
 //! assignment billed, never from the scenario. [`EveryPlan`] bills every user on every plan,
 //! side by side (each mode); [`Menu`] lets each user choose one (menu mode). A team
-//! segment's accounts (each mode only: the config refuses teams in menu mode) are billed on
-//! every plan by `engine/teams.rs`, as [`EveryPlan`] bills a user, with `per_seat` plans
-//! billing the account.
+//! segment's accounts are lived by `engine/teams.rs` beside this seam: billed on every plan in
+//! each mode, as [`EveryPlan`] bills a user, with `per_seat` plans billing the account; and in
+//! menu mode (when the assignment needs a taste) choosing for their seats
+//! ([`crate::model::team_menu`]).
 
 use crate::model::Trial;
 use crate::model::accounting::bill_plan;

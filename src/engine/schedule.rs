@@ -18,7 +18,9 @@ use super::assign::Assign;
 use super::ranking::rank_deciles;
 use super::sizing::trials_in_flight;
 use super::streams::{TRIAL_UNIT, stream};
-use super::teams::{self, TeamScratch, block_users, in_team, simulate_account};
+use super::teams::{
+    self, TeamScratch, block_users, in_team, simulate_account, simulate_account_menu,
+};
 use super::{BLOCK_USERS, EngineError, RunOptions};
 use crate::model::arrivals::Cohort;
 use crate::model::choice::{Taste, draw_taste};
@@ -332,16 +334,36 @@ fn simulate_block<A: Assign>(
             // A whole account: its seats are users u..end.
             let end = teams::next_start(st, &buf.starts, u as u64 + 1) as usize;
             let key = (seed, trial);
-            simulate_account(
-                key,
-                st,
-                seg,
-                month,
-                u..end,
-                &buf.demand,
-                &mut team,
-                &mut acc.months,
-            );
+            if A::NEEDS_TASTE {
+                let mut sinks = Sinks {
+                    rows: &mut rows,
+                    months: &mut acc.months,
+                    choices: &mut acc.choices,
+                    population: &mut acc.population,
+                };
+                let users = u..end;
+                simulate_account_menu(
+                    key,
+                    st,
+                    seg,
+                    month,
+                    users,
+                    &buf.demand,
+                    &mut team,
+                    &mut sinks,
+                );
+            } else {
+                simulate_account(
+                    key,
+                    st,
+                    seg,
+                    month,
+                    u..end,
+                    &buf.demand,
+                    &mut team,
+                    &mut acc.months,
+                );
+            }
             for (j, seat) in (u..end).enumerate() {
                 add_user(acc, &team.rows[j], seg, buf.decile[seat] as usize);
             }

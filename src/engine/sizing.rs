@@ -180,7 +180,8 @@ fn setup_bytes(scn: &Scenario) -> f64 {
 /// Bytes the teams add ([`super::teams`]), none without them: the first user of every account
 /// of the `users` in flight (counted as if every user opened one), and on each of `threads`
 /// threads the lives and per-row totals of the largest account (its seats' demand, noise and
-/// churn uniforms per month, and on a task segment its tasks and successes).
+/// churn uniforms per month, and on a task segment its tasks and successes; in menu mode also
+/// its per-plan totals, value, month's tokens and accounts held, [`crate::model::team_menu`]).
 fn team_bytes(scn: &Scenario, threads: usize, users: f64) -> f64 {
     let mut supports = Vec::with_capacity(scn.slots.len());
     for slot in &scn.slots {
@@ -200,7 +201,17 @@ fn team_bytes(scn: &Scenario, threads: usize, users: f64) -> f64 {
             let vectors = if s.work.is_tasks() { 5.0 } else { 3.0 };
             let per_seat = size_of::<crate::model::user::UserLife>() as f64
                 + vectors * chunk(8.0 * months)
-                + 2.0 * chunk(plans * size_of::<Totals>() as f64);
+                + 2.0 * chunk(plans * size_of::<Totals>() as f64)
+                + if scn.is_menu() {
+                    // [seat][plan] totals; value, tokens, first-seat uniforms; the typical
+                    // months and accounts of up to four account states at once.
+                    chunk(plans * size_of::<Totals>() as f64)
+                        + 16.0
+                        + 8.0 * months
+                        + 4.0 * (8.0 + size_of::<crate::model::Account>() as f64)
+                } else {
+                    0.0
+                };
             Some(seats.round().min(crate::dist::MAX_TEAM_SIZE) * per_seat)
         })
         .fold(None, |a: Option<f64>, b| Some(a.map_or(b, |a| a.max(b))));

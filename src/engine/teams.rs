@@ -1,5 +1,6 @@
 //! Teams in the engine: dealing a trial's team segments into accounts, blocks of whole
-//! accounts, and living and billing one account.
+//! accounts, and living and billing one account (on every plan in each mode; in menu mode the
+//! account chooses for its seats, [`crate::model::team_menu`]).
 //!
 //! Within each run of a team segment's users who arrive together ([`Cohort`]; in each mode, all
 //! of the segment's users at month 0), accounts are dealt in user order: an account starting at
@@ -16,8 +17,11 @@ use super::streams::stream;
 use crate::model::Trial;
 use crate::model::accounting::bill_plan;
 use crate::model::arrivals::Cohort;
+use crate::model::choice::{Taste, draw_taste};
 use crate::model::commitment;
-use crate::model::team::{bill_account, end_seats, seats_of};
+use crate::model::menu::Sinks;
+use crate::model::team::{bill_account, end_seats, end_seats_at, seats_of};
+use crate::model::team_menu::{TeamMenuScratch, TeamSinks, live_team_menu};
 use crate::model::user::{Size, UserLife, draw_size, draw_successes, live_with_churn};
 use crate::results::{MonthTotals, Totals};
 
@@ -79,6 +83,14 @@ pub(super) struct TeamScratch {
     pub rows: Vec<Vec<Totals>>,
     /// Per seat, its totals on the per_seat plan being billed.
     pooled: Vec<Totals>,
+    /// Menu mode: the first seat's churn uniforms to the horizon.
+    leave_u: Vec<f64>,
+    /// Menu mode: each seat's value.
+    values: Vec<f64>,
+    /// Menu mode: the account's taste.
+    taste: Taste,
+    /// Menu mode: the account's scratch.
+    menu: TeamMenuScratch,
 }
 
 /// Lives and bills the account of users `seats` (of segment `seg`, arriving at `month`) on
@@ -94,6 +106,41 @@ pub(super) fn simulate_account(
     demand: &[f64],
     scratch: &mut TeamScratch,
     months: &mut [MonthTotals],
+) {
+    let n = seats.len();
+    let n_months = st.months();
+    live_seats((seed, trial), st, seg, month, seats, demand, scratch, false);
+    let lives = &mut scratch.lives[..n];
+    scratch.pooled.resize(n, Totals::default());
+    let pooled = &mut scratch.pooled[..n];
+    for p in 0..st.plans() {
+        let acc = &mut months[p * n_months..(p + 1) * n_months];
+        if st.per_seat[p] {
+            bill_account(st, p, lives, acc, pooled);
+            for (row, t) in scratch.rows.iter_mut().zip(pooled.iter()) {
+                row[p] = *t;
+            }
+        } else {
+            for (row, life) in scratch.rows.iter_mut().zip(lives.iter()) {
+                row[p] = bill_plan(st, p, life, acc).totals;
+            }
+        }
+    }
+}
+
+/// Lives the seats `seats` of one account into `scratch.lives[..seats.len()]` (and sizes
+/// `scratch.rows`): to the horizon, cut by the account's churn (each mode) or, in `menu` mode,
+/// by seat churn only, the first seat's churn uniforms kept in `scratch.leave_u`.
+#[allow(clippy::too_many_arguments)]
+fn live_seats(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    seg: usize,
+    month: usize,
+    seats: Range<usize>,
+    demand: &[f64],
+    scratch: &mut TeamScratch,
+    menu: bool,
 ) {
     let n = seats.len();
     let n_months = st.months();
@@ -123,9 +170,13 @@ pub(super) fn simulate_account(
         );
     }
     let first = seats.start as u64;
-    end_seats(st, lives, |j| {
-        stream(seed, trial, first + j as u64, SEAT_PHASE)
-    });
+    let seat_rng = |j: usize| stream(seed, trial, first + j as u64, SEAT_PHASE);
+    if menu {
+        scratch.leave_u.clone_from(&lives[0].leave_u);
+        end_seats_at(st, lives, 0.0, seat_rng);
+    } else {
+        end_seats(st, lives, seat_rng);
+    }
     let has_commitments = st.has_commitments();
     for (life, u) in lives.iter_mut().zip(seats) {
         if life.is_tasks {
@@ -136,21 +187,70 @@ pub(super) fn simulate_account(
             commitment::draw_amounts(st, &mut rng, life);
         }
     }
-    scratch.pooled.resize(n, Totals::default());
-    let pooled = &mut scratch.pooled[..n];
-    for p in 0..st.plans() {
-        let acc = &mut months[p * n_months..(p + 1) * n_months];
-        if st.per_seat[p] {
-            bill_account(st, p, lives, acc, pooled);
-            for (row, t) in scratch.rows.iter_mut().zip(pooled.iter()) {
-                row[p] = *t;
-            }
-        } else {
-            for (row, life) in scratch.rows.iter_mut().zip(lives.iter()) {
-                row[p] = bill_plan(st, p, life, acc).totals;
-            }
-        }
+}
+
+/// Lives the account of users `seats` (of segment `seg`, arriving at `month`) in menu mode:
+/// each seat's value from its phase-2 stream, the account's Gumbel draws from its first
+/// seat's; `scratch.rows[j][r]` becomes seat j's totals on row r, and the month, choice and
+/// population sums are added to `sinks` (whose `rows` are ignored).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn simulate_account_menu(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    seg: usize,
+    month: usize,
+    seats: Range<usize>,
+    demand: &[f64],
+    scratch: &mut TeamScratch,
+    sinks: &mut Sinks<'_>,
+) {
+    let n = seats.len();
+    let u0 = seats.start as u64;
+    live_seats(
+        (seed, trial),
+        st,
+        seg,
+        month,
+        seats.clone(),
+        demand,
+        scratch,
+        true,
+    );
+    for row in &mut scratch.rows[..n] {
+        row.resize(sinks.rows.len(), Totals::default());
     }
+    let lives = &scratch.lives[..n];
+    scratch.values.clear();
+    for (life, u) in lives.iter().zip(seats) {
+        draw_taste(
+            st,
+            life,
+            &mut stream(seed, trial, u as u64, 2),
+            &mut scratch.taste,
+        );
+        scratch.values.push(scratch.taste.value);
+    }
+    draw_taste(
+        st,
+        &lives[0],
+        &mut stream(seed, trial, u0, 2),
+        &mut scratch.taste,
+    );
+    let mut team = TeamSinks {
+        rows: &mut scratch.rows[..n],
+        months: sinks.months,
+        choices: sinks.choices,
+        population: sinks.population,
+    };
+    live_team_menu(
+        st,
+        lives,
+        &scratch.leave_u,
+        &scratch.values,
+        &scratch.taste,
+        &mut scratch.menu,
+        &mut team,
+    );
 }
 
 /// Whether cohort `c` is of a team segment.

@@ -14,6 +14,8 @@ pub mod plans;
 pub mod prices;
 pub mod rates;
 pub mod team;
+pub mod team_menu;
+pub mod team_month;
 pub mod trial;
 pub mod user;
 

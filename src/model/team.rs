@@ -45,9 +45,19 @@ fn last_month(life: &UserLife, n_months: usize, p: f64, mut u: impl FnMut(usize)
 /// per month from arrival until the seat leaves, none in the horizon's last month; none at all
 /// when `seat_churn` is 0) and `seat_churn`. Each life is cut
 /// after its last month, `left` set when that is before the horizon's last month.
-pub fn end_seats<R: Rng>(
+pub fn end_seats<R: Rng>(trial: &Trial, lives: &mut [UserLife], seat_rng: impl FnMut(usize) -> R) {
+    let churn = lives
+        .first()
+        .map_or(0.0, |l| trial.segments[l.segment].churn);
+    end_seats_at(trial, lives, churn, seat_rng);
+}
+
+/// [`end_seats`] with the account's churn probability `churn` (menu mode passes 0: there the
+/// account's leaving is decided month by month, with its shocks).
+pub fn end_seats_at<R: Rng>(
     trial: &Trial,
     lives: &mut [UserLife],
+    churn: f64,
     mut seat_rng: impl FnMut(usize) -> R,
 ) {
     let Some(first) = lives.first() else {
@@ -55,7 +65,7 @@ pub fn end_seats<R: Rng>(
     };
     let n_months = trial.months();
     let seg = &trial.segments[first.segment];
-    let account_last = last_month(first, n_months, seg.churn, |i| first.leave_u[i]);
+    let account_last = last_month(first, n_months, churn, |i| first.leave_u[i]);
     for (j, life) in lives.iter_mut().enumerate() {
         let last = if seg.seat_churn > 0.0 {
             let mut rng = seat_rng(j);
@@ -200,7 +210,7 @@ pub fn bill_account(
 }
 
 /// An empty pooled month (the first seat's mix stands for the account's: no kind bills by it).
-fn pooled(first: &UserLife) -> Usage<'_> {
+pub(super) fn pooled(first: &UserLife) -> Usage<'_> {
     Usage {
         output_tokens: 0.0,
         mix: &first.mix,
@@ -213,7 +223,7 @@ fn pooled(first: &UserLife) -> Usage<'_> {
 }
 
 /// Adds one seat's month to the pooled month.
-fn add(to: &mut Usage<'_>, u: &Usage<'_>) {
+pub(super) fn add(to: &mut Usage<'_>, u: &Usage<'_>) {
     to.output_tokens += u.output_tokens;
     to.metered += u.metered;
     to.tasks += u.tasks;

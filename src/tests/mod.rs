@@ -2,7 +2,8 @@
 //! plans, counts taken from the engine (segment split, loss users), `check`'s break-even figures
 //! and choice shares, the property tests (random scenarios through the engine, the billing
 //! rules and the exporters; prices that move over time), task segments with outcome pricing,
-//! teams on per_seat plans, and committed-use discounts with true-up.
+//! teams on per_seat plans (in menu mode too: an account choosing for its seats), and
+//! committed-use discounts with true-up.
 
 mod breakeven;
 mod commitment;
@@ -13,4 +14,5 @@ mod prices;
 mod properties;
 mod seats;
 mod shares;
+mod team_menu;
 mod tiers;

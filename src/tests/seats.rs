@@ -452,7 +452,13 @@ fn without_teams_accounts_are_users_in_both_modes() {
 /// drawn, team and seat churn, noise), with the reference payg plan (index 0, each seat alone)
 /// and per_seat plans of every kind (payg with a minimum, flat with a cap, credit with rollover
 /// and top-ups, hybrid with a spend cap, in that order).
-fn random_teams(team: &str, seat_churn: f64, churn: f64, users: u64, months: u32) -> String {
+pub(super) fn random_teams(
+    team: &str,
+    seat_churn: f64,
+    churn: f64,
+    users: u64,
+    months: u32,
+) -> String {
     format!(
         r#"
 name = "teams"

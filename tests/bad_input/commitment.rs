@@ -44,6 +44,13 @@ config_errors! {
         { PAYG => payg("per_seat = true\ncommitment = ¶{ amount = 100, term_months = 12, discount = 0.4 }") }
         "plan.api.commitment" ["not simulated on a `per_seat` plan", "remove `per_seat` or the commitment"]
 
+    // Menu mode with team segments: an account choosing for its seats runs no commitment terms.
+    commitment_in_menu_mode_with_teams
+        { PAYG => payg("commitment = ¶{ amount = 100, term_months = 12, discount = 0.4 }"),
+          POWER => format!("{POWER}\nteam_size = 3"),
+          HYBRID => format!("{HYBRID}\n[market]\nmode = \"menu\"\n") }
+        "plan.api.commitment" ["not modelled yet", "segment `power` has team_size"]
+
     // The amount.
     negative_amount
         { PAYG => payg("commitment = { amount = ¶-1, term_months = 12, discount = 0.4 }") }

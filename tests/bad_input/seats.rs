@@ -1,9 +1,9 @@
 //! Teams and per_seat plans: `team_size` below one seat, above the largest team, as a
 //! distribution that can leave [1, 100000] or as a word; `seat_churn` without `team_size` or
-//! out of [0, 1]; `per_seat` as a non-boolean; and teams or per_seat plans in menu mode, which
-//! are refused (menu mode does not model an account choosing for its seats). Positive controls:
-//! a team segment with a drawn team size, seat churn and per_seat plans passes `check`; a
-//! per_seat plan without any team passes with a note that it changes nothing.
+//! out of [0, 1]; `per_seat` as a non-boolean. Positive controls: a team segment with a drawn
+//! team size, seat churn and per_seat plans passes `check`, in each mode and in menu mode (where
+//! check estimates the team segment's shares per account); a per_seat plan without any team
+//! passes with a note that it changes nothing.
 
 use crate::{BASE, CONFIG, edit, plansim, with_config};
 
@@ -49,18 +49,6 @@ config_errors! {
         "segment.power.seat_churn" ["must be in [0, 1], got 1.5"]
     per_seat_is_not_a_boolean { MAX => max("per_seat = ¶1") } "plan.max.per_seat"
         ["expected true or false, found an integer"]
-    team_size_in_menu_mode {
-        TOP => MENU.to_string(),
-        "monthly_churn = 0.05" => "monthly_churn = 0.05\nvalue = 30".to_string(),
-        POWER => power("value = 40\nteam_size = ¶5"),
-    } "segment.power.team_size"
-        ["segment `power` sets `team_size`", "each mode only", "menu mode does not model"]
-    per_seat_in_menu_mode {
-        TOP => MENU.to_string(),
-        "monthly_churn = 0.05" => "monthly_churn = 0.05\nvalue = 30".to_string(),
-        POWER => power("value = 40"),
-        MAX => max("per_seat = ¶true"),
-    } "plan.max.per_seat" ["plan `max` sets `per_seat`", "each mode only"]
 }
 
 #[test]
@@ -95,6 +83,34 @@ fn per_seat_without_teams_passes_check_with_a_note() {
             "note: no segment has `team_size`, so every user is an account of one and per_seat \
              changes nothing: plan.max.per_seat"
         ),
+        "{}",
+        r.describe()
+    );
+}
+
+#[test]
+fn a_team_segment_with_per_seat_plans_passes_check_in_menu_mode() {
+    let text = edit(
+        BASE,
+        &[
+            (TOP, MENU.to_string()),
+            (
+                "monthly_churn = 0.05",
+                "monthly_churn = 0.05\nvalue = 30".to_string(),
+            ),
+            (
+                POWER,
+                power("value = 40\nteam_size = { dist = \"uniform\", min = 1, max = 12 }"),
+            ),
+            (MAX, max("per_seat = true")),
+        ],
+    );
+    let dir = with_config(text);
+    let r = plansim(dir.path(), &["check", CONFIG]);
+    assert_eq!(r.code, Some(0), "{}", r.describe());
+    assert!(
+        r.stdout.contains("segment power: estimated from")
+            && r.stdout.contains("simulated accounts (a team segment"),
         "{}",
         r.describe()
     );

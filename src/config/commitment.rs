@@ -7,7 +7,7 @@ use super::dist::{Draws, Range};
 use super::numbers::whole;
 use super::reader::Tbl;
 use crate::error::ConfigError;
-use crate::model::commitment::CommitmentSpec;
+use crate::model::plans::commitment::CommitmentSpec;
 
 /// The kinds that take a commitment.
 const KINDS: [&str; 2] = ["payg", "hybrid"];

@@ -25,6 +25,7 @@ mod lognormal;
 mod mixture;
 mod normal;
 mod pareto;
+mod per_user;
 mod pert;
 mod sampler;
 mod special;
@@ -39,6 +40,7 @@ use serde::Serialize;
 
 pub(crate) use family::{Family, Form, Values};
 pub use lognormal::LogNormalSpec;
+pub use per_user::PerUser;
 pub use sampler::Sampler;
 pub use special::{gamma_fn, norm_inv};
 pub use support::Support;

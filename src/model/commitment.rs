@@ -17,38 +17,13 @@
 //! plan in plan order ([`draw_amounts`]), and never move with price schedules.
 
 use rand::Rng;
-use serde::Serialize;
 
-use super::PerUser;
+use super::plans::commitment::CommitTrial;
 use super::trial::Trial;
 use super::user::UserLife;
-use crate::dist::{Param, Sampler};
 
 /// The stream phase of a user's commitment amounts.
 pub const PHASE: u64 = 6;
-
-/// A plan's configured commitment.
-#[derive(Clone, Debug, Serialize)]
-pub struct CommitmentSpec {
-    /// $ the customer commits to spend per term (per user: drawn at signing).
-    pub amount: PerUser,
-    /// Months per term, >= 1.
-    pub term_months: u64,
-    /// Share taken off usage charged at the plan's rates, in [0, 1).
-    pub discount: Param,
-    /// Whether a customer leaving mid-term owes only the elapsed share of the amount.
-    pub prorate_on_exit: bool,
-}
-
-/// A plan's commitment in one trial.
-pub struct CommitTrial {
-    /// The per-user amount's sampler.
-    pub amount: Sampler,
-    /// Months per term.
-    pub term: u64,
-    /// Whether an exit owes only the elapsed share of the amount.
-    pub prorate: bool,
-}
 
 /// The shortfall of `billed` against `owed`: what a true-up bills.
 #[inline]

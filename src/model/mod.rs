@@ -21,7 +21,8 @@ pub mod user;
 
 use serde::Serialize;
 
-use crate::dist::{DistSpec, Param, Sampler};
+pub use crate::dist::PerUser;
+use crate::dist::{DistSpec, Param};
 pub use market::{Choice, Market, Mode, Rechoose, SegmentValue};
 pub use plans::{Account, Billing, PlanSpec, Rule};
 pub use rates::{Card, Mix, Rates};
@@ -64,29 +65,6 @@ pub struct Cost {
     pub payment_fee_fixed: Param,
     /// Annual discount rate of the NPV: month m's profit counts (1 + rate)^(-m/12).
     pub discount_rate: Param,
-}
-
-/// A per-user field: fixed, or drawn once per user per trial.
-#[derive(Clone, Debug, Serialize)]
-#[serde(untagged)]
-pub enum PerUser {
-    /// The same value for every user.
-    Fixed(f64),
-    /// A distribution sampled for each user (its parameters may be per-trial draws).
-    Dist(DistSpec),
-}
-
-impl PerUser {
-    /// The sampler for one trial.
-    ///
-    /// # Errors
-    /// When a drawn parameter is out of range (a guard; validation prevents it).
-    pub fn resolve(&self, draws: &[f64]) -> Result<Sampler, String> {
-        match self {
-            PerUser::Fixed(v) => Ok(Sampler::constant(*v)),
-            PerUser::Dist(d) => d.resolve(draws),
-        }
-    }
 }
 
 /// A user segment.

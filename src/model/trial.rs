@@ -4,8 +4,8 @@
 use crate::dist::Sampler;
 use crate::model::MAX_USERS;
 use crate::model::arrivals::{Cohort, cohorts, population};
-use crate::model::commitment::CommitTrial;
 use crate::model::plans::Usage;
+use crate::model::plans::commitment::CommitTrial;
 use crate::model::prices::{self, PlanPrices};
 use crate::model::{Choice, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue, Work};
 

@@ -13,6 +13,7 @@
 //! user's [`Account`] (credit balance, ledger). It returns the bill and the share of the demand
 //! that is served; a served share below 1 applies equally to every token kind.
 
+pub mod commitment;
 pub mod credit;
 pub mod flat;
 pub mod hybrid;
@@ -23,8 +24,8 @@ pub mod tiers;
 
 use serde::Serialize;
 
+use self::commitment::CommitmentSpec;
 use self::schema::{Field, FieldValues};
-use super::commitment::CommitmentSpec;
 use super::prices::{LoyaltySpec, ScheduleStep};
 use super::rates::{Mix, Rates};
 use crate::dist::Param;

@@ -122,6 +122,7 @@ pub fn start(trial: &Trial, p: usize, life: &UserLife) -> Option<Term> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dist::Sampler;
 
     fn commit(term: u64, prorate: bool) -> CommitTrial {
         CommitTrial {

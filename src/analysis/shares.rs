@@ -262,7 +262,7 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
 
 /// The shares of team segment `seg` estimated from simulated accounts until `draws` seats
 /// are simulated (at least one account): each account's team size, then each seat's base
-/// demand, life and taste, from one stream per account; the account chooses with the summed
+/// demand, life, taste and commitment amounts, from one stream per account; the account chooses with the summed
 /// value of its seats and its first seat's Gumbel draws.
 fn accounts(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> SegmentShares {
     let n = trial.plans();
@@ -284,6 +284,7 @@ fn accounts(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> SegmentS
             live(trial, seg, 0, size, &mut rng, life);
             draw_successes(trial, &mut rng, life);
             draw_taste(trial, life, &mut rng, taste);
+            draw_amounts(trial, &mut rng, life);
             values.push(taste.value);
         }
         arrival_offers(trial, &lives[..k], &values, &mut offers);

@@ -149,23 +149,6 @@ pub(super) fn check(
         t.path = format!("{key}.{name}");
         Ok(t)
     };
-    if menu
-        && let Some(seg) = segments.iter().position(|s| s.team_size.is_some())
-        && let Some(p) = plans.iter().position(|p| p.commitment.is_some())
-    {
-        let t = table_of("plan", p, &plans[p].name)?;
-        let v = t.req("commitment")?;
-        return Err(t.src.err(
-            &v.span(),
-            &t.child("commitment"),
-            format!(
-                "a commitment in menu mode with team segments (segment `{}` has team_size) is \
-                 not modelled yet: an account choosing for its seats does not run commitment \
-                 terms; use each mode, or no team_size",
-                segments[seg].name
-            ),
-        ));
-    }
     if menu {
         for (i, s) in segments.iter().enumerate() {
             if s.value.is_none() {

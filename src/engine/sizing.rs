@@ -203,10 +203,12 @@ fn team_bytes(scn: &Scenario, threads: usize, users: f64) -> f64 {
                 + vectors * chunk(8.0 * months)
                 + 2.0 * chunk(plans * size_of::<Totals>() as f64)
                 + if scn.is_menu() {
-                    // [seat][plan] totals; value, tokens, first-seat uniforms; the typical
-                    // months and accounts of up to four account states at once.
+                    // [seat][plan] totals; value, tokens, last bill, commitment term,
+                    // first-seat uniforms; the typical months and accounts of up to four
+                    // account states at once.
                     chunk(plans * size_of::<Totals>() as f64)
-                        + 16.0
+                        + 24.0
+                        + size_of::<Option<crate::model::commitment::Term>>() as f64
                         + 8.0 * months
                         + 4.0 * (8.0 + size_of::<crate::model::Account>() as f64)
                 } else {

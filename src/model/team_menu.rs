@@ -19,11 +19,17 @@
 //! `per_seat` plan's month is split over its active seats as in each mode
 //! ([`super::team::bill_account`]); on other plans each seat is billed on its own account.
 //! choices.csv counts accounts; trials, segments, deciles and the population count seats.
+//! Commitments (plans without `per_seat` only): each active seat starts its own terms when the
+//! account joins a committed plan, pays its own true-ups at its terms' ends (the shock test is
+//! without them), and owes its own exit true-up in its last month on the plan when the account
+//! switches or leaves or the seat leaves alone ([`super::team_month::exit_seat`]); a seat's
+//! offer is max(amount / term_months, its expected bill), summed over the seats.
 
 use super::choice::{At, Offer, Taste, pick};
+use super::commitment::{self, Term};
 use super::market::Rechoose;
 use super::plans::{Account, Billing};
-use super::team_month::{Held, arrival_offers, bill_month, team_offer};
+use super::team_month::{Held, arrival_offers, bill_month, exit_seat, team_offer};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
@@ -57,6 +63,11 @@ pub struct TeamMenuScratch {
     offers: Vec<Offer>,
     /// Each seat's output tokens this month under the plan held.
     pub(super) now: Vec<f64>,
+    /// Each seat's running commitment term on the plan held (`None` without one, or once the
+    /// seat left it).
+    pub(super) terms: Vec<Option<Term>>,
+    /// Each seat's last bill on the plan held (true-ups included), for an exit true-up.
+    pub(super) last_bill: Vec<f64>,
 }
 
 /// Lives the account of `lives` (its seats, lived to the horizon and cut by seat churn only;
@@ -90,6 +101,16 @@ pub fn live_team_menu(
     scratch.offers.resize(n, Offer::default());
     scratch.now.clear();
     scratch.now.resize(k, 0.0);
+    scratch.last_bill.clear();
+    scratch.last_bill.resize(k, 0.0);
+    // Every seat active in month index `i` starts a term on the plan the account joins.
+    let start_terms = |st: State, i: usize, terms: &mut Vec<Option<Term>>| {
+        terms.clear();
+        terms.extend(lives.iter().map(|l| match st {
+            State::Plan(p) if l.demand.len() > i => commitment::start(trial, p, l),
+            _ => None,
+        }));
+    };
     let fresh = |p: usize| Held {
         typical: vec![1.0; k],
         accounts: vec![trial.rules[p].open(first.top_up_u); k],
@@ -128,6 +149,7 @@ pub fn live_team_menu(
         State::Plan(p) => fresh(p),
         _ => fresh(0),
     };
+    start_terms(state, 0, &mut scratch.terms);
     let mut basis = Held {
         typical: held.typical.clone(),
         accounts: held.accounts.clone(),
@@ -191,6 +213,10 @@ pub fn live_team_menu(
                 sinks.choices[option(new) * segs + seg].switched_in += 1;
                 if let State::Plan(p) = state {
                     close(p, &mut held, &mut scratch.plans, &mut pooled_breakage);
+                    // Each seat owes its exit true-up in the last month on the plan.
+                    for j in 0..k {
+                        exit_seat(trial, p, j, m - 1, scratch, sinks);
+                    }
                 }
                 state = match (state, new) {
                     (State::Plan(_), State::NonAdopter) => State::Gone,
@@ -200,6 +226,7 @@ pub fn live_team_menu(
                     State::Plan(q) => fresh(q),
                     _ => fresh(0),
                 };
+                start_terms(state, i, &mut scratch.terms);
                 tenure = 0;
             }
             held.typical.clone_from(&typical);
@@ -245,6 +272,7 @@ pub fn live_team_menu(
                     trial.rules[p].close(&mut held.accounts[j]);
                     scratch.plans[j][p].breakage_credits += held.accounts[j].expired;
                     held.accounts[j] = Account::default();
+                    exit_seat(trial, p, j, m, scratch, sinks);
                 }
             }
         }
@@ -259,6 +287,9 @@ pub fn live_team_menu(
                         }
                     }
                     close(p, &mut held, &mut scratch.plans, &mut pooled_breakage);
+                    for j in 0..k {
+                        exit_seat(trial, p, j, m, scratch, sinks);
+                    }
                     held = fresh(0);
                 }
                 state = State::Gone;
@@ -278,6 +309,7 @@ pub fn live_team_menu(
             } else {
                 for (j, a) in held.accounts.iter().enumerate() {
                     scratch.plans[j][p].breakage_credits += a.expired;
+                    scratch.plans[j][p].trueup_open += scratch.terms[j].map_or(0.0, |t| t.open());
                 }
             }
             sinks.choices[p * segs + seg].subscribers_end += 1;

@@ -1,7 +1,9 @@
 //! One month of a team account in menu mode ([`super::team_menu`]): plan p's offer to the
 //! account at its expected month (pooled on a `per_seat` plan, the seats' own bills summed
 //! otherwise; the served share of the account's expected demand; the summed value; anxiety once
-//! per account), and the billed month with its shock test and its split over the seats.
+//! per account), and the billed month with its shock test and its split over the seats. On a
+//! committed plan each seat's offer is at least its amount / term_months, and each seat's month
+//! runs its own term: its true-ups, and its exit true-up ([`exit_seat`]).
 
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, expected_month};
@@ -29,7 +31,7 @@ pub(super) fn team_offer(
     held: &Held,
     value: f64,
 ) -> Offer {
-    let (bill, share, _) = expected(trial, p, (at, i), lives, held);
+    let (bill, share, _) = expected(trial, p, (at, i), lives, held, true);
     let worth = value * trial.quality[p] * share.min(1.0).powf(trial.market.value_curvature);
     Offer {
         bill,
@@ -39,13 +41,15 @@ pub(super) fn team_offer(
 }
 
 /// The account's expected bill (after loyalty), served share of its expected demand, and
-/// active seats, on plan `p` at `at` (month index `i`).
+/// active seats, on plan `p` at `at` (month index `i`). With `floor` (an offer, not the shock
+/// test) a seat's expected bill on a committed plan is at least its amount / term_months.
 fn expected(
     trial: &Trial,
     p: usize,
     (at, i): (At, usize),
     lives: &[UserLife],
     held: &Held,
+    floor: bool,
 ) -> (f64, f64, usize) {
     let rule = &trial.rules[p];
     let growth = trial.segments[lives[0].segment].growth[i];
@@ -85,7 +89,11 @@ fn expected(
             let w = l.expected(*t, growth);
             let (b, s) = expected_month(trial, p, at, w, l, a);
             let r = l.response(trial.response[p]);
-            bill += b;
+            // A seat's commitment bills at least amount / term_months a month on average.
+            bill += match &trial.commits[p] {
+                Some(c) if floor => b.max(l.commit[p] / c.term as f64),
+                _ => b,
+            };
             demand += w.output_tokens;
             served += w.output_tokens * r * s;
             shares += r * s;
@@ -137,8 +145,10 @@ pub(super) fn bill_month(
     let response = trial.response[p];
     let keep = trial.prices[p].keep(tenure);
     let at = At { month: m, tenure };
-    let (expected_bill, _, n) = expected(trial, p, (at, i), lives, basis);
+    let (expected_bill, _, n) = expected(trial, p, (at, i), lives, basis, false);
     let (mut bill, mut cost, mut fees, mut demand, mut served) = (0.0, 0.0, 0.0, 0.0, 0.0);
+    // The account's revenue: its bill with the seats' true-ups (the shock test is without them).
+    let mut revenue = 0.0;
     let overhead = trial.per_user_month;
     let retail_m = trial.retail_decline[m];
     if trial.per_seat[p] {
@@ -166,6 +176,7 @@ pub(super) fn bill_month(
             }
         }
         (cost, fees) = cost_and_fees(trial, m, cost0, bill);
+        revenue = bill;
         demand = usage.output_tokens;
         for (j, l) in lives.iter().enumerate() {
             let out = scratch.now[j];
@@ -210,9 +221,20 @@ pub(super) fn bill_month(
             let out = usage.output_tokens;
             let mb = rule.month(&mut held.accounts[j], usage);
             let b = mb.bill * keep;
+            bill += b;
+            // The seat's true-up at its term's last month.
+            let b = match scratch.terms[j].as_mut() {
+                None => b,
+                Some(t) => {
+                    let trueup = t.month(b);
+                    scratch.plans[j][p].trueup_revenue += trueup;
+                    b + trueup
+                }
+            };
+            scratch.last_bill[j] = b;
             let s = out * mb.served;
             let (c, f) = cost_and_fees(trial, m, s * l.k_cost, b);
-            bill += b;
+            revenue += b;
             cost += c;
             fees += f;
             demand += out;
@@ -240,7 +262,7 @@ pub(super) fn bill_month(
     for r in rows.into_iter().flatten().flatten() {
         let acc = &mut sinks.months[r * trial.months() + m];
         acc.active_users += n as u64;
-        acc.revenue += bill;
+        acc.revenue += revenue;
         acc.cost += cost;
         acc.fees += fees;
         acc.demanded_output_tokens += demand;
@@ -248,4 +270,36 @@ pub(super) fn bill_month(
         acc.shock_users += n as u64 * u64::from(shocked);
     }
     shocked
+}
+
+/// Seat `j`'s exit from committed plan `p` after month `m`: the exit true-up of its open term
+/// (if any; the term is closed) added to month `m`, whose bill to the seat was its last bill:
+/// the revenue, and the fees of the larger bill less those already paid.
+pub(super) fn exit_seat(
+    trial: &Trial,
+    p: usize,
+    j: usize,
+    m: usize,
+    scratch: &mut TeamMenuScratch,
+    sinks: &mut TeamSinks<'_>,
+) {
+    let Some(mut term) = scratch.terms[j].take() else {
+        return;
+    };
+    let trueup = term.exit();
+    if trueup <= 0.0 {
+        return;
+    }
+    let bill = scratch.last_bill[j];
+    let fees = cost_and_fees(trial, m, 0.0, bill + trueup).1 - cost_and_fees(trial, m, 0.0, bill).1;
+    let t = &mut scratch.plans[j][p];
+    t.revenue += trueup;
+    t.fees += fees;
+    t.trueup_revenue += trueup;
+    let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
+    for r in rows.into_iter().flatten().flatten() {
+        let acc = &mut sinks.months[r * trial.months() + m];
+        acc.revenue += trueup;
+        acc.fees += fees;
+    }
 }

@@ -14,5 +14,6 @@ mod prices;
 mod properties;
 mod seats;
 mod shares;
+mod team_commit;
 mod team_menu;
 mod tiers;

@@ -341,7 +341,8 @@ proptest! {
     /// cost - fees - overhead on every row; month sums add up to the totals; served <= demanded
     /// every month; every seat is in exactly one state every month, and the seats active on our
     /// plans are the population's `ours`; choices count each account once per option; accounts
-    /// never exceed users on any row.
+    /// never exceed users on any row; with a commitment on the per-seat-billed payg plan (whole
+    /// or prorated exits), true-ups are part of revenue and open shortfalls are >= 0.
     #[test]
     fn teams_on_the_menu_keep_the_books(
         team in prop_oneof![
@@ -354,8 +355,19 @@ proptest! {
         users in 1u64..60,
         months in 1u32..6,
         re in prop_oneof![Just("never"), Just("after_shock"), Just("monthly")],
+        commit in prop_oneof![Just(None), any::<bool>().prop_map(Some)],
     ) {
-        let text = random_menu(&team, seat_churn, churn, users, months, re);
+        let mut text = random_menu(&team, seat_churn, churn, users, months, re);
+        if let Some(prorate) = commit {
+            text = text.replace(
+                "name = \"ref\"\nkind = \"payg\"\n",
+                &format!(
+                    "name = \"ref\"\nkind = \"payg\"\ncommitment = {{ amount = 40, term_months = 2, \
+                     discount = 0.3, prorate_on_exit = {prorate} }}\n"
+                ),
+            );
+            prop_assert!(text.contains("commitment"));
+        }
         let scn = parse(&text, "teams.toml").expect("valid");
         let res = run(&scn, &|_| {}).expect("runs");
         let trials = res.trials.len() as u64;
@@ -366,6 +378,8 @@ proptest! {
                 prop_assert!(x.users <= users && x.accounts <= x.users);
                 prop_assert!(x.revenue >= 0.0 && x.cost >= 0.0 && x.fees >= 0.0);
                 prop_assert!(x.overhead >= 0.0 && x.breakage_credits >= 0.0);
+                prop_assert!(x.trueup_revenue >= 0.0 && x.trueup_open >= 0.0);
+                prop_assert!(x.trueup_revenue <= x.revenue * (1.0 + 1e-9) + 1e-9);
                 prop_assert!(close(x.profit, x.revenue - x.cost - x.fees - x.overhead));
             }
         }

@@ -4,7 +4,8 @@
 //! reach 1; `prorate_on_exit` not a boolean; unknown, misspelt and missing keys; a commitment
 //! that is not a table. Positive control: a per-user amount distribution and a drawn discount
 //! on payg and hybrid pass `check` and run, with a team segment (its seats each hold their own
-//! commitment on plans without `per_seat`), and the drawn discount is a trials.csv column.
+//! commitment on plans without `per_seat`), in each mode and in menu mode, and the drawn
+//! discount is a trials.csv column.
 
 use std::fs;
 
@@ -43,13 +44,6 @@ config_errors! {
     commitment_on_a_per_seat_plan
         { PAYG => payg("per_seat = true\ncommitment = ¶{ amount = 100, term_months = 12, discount = 0.4 }") }
         "plan.api.commitment" ["not simulated on a `per_seat` plan", "remove `per_seat` or the commitment"]
-
-    // Menu mode with team segments: an account choosing for its seats runs no commitment terms.
-    commitment_in_menu_mode_with_teams
-        { PAYG => payg("commitment = ¶{ amount = 100, term_months = 12, discount = 0.4 }"),
-          POWER => format!("{POWER}\nteam_size = 3"),
-          HYBRID => format!("{HYBRID}\n[market]\nmode = \"menu\"\n") }
-        "plan.api.commitment" ["not modelled yet", "segment `power` has team_size"]
 
     // The amount.
     negative_amount
@@ -119,6 +113,22 @@ config_errors! {
 
 #[test]
 fn per_user_amounts_and_drawn_discounts_on_payg_and_hybrid_pass_check_and_run() {
+    committed_teams_pass_check_and_run(false);
+    // Menu mode: the accounts choose for their seats, each seat holding its own terms.
+    committed_teams_pass_check_and_run(true);
+}
+
+/// The positive control, in menu mode (the segments valued) or each mode.
+fn committed_teams_pass_check_and_run(menu: bool) {
+    let (market, casual, power) = if menu {
+        (
+            "\n[market]\nmode = \"menu\"\n",
+            "\nvalue = 30",
+            "\nvalue = 60",
+        )
+    } else {
+        ("", "", "")
+    };
     let text = edit(
         BASE,
         &[
@@ -133,10 +143,14 @@ fn per_user_amounts_and_drawn_discounts_on_payg_and_hybrid_pass_check_and_run() 
                 HYBRID,
                 format!(
                     "{HYBRID}commitment = {{ amount = 300, term_months = 6, discount = 0.4, \
-                     prorate_on_exit = true }}\n"
+                     prorate_on_exit = true }}\n{market}"
                 ),
             ),
-            (POWER, format!("{POWER}\nteam_size = 3\nseat_churn = 0.2")),
+            ("share = 0.6", format!("share = 0.6{casual}")),
+            (
+                POWER,
+                format!("{POWER}\nteam_size = 3\nseat_churn = 0.2{power}"),
+            ),
         ],
     );
     let dir = with_config(text);

@@ -7,11 +7,40 @@
 
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, expected_month};
+use super::commitment::Term;
 use super::plans::{Account, Billing};
 use super::team::{add, pooled};
-use super::team_menu::{TeamMenuScratch, TeamSinks};
 use super::trial::Trial;
 use super::user::UserLife;
+use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
+
+/// Where one account's results go.
+pub struct TeamSinks<'a> {
+    /// `[seat][row]`: each seat's totals per row (our plans, then the portfolio).
+    pub rows: &'a mut [Vec<Totals>],
+    /// `[row * months + month]`.
+    pub months: &'a mut [MonthTotals],
+    /// `[option * segments + segment]`, counting accounts.
+    pub choices: &'a mut [ChoiceTotals],
+    /// `[month]`, counting seats.
+    pub population: &'a mut [PopulationMonth],
+}
+
+/// Per-account scratch, reused from account to account.
+#[derive(Default)]
+pub struct TeamMenuScratch {
+    /// `[seat][plan]`: each seat's totals per plan (external plans included).
+    pub(super) plans: Vec<Vec<Totals>>,
+    /// Each plan's offer at the latest choice.
+    pub(super) offers: Vec<Offer>,
+    /// Each seat's output tokens this month under the plan held.
+    pub(super) now: Vec<f64>,
+    /// Each seat's running commitment term on the plan held (`None` without one, or once the
+    /// seat left it).
+    pub(super) terms: Vec<Option<Term>>,
+    /// Each seat's last bill on the plan held (true-ups included), for an exit true-up.
+    pub(super) last_bill: Vec<f64>,
+}
 
 /// The account's choice state: per seat its typical demand and held account.
 pub(super) struct Held {

@@ -175,6 +175,10 @@ pub fn live_menu(
                         bill_exit(trial, p, last_month, last_bill, trueup, scratch, sinks);
                     }
                 }
+                if let (State::Plan(p), State::NonAdopter) = (state, new) {
+                    // Leaving a plan for nothing is leaving the product: churn on that plan.
+                    scratch.plans[p].churned_users = 1;
+                }
                 state = match (state, new) {
                     (State::Plan(_), State::NonAdopter) => State::Gone,
                     _ => new,

@@ -191,6 +191,15 @@ pub fn live_team_menu(
                         exit_seat(trial, p, j, m - 1, scratch, sinks);
                     }
                 }
+                if let (State::Plan(p), State::NonAdopter) = (state, new) {
+                    // Leaving a plan for nothing is leaving the product: churn on that plan
+                    // for every seat still in the team.
+                    for (j, l) in lives.iter().enumerate() {
+                        if l.demand.len() > i {
+                            scratch.plans[j][p].churned_users = 1;
+                        }
+                    }
+                }
                 state = match (state, new) {
                     (State::Plan(_), State::NonAdopter) => State::Gone,
                     _ => new,

@@ -1064,3 +1064,48 @@ fn menu_mode_files_are_identical_for_one_two_and_eight_threads() {
         }
     }
 }
+
+/// A user who leaves a plan for nothing at a re-choice has left the product: they count in the
+/// plan's `churned_users`. Fixed demand of 1M output tokens ($25 at list) growing 50% a month,
+/// a value of $40: payg's surplus is 40 - 25 = 15 at month 0 and 40 - 37.5 = 2.5 at month 1,
+/// then 40 - 56.25 < 0 at month 2, so every user chooses none at the start of month 2.
+#[test]
+fn leaving_a_plan_for_none_is_churn_on_that_plan() {
+    let scn = parse(
+        r#"
+name = "leave"
+[simulation]
+trials = 2
+users = 50
+months = 4
+[retail]
+input = 5
+output = 25
+[cost]
+input = 0.5
+output = 2.5
+[[segment]]
+name = "all"
+share = 1
+output_tokens = 1_000_000
+monthly_growth = 0.5
+value = 40
+[[plan]]
+name = "api"
+kind = "payg"
+[market]
+mode = "menu"
+rechoose = "monthly"
+"#,
+        "leave.toml",
+    )
+    .unwrap();
+    let res = run(&scn, &|_| {}).unwrap();
+    for t in &res.trials {
+        let api = &t.plans[0].totals;
+        assert_eq!((api.users, api.churned_users), (50, 50));
+        assert_eq!(api.active_user_months, 100, "months 0 and 1 only");
+        assert_eq!(t.plans[1].totals.churned_users, 50, "portfolio");
+    }
+    assert_eq!(res.population[2].gone, 100);
+}

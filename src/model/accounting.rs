@@ -179,13 +179,16 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool>(
             served_retail += served_m * retail_m;
         }
         successes += work.successes;
-        acc.active_users += 1;
-        acc.revenue += bill;
-        acc.cost += cost_m;
-        acc.fees += fees_m;
-        acc.demanded_output_tokens += out;
-        acc.served_output_tokens += served_m;
-        acc.shock_users += u64::from(shocked);
+        acc.add_billed(&MonthTotals {
+            active_users: 1,
+            revenue: bill,
+            cost: cost_m,
+            fees: fees_m,
+            demanded_output_tokens: out,
+            served_output_tokens: served_m,
+            shock_users: u64::from(shocked),
+            ..MonthTotals::default()
+        });
     }
     let active = life.demand.len();
     let overhead = trial.per_user_month * active as f64;

@@ -43,6 +43,18 @@ pub enum Rechoose {
     Monthly,
 }
 
+impl Rechoose {
+    /// Whether a user (or an account) not gone chooses again at the start of a month, given
+    /// whether last month's bill was a shock they stayed through.
+    pub fn due(self, shocked_last_month: bool) -> bool {
+        match self {
+            Rechoose::Never => false,
+            Rechoose::AfterShock => shocked_last_month,
+            Rechoose::Monthly => true,
+        }
+    }
+}
+
 /// `[market]`.
 #[derive(Clone, Debug, Serialize)]
 pub struct Market {

@@ -33,7 +33,6 @@
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, Taste, offer, pick};
 use super::commitment::{self, Term};
-use super::market::Rechoose;
 use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
@@ -61,15 +60,50 @@ pub struct Scratch {
     offers: Vec<Offer>,
 }
 
-/// Where the user is.
+/// Where a user (or a team's account, [`super::team_menu`]) is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
+pub(super) enum State {
     /// On plan p.
     Plan(usize),
     /// Chose none (and may choose again).
     NonAdopter,
     /// Left.
     Gone,
+}
+
+impl State {
+    /// The state chosen at arrival or a re-choice: plan p, or none.
+    pub(super) fn chosen(pick: Option<usize>) -> State {
+        pick.map_or(State::NonAdopter, State::Plan)
+    }
+
+    /// The option this state counts under in choices.csv among `plans` plans: the plan, or
+    /// `none` (index `plans`).
+    pub(super) fn option(self, plans: usize) -> usize {
+        match self {
+            State::Plan(p) => p,
+            _ => plans,
+        }
+    }
+
+    /// The state after choosing `new`: a user on a plan who chooses none is gone (they left
+    /// the product, not just a plan).
+    pub(super) fn then(self, new: State) -> State {
+        match (self, new) {
+            (State::Plan(_), State::NonAdopter) => State::Gone,
+            _ => new,
+        }
+    }
+
+    /// Adds `users` in this state to the month's population.
+    pub(super) fn count(self, trial: &Trial, pop: &mut PopulationMonth, users: u64) {
+        match self {
+            State::Plan(p) if trial.row[p].is_some() => pop.ours += users,
+            State::Plan(_) => pop.external += users,
+            State::NonAdopter => pop.non_adopters += users,
+            State::Gone => pop.gone += users,
+        }
+    }
 }
 
 /// Lives `life` in menu mode with `taste`, adding the user's results to `sinks`.
@@ -91,10 +125,7 @@ pub fn live_menu(
     scratch.offers.clear();
     scratch.offers.resize(n, Offer::default());
     let fresh = |p: usize| trial.rules[p].open(life.top_up_u);
-    let option = |st: State| match st {
-        State::Plan(p) => p,
-        _ => n,
-    };
+    let option = |st: State| st.option(n);
 
     // The choice at arrival, on fresh accounts.
     // The typical month as a multiple of D (of N on a task segment).
@@ -107,7 +138,7 @@ pub fn live_menu(
         let work = life.expected(typical, 1.0);
         scratch.offers[p] = offer(trial, p, joining, work, taste.value, life, &fresh(p));
     }
-    let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
+    let mut state = State::chosen(pick(trial, &scratch.offers, taste));
     for o in 0..=n {
         sinks.choices[o * segs + seg].choosers += 1;
     }
@@ -141,11 +172,7 @@ pub fn live_menu(
     for i in 0..life.demand.len() {
         let m = m0 + i;
         lived = i + 1;
-        let rechoose = match trial.market.rechoose {
-            Rechoose::Never => false,
-            Rechoose::AfterShock => rechoose_next,
-            Rechoose::Monthly => true,
-        };
+        let rechoose = trial.market.rechoose.due(rechoose_next);
         if i > 0 && rechoose && state != State::Gone {
             typical = life.noise[i - 1];
             for p in 0..n {
@@ -163,7 +190,7 @@ pub fn live_menu(
                 let work = life.expected(typical, s.growth[i]);
                 scratch.offers[p] = offer(trial, p, at, work, taste.value, life, &held);
             }
-            let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
+            let new = State::chosen(pick(trial, &scratch.offers, taste));
             if new != state {
                 sinks.choices[option(state) * segs + seg].switched_out += 1;
                 sinks.choices[option(new) * segs + seg].switched_in += 1;
@@ -179,10 +206,7 @@ pub fn live_menu(
                     // Leaving a plan for nothing is leaving the product: churn on that plan.
                     scratch.plans[p].churned_users = 1;
                 }
-                state = match (state, new) {
-                    (State::Plan(_), State::NonAdopter) => State::Gone,
-                    _ => new,
-                };
+                state = state.then(new);
                 account = match state {
                     State::Plan(q) => fresh(q),
                     _ => Account::default(),
@@ -242,25 +266,23 @@ pub fn live_menu(
             t.successes += work.successes;
             // Our plan's row and the portfolio's; an external plan has neither.
             let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
+            let billed = MonthTotals {
+                active_users: 1,
+                revenue: bill,
+                cost,
+                fees,
+                demanded_output_tokens: out,
+                served_output_tokens: served,
+                shock_users: u64::from(shocked),
+                ..MonthTotals::default()
+            };
             for r in rows.into_iter().flatten().flatten() {
-                let acc = &mut sinks.months[r * n_months + m];
-                acc.active_users += 1;
-                acc.revenue += bill;
-                acc.cost += cost;
-                acc.fees += fees;
-                acc.demanded_output_tokens += out;
-                acc.served_output_tokens += served;
-                acc.shock_users += u64::from(shocked);
+                sinks.months[r * n_months + m].add_billed(&billed);
             }
         }
         let pop = &mut sinks.population[m];
         pop.arrived += 1;
-        match state {
-            State::Plan(p) if trial.row[p].is_some() => pop.ours += 1,
-            State::Plan(_) => pop.external += 1,
-            State::NonAdopter => pop.non_adopters += 1,
-            State::Gone => pop.gone += 1,
-        }
+        state.count(trial, pop, 1);
 
         if state != State::Gone && m + 1 < n_months {
             let extra = if shocked { s.shock_churn } else { 0.0 };

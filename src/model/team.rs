@@ -188,14 +188,16 @@ pub fn bill_account(
                 t.successes += l.successes[i];
             }
         }
-        let acc = &mut months[m];
-        acc.active_users += n as u64;
-        acc.revenue += bill;
-        acc.cost += cost;
-        acc.fees += fees;
-        acc.demanded_output_tokens += usage.output_tokens;
-        acc.served_output_tokens += served;
-        acc.shock_users += n as u64 * u64::from(bill > shock_factor * exp);
+        months[m].add_billed(&MonthTotals {
+            active_users: n as u64,
+            revenue: bill,
+            cost,
+            fees,
+            demanded_output_tokens: usage.output_tokens,
+            served_output_tokens: served,
+            shock_users: n as u64 * u64::from(bill > shock_factor * exp),
+            ..MonthTotals::default()
+        });
     }
     if first.start + horizon < n_months {
         rule.1.close(&mut account);

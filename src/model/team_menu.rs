@@ -27,21 +27,13 @@
 
 use super::choice::{At, Offer, Taste, pick};
 use super::commitment::{self, Term};
-use super::market::Rechoose;
+use super::menu::State;
 use super::plans::{Account, Billing};
 use super::team_month::{Held, arrival_offers, bill_month, exit_seat, team_offer};
 pub use super::team_month::{TeamMenuScratch, TeamSinks};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::Totals;
-
-/// Where the account is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum State {
-    Plan(usize),
-    NonAdopter,
-    Gone,
-}
 
 /// Lives the account of `lives` (its seats, lived to the horizon and cut by seat churn only;
 /// `lives[0]` its first seat) in menu mode with `taste` (the first seat's Gumbel draws) and the
@@ -88,10 +80,7 @@ pub fn live_team_menu(
         typical: vec![1.0; k],
         accounts: vec![trial.rules[p].open(first.top_up_u); k],
     };
-    let option = |st: State| match st {
-        State::Plan(p) => p,
-        _ => n,
-    };
+    let option = |st: State| st.option(n);
     let value_at = |i: usize| -> f64 {
         lives
             .iter()
@@ -107,7 +96,7 @@ pub fn live_team_menu(
 
     let v0 = value_at(0);
     arrival_offers(trial, lives, values, &mut scratch.offers);
-    let mut state = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
+    let mut state = State::chosen(pick(trial, &scratch.offers, taste));
     for o in 0..=n {
         sinks.choices[o * segs + seg].choosers += 1;
     }
@@ -145,11 +134,7 @@ pub fn live_team_menu(
     for (i, &leave) in leave_u.iter().enumerate().take(horizon) {
         let m = m0 + i;
         lived = i + 1;
-        let rechoose = match trial.market.rechoose {
-            Rechoose::Never => false,
-            Rechoose::AfterShock => rechoose_next,
-            Rechoose::Monthly => true,
-        };
+        let rechoose = trial.market.rechoose.due(rechoose_next);
         if i > 0 && rechoose && state != State::Gone {
             for (t, l) in typical.iter_mut().zip(lives) {
                 if l.demand.len() > i {
@@ -180,7 +165,7 @@ pub fn live_team_menu(
                 };
                 scratch.offers[p] = team_offer(trial, p, (at, i), lives, &h, v);
             }
-            let new = pick(trial, &scratch.offers, taste).map_or(State::NonAdopter, State::Plan);
+            let new = State::chosen(pick(trial, &scratch.offers, taste));
             if new != state {
                 sinks.choices[option(state) * segs + seg].switched_out += 1;
                 sinks.choices[option(new) * segs + seg].switched_in += 1;
@@ -200,10 +185,7 @@ pub fn live_team_menu(
                         }
                     }
                 }
-                state = match (state, new) {
-                    (State::Plan(_), State::NonAdopter) => State::Gone,
-                    _ => new,
-                };
+                state = state.then(new);
                 held = match state {
                     State::Plan(q) => fresh(q),
                     _ => fresh(0),
@@ -237,12 +219,7 @@ pub fn live_team_menu(
         pop.arrived += k as u64;
         pop.gone += (k - active) as u64;
         let a = active as u64;
-        match state {
-            State::Plan(p) if trial.row[p].is_some() => pop.ours += a,
-            State::Plan(_) => pop.external += a,
-            State::NonAdopter => pop.non_adopters += a,
-            State::Gone => pop.gone += a,
-        }
+        state.count(trial, pop, a);
         // Seats leaving alone after this month (seat churn) close their own accounts.
         for (j, l) in lives.iter().enumerate() {
             if let State::Plan(p) = state

@@ -288,15 +288,18 @@ pub(super) fn bill_month(
     }
     let shocked = bill > shock_factor * expected_bill;
     let rows = trial.row[p].map(|r| [Some(r), trial.market.portfolio]);
+    let billed = MonthTotals {
+        active_users: n as u64,
+        revenue,
+        cost,
+        fees,
+        demanded_output_tokens: demand,
+        served_output_tokens: served,
+        shock_users: n as u64 * u64::from(shocked),
+        ..MonthTotals::default()
+    };
     for r in rows.into_iter().flatten().flatten() {
-        let acc = &mut sinks.months[r * trial.months() + m];
-        acc.active_users += n as u64;
-        acc.revenue += revenue;
-        acc.cost += cost;
-        acc.fees += fees;
-        acc.demanded_output_tokens += demand;
-        acc.served_output_tokens += served;
-        acc.shock_users += n as u64 * u64::from(shocked);
+        sinks.months[r * trial.months() + m].add_billed(&billed);
     }
     shocked
 }

@@ -116,15 +116,23 @@ pub struct MonthTotals {
 impl MonthTotals {
     /// Adds another month's sums.
     pub fn add(&mut self, o: &MonthTotals) {
-        self.active_users += o.active_users;
-        self.revenue += o.revenue;
-        self.cost += o.cost;
-        self.fees += o.fees;
+        self.add_billed(o);
         self.overhead += o.overhead;
         self.profit += o.profit;
-        self.demanded_output_tokens += o.demanded_output_tokens;
-        self.served_output_tokens += o.served_output_tokens;
-        self.shock_users += o.shock_users;
+    }
+
+    /// Adds what billing one month of a user (or of a team's active seats billed together)
+    /// contributes: users, money, tokens and shocks. Overhead and profit are not billed: they
+    /// are formed from the month's sums when the trial ends.
+    #[inline]
+    pub fn add_billed(&mut self, b: &MonthTotals) {
+        self.active_users += b.active_users;
+        self.revenue += b.revenue;
+        self.cost += b.cost;
+        self.fees += b.fees;
+        self.demanded_output_tokens += b.demanded_output_tokens;
+        self.served_output_tokens += b.served_output_tokens;
+        self.shock_users += b.shock_users;
     }
 
     /// Whether every sum is finite.

@@ -135,13 +135,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
 
 /// `[retail]`: the list card at month 0 and its annual decline.
 fn retail(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<(Card, Param)>, ConfigError> {
-    t.allow(&[
-        "input",
-        "cache_write",
-        "cache_read",
-        "output",
-        "annual_decline",
-    ])?;
+    allow_card_and(t, &["annual_decline"])?;
     let card = card(draws, t)?;
     let annual_decline = draws.param_or(t, "annual_decline", Range::Unit, 0.0)?;
     Ok(card.map(|card| (card, annual_decline)))
@@ -149,17 +143,16 @@ fn retail(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<(Card, Param)>, C
 
 /// `[cost]`: a rate card and the costs beyond tokens.
 fn cost(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Cost>, ConfigError> {
-    t.allow(&[
-        "input",
-        "cache_write",
-        "cache_read",
-        "output",
-        "annual_decline",
-        "per_user_month",
-        "payment_fee_rate",
-        "payment_fee_fixed",
-        "discount_rate",
-    ])?;
+    allow_card_and(
+        t,
+        &[
+            "annual_decline",
+            "per_user_month",
+            "payment_fee_rate",
+            "payment_fee_fixed",
+            "discount_rate",
+        ],
+    )?;
     let card = card(draws, t)?;
     let annual_decline = draws.param_or(t, "annual_decline", Range::Unit, 0.0)?;
     let per_user_month = draws.param_or(t, "per_user_month", Range::NonNeg, 0.0)?;
@@ -301,9 +294,18 @@ fn card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Card>, ConfigError>
     }))
 }
 
+/// The keys of a rate card, in the order messages list them.
+const CARD_KEYS: [&str; 4] = ["input", "cache_write", "cache_read", "output"];
+
+/// Refuses any key of `t` that is neither a rate card's nor in `extra`.
+fn allow_card_and(t: &Tbl<'_, '_>, extra: &[&str]) -> Result<(), ConfigError> {
+    let keys: Vec<&str> = CARD_KEYS.iter().chain(extra).copied().collect();
+    t.allow(&keys)
+}
+
 /// A table that is only a rate card (`rates`, `burn`).
 fn rate_card(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Card>, ConfigError> {
-    t.allow(&["input", "cache_write", "cache_read", "output"])?;
+    t.allow(&CARD_KEYS)?;
     card(draws, t)
 }
 

@@ -55,10 +55,11 @@ mod tests;
 
 pub use analysis::summary::{PlanSummary, summarize};
 pub use app::run as run_command;
+pub use config::sweep::{Point, Points, SweepArg, load_points};
 pub use config::{Override, load, load_with, parse, parse_with};
 pub use engine::{
-    EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run, run_trials, run_until,
-    size_problem,
+    EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run, run_points, run_trials,
+    run_until, size_problem,
 };
 pub use error::{ConfigError, ConfigErrors, Error};
 pub use export::{Report, output_names, write_all};

@@ -17,7 +17,14 @@ use crate::{config, engine, interrupt};
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started_at = SystemTime::now();
-    let mut scn = config::load_with(&args.config, &size_overrides(args))?;
+    let points = config::sweep::load_points(&args.config, &size_overrides(args), &[])?;
+    let mut scn = points
+        .points
+        .into_iter()
+        .next()
+        .expect("at least one point")
+        .scenario;
+    debug_assert!(points.paths.is_empty(), "sweeps are not run yet");
     // Not an override: a TOML integer cannot hold every u64.
     if let Some(seed) = args.seed {
         scn.simulation.seed = seed;
@@ -88,7 +95,13 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     };
     let started = Instant::now();
     let results = pool
-        .install(|| engine::run_until(&scn, &|n| bar.inc(n), interrupt::flag()))
+        .install(|| {
+            let opts = engine::RunOptions::default();
+            let range = 0..scn.simulation.trials;
+            let points = std::slice::from_ref(&scn);
+            engine::run_points(points, range, &opts, &|n| bar.inc(n), interrupt::flag())
+                .map(|r| r.map(|mut v| v.remove(0)))
+        })
         // A drawn parameter out of range: the scenario's fault, though only a draw shows it.
         .map_err(|source| Error::Engine {
             config: config::source_name(&args.config),

@@ -17,6 +17,7 @@ mod plan;
 mod prices;
 pub mod reader;
 mod segment;
+pub mod sweep;
 
 use std::collections::HashSet;
 

@@ -19,6 +19,7 @@
 //! of trials or threads beyond the per-trial totals (a few hundred bytes per plan and trial).
 
 pub mod assign;
+mod points;
 pub mod ranking;
 mod schedule;
 mod sizing;
@@ -28,6 +29,7 @@ mod teams;
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
+pub use points::run_points;
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, stream};
 

@@ -1,7 +1,8 @@
 //! What drives profit: statistics of each trial-level input against a row's profit over the
 //! trials, for sensitivity.csv and tail.csv. Pure functions over per-trial vectors (one value
 //! per trial, in trial order): average ranks ([`ranks`]), the Spearman rank correlation
-//! ([`spearman`], Pearson's correlation of the ranks), each input's share of variance (its
+//! (Pearson's correlation of the ranks, [`rank_correlation`]; ties handled as scipy's
+//! `spearmanr` and R's `cor(method = "spearman")` do), each input's share of variance (its
 //! squared rank correlation over the sum of the squares, [`variance_shares`]), the inputs of one
 //! row ordered by the size of their correlation ([`drivers`]), and an input's mean over the
 //! worst 5% of trials by profit against its mean and sd over all trials ([`worst_trials`],
@@ -55,13 +56,6 @@ pub fn rank_correlation(rx: &[f64], ry: &[f64]) -> Option<f64> {
         return None;
     }
     Some((sxy / (sxx * syy).sqrt()).clamp(-1.0, 1.0))
-}
-
-/// The Spearman rank correlation of `x` and `y` (Pearson's correlation of their average ranks,
-/// so ties are handled as scipy's `spearmanr` and R's `cor(method = "spearman")` do); `None`
-/// when either is constant or there are fewer than 2 values.
-pub fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
-    rank_correlation(&ranks(x), &ranks(y))
 }
 
 /// Each input's share of variance: its squared rank correlation over the sum of the squares of
@@ -172,6 +166,12 @@ pub fn tail(x: &[f64], worst: &[usize]) -> Tail {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The Spearman rank correlation of `x` and `y`: Pearson's correlation of their average
+    /// ranks, so ties are handled as scipy's `spearmanr` and R's `cor(method = "spearman")` do.
+    fn spearman(x: &[f64], y: &[f64]) -> Option<f64> {
+        rank_correlation(&ranks(x), &ranks(y))
+    }
 
     #[test]
     fn ties_share_the_mean_of_their_ranks() {

@@ -3,7 +3,8 @@
 //! first with a rank correlation near 1 and the bad tail holds its low values, while an input
 //! that drives another plan ranks first there; both files are recomputed from trials.csv with
 //! an independent (quadratic) rank computation, in each mode and in menu mode (portfolio row
-//! included); a scenario with no trial-level inputs writes both headers only. Numbers from a
+//! included); a profit equal in every trial has empty correlations and its tail is its first
+//! trials; a scenario with no trial-level inputs writes both headers only. Numbers from a
 //! particular seed are never written here: properties and recomputations only.
 
 use std::path::{Path, PathBuf};
@@ -325,4 +326,37 @@ fn one_trial_leaves_the_statistics_of_spread_empty() {
         assert_eq!(r[3], r[4], "the one trial is the tail");
         assert_eq!((&*r[5], &*r[6]), ("", ""), "{r:?}");
     }
+}
+
+/// api's profit is the same in every trial (fixed usage at fixed cards; only flat's price is
+/// drawn): no rank correlation for it, shares 0, and its tail is its first 5 trials (ties in
+/// trial order), whose prices trials.csv shows.
+#[test]
+fn a_constant_profit_has_no_correlation_and_its_tail_is_the_first_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = DRIVEN.replace(
+        "annual_decline = { dist = \"uniform\", min = 0.0, max = 0.05 }",
+        "",
+    );
+    let out = run_text(dir.path(), &text);
+    recompute(&out);
+    let s = read_csv(&out.join("sensitivity.csv"));
+    assert_eq!(s.1[0], ["api", "plan.flat.price", "", "0"]);
+    assert_eq!(s.1[1][..2], ["flat", "plan.flat.price"]);
+    assert_eq!(
+        (cell(&s, 1, "spearman"), cell(&s, 1, "variance_share")),
+        (Some(1.0), Some(1.0))
+    );
+    let tr = read_csv(&out.join("trials.csv"));
+    let price = col(&tr, "plan.flat.price");
+    let first: f64 =
+        tr.1.iter()
+            .filter(|r| r[1] == "api")
+            .take(5)
+            .map(|r| r[price].parse::<f64>().unwrap())
+            .sum::<f64>()
+            / 5.0;
+    let t = read_csv(&out.join("tail.csv"));
+    assert_eq!(t.1[0][..3], ["api", "plan.flat.price", "5"]);
+    assert!(close(cell(&t, 0, "tail_mean").unwrap(), first));
 }

@@ -20,8 +20,10 @@ mod rename;
 mod repair;
 mod run_json;
 mod segments;
+mod sensitivity;
 mod summary;
 mod swap;
+mod tail;
 mod trials;
 
 use std::io::Write;
@@ -64,8 +66,8 @@ pub trait Exporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The exporters of a run of `scenario`, in the order files are written: the six files of
-/// every run, and choices.csv in menu mode only.
+/// The exporters of a run of `scenario`, in the order files are written: the files of every
+/// run, and choices.csv in menu mode only (before run.json, which comes last).
 pub fn exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(summary::Summary),
@@ -73,6 +75,8 @@ pub fn exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
         Box::new(segments::Segments),
         Box::new(deciles::Deciles),
         Box::new(monthly::Monthly),
+        Box::new(sensitivity::Sensitivity),
+        Box::new(tail::Tail),
     ];
     if scenario.is_menu() {
         all.push(Box::new(choices::Choices));

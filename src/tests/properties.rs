@@ -1520,7 +1520,7 @@ proptest! {
         let r3 = run_and_write(&scn, 3, &out3);
         prop_assert!(r1 == r3, "results differ between 1 and 3 threads");
         let (f1, f3) = (read_files(&out1), read_files(&out3));
-        prop_assert_eq!(f1.len(), 7, "six outputs and the manifest");
+        prop_assert_eq!(f1.len(), 9, "eight outputs and the manifest");
         prop_assert_eq!(f1.keys().collect::<Vec<_>>(), f3.keys().collect::<Vec<_>>());
         for (name, bytes) in &f1 {
             prop_assert!(!bytes.is_empty(), "{name} is empty");

@@ -17,7 +17,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, BufWriter, Write};
-use std::os::fd::OwnedFd;
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -25,13 +25,15 @@ use rustix::fs::{self as rfs, AtFlags, CWD, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 use super::handles::{
-    Id, cannot_remove, id, kind, lstat, mount_point, open_dir, proof, remove_set, unproven,
+    Id, cannot_remove, id, kind, lstat, mount_point, open_dir, open_path, proof, remove_set,
+    unproven,
 };
 use super::lock::{Lock, Refused};
-use super::manifest::{MANIFEST, Manifest};
+use super::manifest::{Kind, MANIFEST, Manifest};
 use super::names::{lock_name, split, working_name};
 use super::repair::repair;
-use super::{Report, exporters, hook};
+use super::set::{Content, Derive, OutFile, folders_of, render, usual_files};
+use super::{Report, hook};
 use crate::error::Error;
 
 /// An output folder claimed for one run: locked, checked, with its temporary folder made.
@@ -60,7 +62,8 @@ pub(super) struct Temp {
     pub(super) name: OsString,
     pub(super) fd: OwnedFd,
     pub(super) id: Id,
-    pub(super) files: Vec<String>,
+    /// What was created in it so far, in order (for the removal of an unfinished set).
+    pub(super) files: Vec<(Kind, String)>,
 }
 
 impl OutputFolder {
@@ -168,39 +171,71 @@ impl OutputFolder {
         Ok(folder)
     }
 
-    /// Writes every output file and the manifest into the temporary folder, then swaps it in.
-    /// `stop` is checked before each file and before the swap; once it is set, nothing more
-    /// is written and [`Outcome::Stopped`] is returned with the folder untouched.
+    /// Writes the usual output files of `report` and the manifest into the temporary folder,
+    /// then swaps it in: [`Self::write_set`] with [`usual_files`] at the top of the folder.
     ///
     /// # Errors
-    /// [`Error::Io`] when writing fails; [`Error::Output`] when the folder changed during the
-    /// run in a way plansim may not touch. Either way the folder is left as it was.
-    pub fn write(mut self, report: &Report<'_>, stop: &AtomicBool) -> Result<Outcome, Error> {
+    /// As [`Self::write_set`].
+    pub fn write(self, report: &Report<'_>, stop: &AtomicBool) -> Result<Outcome, Error> {
+        self.write_set(usual_files(report, ""), None, stop)
+    }
+
+    /// Writes `files` in order (creating the folders their paths name, each listed in the
+    /// manifest before its contents), then the files `derive` computes from the texts of those
+    /// (see [`Derive`]), then the manifest, into the temporary folder, and swaps it in. `stop`
+    /// is checked before each file and before the swap; once it is set, nothing more is
+    /// written and [`Outcome::Stopped`] is returned with the folder untouched.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails; [`Error::Output`] when a path is not one plansim may
+    /// write (empty, `.`, `..`, twice) or the folder changed during the run in a way plansim
+    /// may not touch. Either way the folder is left as it was.
+    pub fn write_set(
+        mut self,
+        files: Vec<OutFile<'_>>,
+        derive: Option<Derive<'_>>,
+        stop: &AtomicBool,
+    ) -> Result<Outcome, Error> {
         let stopped = || stop.load(Ordering::SeqCst);
         let tmp = self
             .tmp
             .as_mut()
             .expect("claimed folders have a temporary folder");
         let at = self.shown.with_file_name(&tmp.name);
-        let mut names = Vec::new();
-        for ex in exporters(report.scenario) {
+        let mut texts: Option<Vec<(String, String)>> = derive.as_ref().map(|_| Vec::new());
+        let mut entries: Vec<(Kind, String)> = Vec::new();
+        check_paths(files.iter().map(|f| f.path.as_str()))?;
+        for file in files {
             if stopped() {
                 return Ok(Outcome::Stopped);
             }
-            let name = ex.file_name();
-            let file =
-                create(&tmp.fd, name, &mut tmp.files).map_err(|e| Error::io(at.join(name), e))?;
-            let mut w = BufWriter::new(file);
-            let written = ex.write(report, &mut w).and_then(|()| w.flush());
-            written
-                .and_then(|()| w.get_ref().sync_all())
-                .map_err(|e| Error::io(at.join(name), e))?;
-            names.push(name);
+            write_file(tmp, &at, &mut entries, file, texts.as_mut())?;
         }
-        let mut manifest = create(&tmp.fd, MANIFEST, &mut tmp.files)
+        if let (Some(derive), Some(texts)) = (derive, texts) {
+            if stopped() {
+                return Ok(Outcome::Stopped);
+            }
+            let extra = derive(&texts).map_err(|e| Error::io(&at, e))?;
+            let written = entries.iter().filter(|(k, _)| *k == Kind::File);
+            let paths = written.map(|(_, p)| p.as_str());
+            check_paths(paths.chain(extra.iter().map(|(p, _)| p.as_str())))?;
+            for (path, bytes) in extra {
+                if stopped() {
+                    return Ok(Outcome::Stopped);
+                }
+                write_file(tmp, &at, &mut entries, OutFile::bytes(path, bytes), None)?;
+            }
+        }
+        // Each folder's entries are durable before the manifest says the set is complete.
+        for (_, folder) in entries.iter().filter(|(k, _)| *k == Kind::Folder) {
+            open_path(tmp.fd.as_fd(), folder)
+                .and_then(|fd| Ok(rfs::fsync(fd)?))
+                .map_err(|e| Error::io(at.join(folder), e))?;
+        }
+        let mut manifest = create(&tmp.fd, MANIFEST, MANIFEST, &mut tmp.files)
             .map_err(|e| Error::io(at.join(MANIFEST), e))?;
         manifest
-            .write_all(Manifest::of_files(names).render().as_bytes())
+            .write_all(Manifest::of_entries(entries).render().as_bytes())
             .and_then(|()| manifest.sync_all())
             .and_then(|()| Ok(rfs::fsync(&tmp.fd)?))
             .map_err(|e| Error::io(at.join(MANIFEST), e))?;
@@ -293,7 +328,7 @@ impl Drop for OutputFolder {
         if let Some(tmp) = self.tmp.take()
             && matches!(lstat(&self.parent, &tmp.name), Ok(Some(st)) if id(&st) == tmp.id)
         {
-            let files = Manifest::of_files(tmp.files.iter().map(String::as_str));
+            let files = Manifest::of_entries(tmp.files);
             if remove_set(&tmp.fd, &files, &mut || {}).is_empty() {
                 let _ = rfs::unlinkat(&self.parent, &tmp.name, AtFlags::REMOVEDIR);
             }
@@ -307,10 +342,82 @@ impl Drop for OutputFolder {
     }
 }
 
-/// Creates the file `name` in the folder `dir` (it must not exist) and records it in `files`.
-fn create(dir: &OwnedFd, name: &str, files: &mut Vec<String>) -> io::Result<std::fs::File> {
+/// Creates the file `name` in the folder `dir` (it must not exist) and records it in `files`
+/// as `path` (its path in the set).
+fn create(
+    dir: impl AsFd,
+    name: &str,
+    path: &str,
+    files: &mut Vec<(Kind, String)>,
+) -> io::Result<std::fs::File> {
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fd = rfs::openat(dir, name, flags, Mode::from_raw_mode(0o666))?;
-    files.push(name.to_string());
+    files.push((Kind::File, path.to_string()));
     Ok(fd.into())
+}
+
+/// Writes `file` into the temporary folder, after creating the folders its path names that
+/// are not there yet; adds them and it to `entries` (the manifest's) and, with `texts`, keeps
+/// its text.
+fn write_file(
+    tmp: &mut Temp,
+    at: &Path,
+    entries: &mut Vec<(Kind, String)>,
+    file: OutFile<'_>,
+    texts: Option<&mut Vec<(String, String)>>,
+) -> Result<(), Error> {
+    let path = file.path;
+    let err = |e| Error::io(at.join(&path), e);
+    for folder in folders_of([path.as_str()]) {
+        if entries.iter().any(|(k, p)| *k == Kind::Folder && *p == folder) {
+            continue;
+        }
+        let (parent, leaf) = folder.rsplit_once('/').unwrap_or((".", &folder));
+        let made = open_path(tmp.fd.as_fd(), parent)
+            .and_then(|fd| Ok(rfs::mkdirat(fd, leaf, Mode::from_raw_mode(0o777))?));
+        made.map_err(|e| Error::io(at.join(&folder), e))?;
+        tmp.files.push((Kind::Folder, folder.clone()));
+        entries.push((Kind::Folder, folder));
+    }
+    let (folder, leaf) = path.rsplit_once('/').unwrap_or((".", &path));
+    let dir = open_path(tmp.fd.as_fd(), folder).map_err(err)?;
+    let out = create(&dir, leaf, &path, &mut tmp.files).map_err(err)?;
+    let mut w = BufWriter::new(out);
+    let written = match (file.content, texts) {
+        (Content::Export(ex, report), None) => ex.write(report, &mut w),
+        (content, texts) => {
+            let bytes = match content {
+                Content::Export(ex, report) => render(ex.as_ref(), report).map_err(err)?,
+                Content::Bytes(bytes) => bytes,
+            };
+            if let Some(texts) = texts {
+                texts.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+            }
+            w.write_all(&bytes)
+        }
+    };
+    written
+        .and_then(|()| w.flush())
+        .and_then(|()| w.get_ref().sync_all())
+        .map_err(err)?;
+    entries.push((Kind::File, path));
+    Ok(())
+}
+
+/// Refuses a set whose paths plansim would not write: an empty, `.` or `..` component, a
+/// control character, the manifest's name, or a path twice (as a file or a folder).
+fn check_paths<'p>(paths: impl IntoIterator<Item = &'p str> + Clone) -> Result<(), Error> {
+    let folders = folders_of(paths.clone());
+    let files: Vec<&str> = paths.into_iter().collect();
+    let mut entries: Vec<(Kind, String)> =
+        folders.into_iter().map(|f| (Kind::Folder, f)).collect();
+    entries.extend(files.iter().map(|f| (Kind::File, f.to_string())));
+    // Folders first, then files: the order the parser needs (a folder before its contents).
+    if Manifest::parse(&Manifest::of_entries(entries).render()).is_some() {
+        Ok(())
+    } else {
+        Err(Error::Output(format!(
+            "an output path of {files:?} is not one plansim may write"
+        )))
+    }
 }

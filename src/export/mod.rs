@@ -19,6 +19,7 @@ mod names;
 mod rename;
 mod repair;
 mod run_json;
+mod set;
 mod segments;
 mod summary;
 mod swap;
@@ -34,6 +35,7 @@ use crate::model::Scenario;
 use crate::results::RunResults;
 
 pub use folder::{Outcome, OutputFolder};
+pub use set::{Content, Derive, OutFile, point_folder, render, usual_files};
 
 /// What a run produced, with the facts run.json records.
 pub struct Report<'a> {

@@ -1,0 +1,121 @@
+//! An output set as a list of files at relative paths: what one run writes, whether a plain
+//! run (the usual files at the top), a run with `--baseline` (plus compare.csv) or a sweep
+//! (sweep.csv, compare.csv and run.json at the top, each point's usual files under
+//! `points/NNN/`).
+//!
+//! A file is either streamed by an exporter from a report ([`Content::Export`], so a large
+//! trials.csv is never held in memory) or bytes already rendered ([`Content::Bytes`]).
+//! [`OutputFolder::write_set`](super::OutputFolder::write_set) writes the files in order,
+//! creating the folders their paths name (each listed in the manifest before its contents),
+//! then the files a [`Derive`] hook computes from the texts of those written, then the
+//! manifest, and swaps the whole set in.
+
+use std::io::Write;
+
+use super::{Exporter, Report, exporters};
+
+/// What one file of a set holds.
+pub enum Content<'a> {
+    /// Streamed by an exporter from a report.
+    Export(Box<dyn Exporter>, &'a Report<'a>),
+    /// Bytes already rendered.
+    Bytes(Vec<u8>),
+}
+
+/// One file of an output set.
+pub struct OutFile<'a> {
+    /// Its path inside the output folder, `/`-separated (`points/001/summary.csv`).
+    pub path: String,
+    /// What it holds.
+    pub content: Content<'a>,
+}
+
+/// Files computed from the texts of the files written before them, as (path, text) pairs in
+/// writing order (`points/001/summary.csv`, ...): for outputs built from the others, such as
+/// an HTML report or a workbook. Returns (path, bytes) pairs, written after the others and
+/// listed in the manifest like them. The texts are kept in memory only when a set has one.
+pub type Derive<'a> = Box<dyn FnOnce(&[(String, String)]) -> std::io::Result<Vec<(String, Vec<u8>)>> + 'a>;
+
+impl<'a> OutFile<'a> {
+    /// A file of rendered bytes.
+    pub fn bytes(path: impl Into<String>, bytes: Vec<u8>) -> Self {
+        OutFile {
+            path: path.into(),
+            content: Content::Bytes(bytes),
+        }
+    }
+}
+
+/// The usual files of a run (those of [`exporters`]) under `prefix` (`""` for the top of the
+/// folder, else a folder path ending in `/`).
+pub fn usual_files<'a>(report: &'a Report<'a>, prefix: &str) -> Vec<OutFile<'a>> {
+    exporters(report.scenario)
+        .into_iter()
+        .map(|ex| OutFile {
+            path: format!("{prefix}{}", ex.file_name()),
+            content: Content::Export(ex, report),
+        })
+        .collect()
+}
+
+/// The folder of point `point` (1-based) of a sweep: `points/001`, ..., `points/999`, then
+/// `points/1000` and wider.
+pub fn point_folder(point: usize) -> String {
+    format!("points/{point:03}")
+}
+
+/// Renders one exporter's file into memory.
+///
+/// # Errors
+/// The exporter's write error.
+pub fn render(ex: &dyn Exporter, report: &Report<'_>) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    ex.write(report, &mut out)?;
+    out.flush()?;
+    Ok(out)
+}
+
+/// The folders that `paths` need, each before the folders and files inside it, in order of
+/// first use (`points`, `points/001`, ...).
+pub(super) fn folders_of<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for path in paths {
+        let mut at = 0;
+        while let Some(i) = path[at..].find('/') {
+            let folder = &path[..at + i];
+            if !out.iter().any(|f| f == folder) {
+                out.push(folder.to_string());
+            }
+            at += i + 1;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{folders_of, point_folder};
+
+    #[test]
+    fn point_folders_have_three_digits_then_widen() {
+        assert_eq!(point_folder(1), "points/001");
+        assert_eq!(point_folder(42), "points/042");
+        assert_eq!(point_folder(999), "points/999");
+        assert_eq!(point_folder(1000), "points/1000");
+        assert_eq!(point_folder(12345), "points/12345");
+    }
+
+    #[test]
+    fn folders_come_before_what_they_hold() {
+        let got = folders_of([
+            "sweep.csv",
+            "points/001/summary.csv",
+            "points/001/run.json",
+            "points/002/a/b.csv",
+        ]);
+        assert_eq!(
+            got,
+            ["points", "points/001", "points/002", "points/002/a"].map(String::from)
+        );
+    }
+}

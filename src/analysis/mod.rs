@@ -5,6 +5,7 @@
 //! through [`crate::engine`]'s `trial`, the run's own).
 
 pub mod breakeven;
+pub mod compare;
 pub mod check;
 pub mod figures;
 pub mod shares;

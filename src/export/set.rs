@@ -94,7 +94,82 @@ pub(super) fn folders_of<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<St
 
 #[cfg(test)]
 mod tests {
-    use super::{folders_of, point_folder};
+    use std::sync::atomic::AtomicBool;
+
+    use super::{Derive, OutFile, folders_of, point_folder};
+    use crate::export::{Outcome, OutputFolder};
+
+    fn files() -> Vec<OutFile<'static>> {
+        vec![
+            OutFile::bytes("top.csv", b"a\n1\n".to_vec()),
+            OutFile::bytes("points/001/one.csv", b"b\n2\n".to_vec()),
+            OutFile::bytes("points/002/one.csv", b"b\n3\n".to_vec()),
+        ]
+    }
+
+    #[test]
+    fn a_set_with_subfolders_and_derived_files_is_written_and_listed_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o");
+        let derive: Derive<'_> = Box::new(|texts: &[(String, String)]| {
+            let all: String = texts.iter().map(|(p, t)| format!("{p}={t}")).collect();
+            Ok(vec![("derived/all.txt".to_string(), all.into_bytes())])
+        });
+        let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
+        let done = folder.write_set(files(), Some(derive), &AtomicBool::new(false));
+        assert!(matches!(done.unwrap(), Outcome::Replaced(w) if w.is_empty()));
+        let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+        assert_eq!(read("points/002/one.csv"), "b\n3\n");
+        assert_eq!(
+            read("derived/all.txt"),
+            "top.csv=a\n1\npoints/001/one.csv=b\n2\npoints/002/one.csv=b\n3\n"
+        );
+        assert_eq!(
+            read(".plansim.manifest"),
+            "plansim output set 1\nfile top.csv\nfolder points\nfolder points/001\n\
+             file points/001/one.csv\nfolder points/002\nfile points/002/one.csv\n\
+             folder derived\nfile derived/all.txt\n"
+        );
+        // A plain set replaces it, nested folders and all; nothing else is left beside it.
+        let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
+        let plain = vec![OutFile::bytes("top.csv", b"c\n".to_vec())];
+        folder.write_set(plain, None, &AtomicBool::new(false)).unwrap();
+        let mut names: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        assert_eq!(names, [".plansim.manifest", "top.csv"]);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_stopped_or_refused_set_leaves_the_folder_and_no_temporary_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("o");
+        let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
+        folder.write_set(files(), None, &AtomicBool::new(false)).unwrap();
+        let before = std::fs::read_to_string(out.join(".plansim.manifest")).unwrap();
+        let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
+        let stopped = folder.write_set(vec![], None, &AtomicBool::new(true)).unwrap();
+        assert!(matches!(stopped, Outcome::Stopped));
+        for bad in ["../x.csv", "a//b.csv", "points/./x", ".plansim.manifest", "top.csv"] {
+            let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
+            let mut set = files();
+            set.push(OutFile::bytes(bad, Vec::new()));
+            let e = folder.write_set(set, None, &AtomicBool::new(false));
+            assert!(e.is_err(), "{bad}");
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join(".plansim.manifest")).unwrap(),
+            before
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // A file plansim did not write, deep in a point's folder, makes the next run refuse.
+        std::fs::write(out.join("points/001/mine.txt"), "x").unwrap();
+        let e = OutputFolder::claim(&out, false, &mut Vec::new()).err().unwrap();
+        assert!(e.to_string().contains("points/001/mine.txt"), "{e}");
+    }
 
     #[test]
     fn point_folders_have_three_digits_then_widen() {

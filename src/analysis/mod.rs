@@ -5,8 +5,8 @@
 //! through [`crate::engine`]'s `trial`, the run's own).
 
 pub mod breakeven;
-pub mod compare;
 pub mod check;
+pub mod compare;
 pub mod figures;
 pub mod shares;
 pub mod stats;

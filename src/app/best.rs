@@ -33,7 +33,10 @@ pub(super) fn sweep_table(
         lowest_first: false,
     };
     let by = rank.unwrap_or(&default);
-    let ranked: Vec<Vec<Option<f64>>> = points.iter().map(|p| values(&p.cells, &by.column)).collect();
+    let ranked: Vec<Vec<Option<f64>>> = points
+        .iter()
+        .map(|p| values(&p.cells, &by.column))
+        .collect();
     // Every row name, in order of first appearance.
     let mut names: Vec<&str> = Vec::new();
     for p in points {
@@ -52,9 +55,8 @@ pub(super) fn sweep_table(
                 let Some(r) = p.summaries.iter().position(|s| s.plan == *name) else {
                     continue;
                 };
-                let better = best.is_none_or(|(bi, br)| {
-                    before(ranked[i][r], ranked[bi][br], by.lowest_first)
-                });
+                let better = best
+                    .is_none_or(|(bi, br)| before(ranked[i][r], ranked[bi][br], by.lowest_first));
                 if better {
                     best = Some((i, r));
                 }
@@ -64,7 +66,10 @@ pub(super) fn sweep_table(
         .collect();
     let shown: Vec<usize> = match rank {
         Some(r) => order(
-            &best.iter().map(|&(i, row)| ranked[i][row]).collect::<Vec<_>>(),
+            &best
+                .iter()
+                .map(|&(i, row)| ranked[i][row])
+                .collect::<Vec<_>>(),
             r.lowest_first,
         ),
         None => (0..best.len()).collect(),

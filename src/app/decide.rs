@@ -36,7 +36,11 @@ pub(super) const DEFAULT_RANK: &str = "profit_p50";
 /// # Errors
 /// [`Error::Usage`] for an unknown plan or column, a point out of range, or
 /// `--baseline-point` where it means nothing.
-pub(super) fn resolve(args: &RunArgs, sweep: bool, scenarios: &[Scenario]) -> Result<Decide, Error> {
+pub(super) fn resolve(
+    args: &RunArgs,
+    sweep: bool,
+    scenarios: &[Scenario],
+) -> Result<Decide, Error> {
     let rank = args.rank_by.as_deref().map(rank).transpose()?;
     let baseline = match (&args.baseline, args.baseline_point) {
         (Some(_), Some(_)) => {
@@ -86,7 +90,9 @@ fn rank(text: &str) -> Result<Rank, Error> {
         });
     }
     let mut msg = if matches!(column, "plan" | "kind") {
-        format!("--rank-by {text}: `{column}` is not a number; rank by a numeric summary.csv column")
+        format!(
+            "--rank-by {text}: `{column}` is not a number; rank by a numeric summary.csv column"
+        )
     } else {
         format!("--rank-by {text}: summary.csv has no column `{column}`")
     };

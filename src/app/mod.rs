@@ -14,7 +14,6 @@ mod table;
 use crate::cli::{Cli, Command};
 use crate::error::Error;
 
-
 /// Runs the command the user asked for.
 ///
 /// # Errors

@@ -218,9 +218,8 @@ fn stdout_table(run: &RunSet<'_>, decide: &decide::Decide) -> Result<String, Err
     let legend;
     let marked = match &decide.baseline {
         Some(Baseline::Plan(p)) => {
-            legend = format!(
-                "* baseline: compare.csv compares every plan with {p}, trial by trial."
-            );
+            legend =
+                format!("* baseline: compare.csv compares every plan with {p}, trial by trial.");
             r.summaries
                 .iter()
                 .position(|s| s.plan == *p)

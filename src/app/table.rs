@@ -104,7 +104,12 @@ pub(super) fn rows_text(menu: bool, lead: &[String], lines: &[Line<'_>]) -> Stri
             l.row.plan.clone()
         }
     };
-    let width = lines.iter().map(|l| name(l).len()).max().unwrap_or(4).max(4);
+    let width = lines
+        .iter()
+        .map(|l| name(l).len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
     let lead_widths: Vec<usize> = lead
         .iter()
         .enumerate()

@@ -369,7 +369,10 @@ fn write_file(
     let path = file.path;
     let err = |e| Error::io(at.join(&path), e);
     for folder in folders_of([path.as_str()]) {
-        if entries.iter().any(|(k, p)| *k == Kind::Folder && *p == folder) {
+        if entries
+            .iter()
+            .any(|(k, p)| *k == Kind::Folder && *p == folder)
+        {
             continue;
         }
         let (parent, leaf) = folder.rsplit_once('/').unwrap_or((".", &folder));
@@ -409,8 +412,7 @@ fn write_file(
 fn check_paths<'p>(paths: impl IntoIterator<Item = &'p str> + Clone) -> Result<(), Error> {
     let folders = folders_of(paths.clone());
     let files: Vec<&str> = paths.into_iter().collect();
-    let mut entries: Vec<(Kind, String)> =
-        folders.into_iter().map(|f| (Kind::Folder, f)).collect();
+    let mut entries: Vec<(Kind, String)> = folders.into_iter().map(|f| (Kind::Folder, f)).collect();
     entries.extend(files.iter().map(|f| (Kind::File, f.to_string())));
     // Folders first, then files: the order the parser needs (a folder before its contents).
     if Manifest::parse(&Manifest::of_entries(entries).render()).is_some() {

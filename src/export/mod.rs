@@ -43,8 +43,8 @@ use crate::results::RunResults;
 
 pub use folder::{Outcome, OutputFolder};
 pub use run_set::{PointReport, RunSet, write_run};
-pub use sweep::summary_cells;
 pub use set::{point_folder, render};
+pub use sweep::summary_cells;
 
 /// What a run produced, with the facts run.json records.
 pub struct Report<'a> {

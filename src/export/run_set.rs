@@ -51,7 +51,10 @@ impl RunSet<'_> {
             top = usual_files(&point.report, "");
             if let Some(rows) = &self.compare {
                 // Before run.json, which stays the last of the usual files.
-                top.insert(top.len() - 1, OutFile::bytes(compare::FILE, compare::render(rows)?));
+                top.insert(
+                    top.len() - 1,
+                    OutFile::bytes(compare::FILE, compare::render(rows)?),
+                );
             }
             return Ok(top);
         }

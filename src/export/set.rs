@@ -34,7 +34,8 @@ pub struct OutFile<'a> {
 /// writing order (`points/001/summary.csv`, ...): for outputs built from the others, such as
 /// an HTML report or a workbook. Returns (path, bytes) pairs, written after the others and
 /// listed in the manifest like them. The texts are kept in memory only when a set has one.
-pub type Derive<'a> = Box<dyn FnOnce(&[(String, String)]) -> std::io::Result<Vec<(String, Vec<u8>)>> + 'a>;
+pub type Derive<'a> =
+    Box<dyn FnOnce(&[(String, String)]) -> std::io::Result<Vec<(String, Vec<u8>)>> + 'a>;
 
 impl<'a> OutFile<'a> {
     /// A file of rendered bytes.
@@ -133,7 +134,9 @@ mod tests {
         // A plain set replaces it, nested folders and all; nothing else is left beside it.
         let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
         let plain = vec![OutFile::bytes("top.csv", b"c\n".to_vec())];
-        folder.write_set(plain, None, &AtomicBool::new(false)).unwrap();
+        folder
+            .write_set(plain, None, &AtomicBool::new(false))
+            .unwrap();
         let mut names: Vec<_> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -148,12 +151,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("o");
         let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
-        folder.write_set(files(), None, &AtomicBool::new(false)).unwrap();
+        folder
+            .write_set(files(), None, &AtomicBool::new(false))
+            .unwrap();
         let before = std::fs::read_to_string(out.join(".plansim.manifest")).unwrap();
         let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
-        let stopped = folder.write_set(vec![], None, &AtomicBool::new(true)).unwrap();
+        let stopped = folder
+            .write_set(vec![], None, &AtomicBool::new(true))
+            .unwrap();
         assert!(matches!(stopped, Outcome::Stopped));
-        for bad in ["../x.csv", "a//b.csv", "points/./x", ".plansim.manifest", "top.csv"] {
+        for bad in [
+            "../x.csv",
+            "a//b.csv",
+            "points/./x",
+            ".plansim.manifest",
+            "top.csv",
+        ] {
             let folder = OutputFolder::claim(&out, false, &mut Vec::new()).unwrap();
             let mut set = files();
             set.push(OutFile::bytes(bad, Vec::new()));
@@ -167,7 +180,9 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         // A file plansim did not write, deep in a point's folder, makes the next run refuse.
         std::fs::write(out.join("points/001/mine.txt"), "x").unwrap();
-        let e = OutputFolder::claim(&out, false, &mut Vec::new()).err().unwrap();
+        let e = OutputFolder::claim(&out, false, &mut Vec::new())
+            .err()
+            .unwrap();
         assert!(e.to_string().contains("points/001/mine.txt"), "{e}");
     }
 

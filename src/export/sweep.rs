@@ -95,7 +95,9 @@ struct PointInfo<'a> {
 /// # Errors
 /// A serialisation error (none expected).
 pub fn run_json(paths: &[String], points: &[(&[String], &Report<'_>)]) -> io::Result<Vec<u8>> {
-    let (_, first) = points.first().ok_or_else(|| io::Error::other("no points"))?;
+    let (_, first) = points
+        .first()
+        .ok_or_else(|| io::Error::other("no points"))?;
     let seed = first.scenario.simulation.seed;
     let shared = points
         .iter()

@@ -84,7 +84,11 @@ fn write_sweep(out: &Path, path: &str, points: &[(Vec<String>, Scenario)], threa
         .install(|| run_points(&scns, trials, &RunOptions::default(), &|_| {}, &stop))
         .unwrap()
         .unwrap();
-    let summaries: Vec<_> = scns.iter().zip(&results).map(|(s, r)| summarize(s, r)).collect();
+    let summaries: Vec<_> = scns
+        .iter()
+        .zip(&results)
+        .map(|(s, r)| summarize(s, r))
+        .collect();
     let pairs: Vec<_> = scns.iter().zip(&results).collect();
     let run = RunSet {
         paths: vec![path.to_string()],
@@ -171,17 +175,29 @@ fn raising_a_flat_price_by_d_gains_d_per_user_month_less_the_fee_in_every_trial(
     let rows = compare_rows(&out);
     // +$50 x 50 users x 3 months, less the 25% fee: 5625 in every trial, exactly.
     let pro = &rows[&("2".into(), "pro".into())];
-    assert_eq!((pro["vs_point"].as_str(), pro["vs_plan"].as_str()), ("1", "pro"));
+    assert_eq!(
+        (pro["vs_point"].as_str(), pro["vs_plan"].as_str()),
+        ("1", "pro")
+    );
     for col in ["diff_mean", "diff_p05", "diff_p50", "diff_p95"] {
         assert_eq!(pro[col], "5625", "{col}: {pro:?}");
     }
     assert_eq!(pro["diff_se"], "0");
-    assert_eq!((pro["prob_better"].as_str(), pro["prob_worse"].as_str()), ("1", "0"));
+    assert_eq!(
+        (pro["prob_better"].as_str(), pro["prob_worse"].as_str()),
+        ("1", "0")
+    );
     // api's price did not move: the same profit in every trial (common random numbers), and
     // the baseline point's own rows are there with 0 differences.
     for key in [("2", "api"), ("1", "api"), ("1", "pro")] {
         let r = &rows[&(key.0.into(), key.1.into())];
-        for col in ["diff_mean", "diff_p05", "diff_p95", "prob_better", "prob_worse"] {
+        for col in [
+            "diff_mean",
+            "diff_p05",
+            "diff_p95",
+            "prob_better",
+            "prob_worse",
+        ] {
             assert_eq!(r[col], "0", "{key:?} {col}: {r:?}");
         }
     }
@@ -247,7 +263,11 @@ fn a_sweep_of_a_field_no_plan_uses_gives_the_same_rows_at_every_point() {
     let (header, rows) = read_csv(&out.join("sweep.csv"));
     let summary = read_csv(&out.join("points/001/summary.csv"));
     assert_eq!(header[..2], ["point", "plan.pro.anxiety"]);
-    assert_eq!(header[2..], summary.0[..], "every summary.csv column, in order");
+    assert_eq!(
+        header[2..],
+        summary.0[..],
+        "every summary.csv column, in order"
+    );
     assert_eq!(rows.len(), 3 * 2, "point-major, one row per plan");
     for (i, row) in rows.iter().enumerate() {
         let (point, plan) = (i / 2, i % 2);
@@ -259,7 +279,10 @@ fn a_sweep_of_a_field_no_plan_uses_gives_the_same_rows_at_every_point() {
     }
     for ((_, plan), r) in compare_rows(&out) {
         assert_eq!(r["vs_plan"], plan);
-        assert_eq!((r["diff_mean"].as_str(), r["diff_p95"].as_str()), ("0", "0"));
+        assert_eq!(
+            (r["diff_mean"].as_str(), r["diff_p95"].as_str()),
+            ("0", "0")
+        );
     }
 }
 
@@ -277,7 +300,11 @@ fn each_point_folder_is_a_plain_run_of_its_scenario_byte_for_byte() {
         "sweep.csv".into(),
     ];
     for p in 1..=3 {
-        want.extend(output_names(&pts[0].1).iter().map(|f| format!("points/00{p}/{f}")));
+        want.extend(
+            output_names(&pts[0].1)
+                .iter()
+                .map(|f| format!("points/00{p}/{f}")),
+        );
     }
     want.sort();
     assert_eq!(top, want);
@@ -293,9 +320,15 @@ fn each_point_folder_is_a_plain_run_of_its_scenario_byte_for_byte() {
     // The sweep's run.json lists the paths and each point's folder and values.
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
-    assert_eq!(json["sweep"]["paths"], serde_json::json!(["plan.pro.price"]));
+    assert_eq!(
+        json["sweep"]["paths"],
+        serde_json::json!(["plan.pro.price"])
+    );
     assert_eq!(json["sweep"]["points"][2]["folder"], "points/003");
-    assert_eq!(json["sweep"]["points"][2]["values"], serde_json::json!(["175"]));
+    assert_eq!(
+        json["sweep"]["points"][2]["values"],
+        serde_json::json!(["175"])
+    );
     assert_eq!(json["seed"], 7);
 }
 
@@ -341,7 +374,10 @@ fn a_stopped_or_refused_sweep_leaves_the_previous_outputs_as_they_were() {
     let e = write_run(&out, &run, &AtomicBool::new(false)).unwrap_err();
     assert!(e.to_string().contains("points/002/notes.txt"), "{e}");
     let mut now = files(&out, false);
-    assert_eq!(now.remove("points/002/notes.txt").as_deref(), Some(&b"mine"[..]));
+    assert_eq!(
+        now.remove("points/002/notes.txt").as_deref(),
+        Some(&b"mine"[..])
+    );
     assert_eq!(now, before);
     // Without it, a plain run replaces the whole sweep, points/ included.
     std::fs::remove_file(out.join("points/002/notes.txt")).unwrap();
@@ -374,7 +410,12 @@ fn ok(o: &Output) -> String {
 }
 
 fn usage_error(o: &Output) -> String {
-    assert_eq!(o.status.code(), Some(2), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     assert!(o.stdout.is_empty());
     String::from_utf8(o.stderr.clone()).unwrap()
 }
@@ -386,7 +427,10 @@ fn baseline_without_a_sweep_writes_compare_csv_and_flags_the_row() {
     let out = dir.path().join("o");
     let rows = compare_rows(&out);
     let keys: Vec<_> = rows.keys().cloned().collect();
-    assert_eq!(keys, [("1".into(), "api".into()), ("1".into(), "pro".into())]);
+    assert_eq!(
+        keys,
+        [("1".into(), "api".into()), ("1".into(), "pro".into())]
+    );
     assert_eq!(rows[&("1".into(), "pro".into())]["diff_mean"], "0");
     assert!(stdout.contains("\npro *  "), "{stdout}");
     assert!(stdout.contains("\n* baseline: compare.csv compares every plan with pro"));
@@ -408,28 +452,47 @@ fn rank_by_orders_the_table_and_unknown_names_are_usage_errors() {
         "{RAISE}\n[[plan]]\nname = \"hi\"\nkind = \"flat\"\nprice = 150\n"
     ));
     let plans = |stdout: &str| -> Vec<String> {
-        stdout.lines().skip(1).take(3).map(|l| l.split_whitespace().next().unwrap().to_string()).collect()
+        stdout
+            .lines()
+            .skip(1)
+            .take(3)
+            .map(|l| l.split_whitespace().next().unwrap().to_string())
+            .collect()
     };
     let file_order = ok(&plansim(dir.path(), &["--out", "o"]));
     assert_eq!(plans(&file_order), ["api", "pro", "hi"]);
-    let high = ok(&plansim(dir.path(), &["--out", "o", "--rank-by", "profit_mean"]));
-    let low = ok(&plansim(dir.path(), &["--out", "o", "--rank-by", "-profit_mean"]));
+    let high = ok(&plansim(
+        dir.path(),
+        &["--out", "o", "--rank-by", "profit_mean"],
+    ));
+    let low = ok(&plansim(
+        dir.path(),
+        &["--out", "o", "--rank-by", "-profit_mean"],
+    ));
     // Ranked by summary.csv's profit_mean.
     let (h, rows) = read_csv(&dir.path().join("o/summary.csv"));
     let c = h.iter().position(|c| c == "profit_mean").unwrap();
-    let mut by: Vec<(f64, String)> =
-        rows.iter().map(|r| (r[c].parse().unwrap(), r[0].clone())).collect();
+    let mut by: Vec<(f64, String)> = rows
+        .iter()
+        .map(|r| (r[c].parse().unwrap(), r[0].clone()))
+        .collect();
     by.sort_by(|a, b| b.0.total_cmp(&a.0));
     let want: Vec<String> = by.iter().map(|(_, p)| p.clone()).collect();
     assert_eq!(plans(&high), want);
     let mut rev = want.clone();
     rev.reverse();
     assert_eq!(plans(&low), rev);
-    let e = usage_error(&plansim(dir.path(), &["--out", "o", "--rank-by", "profit_p5"]));
+    let e = usage_error(&plansim(
+        dir.path(),
+        &["--out", "o", "--rank-by", "profit_p5"],
+    ));
     assert!(e.contains("did you mean `profit_p05`?"), "{e}");
     let e = usage_error(&plansim(dir.path(), &["--out", "o", "--baseline", "hii"]));
     assert!(e.contains("no plan named `hii`; did you mean `hi`?"), "{e}");
-    let e = usage_error(&plansim(dir.path(), &["--out", "o", "--baseline-point", "2"]));
+    let e = usage_error(&plansim(
+        dir.path(),
+        &["--out", "o", "--baseline-point", "2"],
+    ));
     assert!(e.contains("--baseline-point needs a sweep"), "{e}");
 }
 
@@ -444,12 +507,20 @@ fn a_command_line_sweep_writes_the_sweep_folder_and_its_table() {
         &["--out", "o", "--sweep", "plan.pro.price=[100, 150]"],
     ));
     let out = dir.path().join("o");
-    for f in ["sweep.csv", "compare.csv", "run.json", "points/001/summary.csv"] {
+    for f in [
+        "sweep.csv",
+        "compare.csv",
+        "run.json",
+        "points/001/summary.csv",
+    ] {
         assert!(out.join(f).is_file(), "{f}");
     }
     assert!(out.join("points/002/trials.csv").is_file());
     let pro = &compare_rows(&out)[&("2".into(), "pro".into())];
-    assert_eq!((pro["diff_mean"].as_str(), pro["prob_better"].as_str()), ("5625", "1"));
+    assert_eq!(
+        (pro["diff_mean"].as_str(), pro["prob_better"].as_str()),
+        ("5625", "1")
+    );
     let head: Vec<&str> = stdout.lines().next().unwrap().split_whitespace().collect();
     assert_eq!(head[..3], ["plan", "point", "plan.pro.price"], "{stdout}");
     // pro is best at 150 by profit_p50: point 2.
@@ -478,7 +549,14 @@ fn a_command_line_sweep_is_byte_identical_on_1_2_and_8_threads() {
         let out = format!("t{t}");
         ok(&plansim(
             dir.path(),
-            &["--out", &out, "--threads", t, "--sweep", "plan.pro.price=[100, 150, 200]"],
+            &[
+                "--out",
+                &out,
+                "--threads",
+                t,
+                "--sweep",
+                "plan.pro.price=[100, 150, 200]",
+            ],
         ));
         sets.push(files(&dir.path().join(out), true));
     }
@@ -492,11 +570,20 @@ fn a_command_line_sweep_is_byte_identical_on_1_2_and_8_threads() {
 fn a_baseline_point_outside_the_sweep_is_a_usage_error() {
     let (dir, _) = config(RAISE);
     let sweep = ["--out", "o", "--sweep", "plan.pro.price=[100, 150]"];
-    let e = usage_error(&plansim(dir.path(), &[&sweep[..], &["--baseline-point", "3"]].concat()));
+    let e = usage_error(&plansim(
+        dir.path(),
+        &[&sweep[..], &["--baseline-point", "3"]].concat(),
+    ));
     assert!(e.contains("--baseline-point 3 is not a point of the sweep: its points are 1 to 2"));
     assert!(!dir.path().join("o").exists());
-    let o = plansim(dir.path(), &[&sweep[..], &["--baseline-point", "2"]].concat());
+    let o = plansim(
+        dir.path(),
+        &[&sweep[..], &["--baseline-point", "2"]].concat(),
+    );
     ok(&o);
     let pro = &compare_rows(&dir.path().join("o"))[&("1".into(), "pro".into())];
-    assert_eq!((pro["vs_point"].as_str(), pro["diff_mean"].as_str()), ("2", "-5625"));
+    assert_eq!(
+        (pro["vs_point"].as_str(), pro["diff_mean"].as_str()),
+        ("2", "-5625")
+    );
 }

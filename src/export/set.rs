@@ -8,11 +8,21 @@
 //! [`OutputFolder::write_set`](super::OutputFolder::write_set) writes the files in order,
 //! creating the folders their paths name (each listed in the manifest before its contents),
 //! then the files a [`Derive`] hook computes from the texts of those written, then the
-//! manifest, and swaps the whole set in.
+//! manifest, and swaps the whole set in; the writing of one file into the temporary folder
+//! ([`write_file`]) and the check that every path is one plansim may write ([`check_paths`])
+//! are here.
 
-use std::io::Write;
+use std::io::{BufWriter, Write};
+use std::os::fd::AsFd;
+use std::path::Path;
 
+use rustix::fs::{self as rfs, Mode};
+
+use super::folder::{Temp, create};
+use super::handles::open_path;
+use super::manifest::{Kind, Manifest};
 use super::{Exporter, Report, exporters};
+use crate::error::Error;
 
 /// What one file of a set holds.
 pub enum Content<'a> {
@@ -91,6 +101,76 @@ pub(super) fn folders_of<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<St
         }
     }
     out
+}
+
+/// Writes `file` into the temporary folder, after creating the folders its path names that
+/// are not there yet; adds them and it to `entries` (the manifest's) and, with `texts`, keeps
+/// its text.
+pub(super) fn write_file(
+    tmp: &mut Temp,
+    at: &Path,
+    entries: &mut Vec<(Kind, String)>,
+    file: OutFile<'_>,
+    texts: Option<&mut Vec<(String, String)>>,
+) -> Result<(), Error> {
+    let path = file.path;
+    let err = |e| Error::io(at.join(&path), e);
+    for folder in folders_of([path.as_str()]) {
+        if entries
+            .iter()
+            .any(|(k, p)| *k == Kind::Folder && *p == folder)
+        {
+            continue;
+        }
+        let (parent, leaf) = folder.rsplit_once('/').unwrap_or((".", &folder));
+        let made = open_path(tmp.fd.as_fd(), parent)
+            .and_then(|fd| Ok(rfs::mkdirat(fd, leaf, Mode::from_raw_mode(0o777))?));
+        made.map_err(|e| Error::io(at.join(&folder), e))?;
+        tmp.files.push((Kind::Folder, folder.clone()));
+        entries.push((Kind::Folder, folder));
+    }
+    let (folder, leaf) = path.rsplit_once('/').unwrap_or((".", &path));
+    let dir = open_path(tmp.fd.as_fd(), folder).map_err(err)?;
+    let out = create(&dir, leaf, &path, &mut tmp.files).map_err(err)?;
+    let mut w = BufWriter::new(out);
+    let written = match (file.content, texts) {
+        (Content::Export(ex, report), None) => ex.write(report, &mut w),
+        (content, texts) => {
+            let bytes = match content {
+                Content::Export(ex, report) => render(ex.as_ref(), report).map_err(err)?,
+                Content::Bytes(bytes) => bytes,
+            };
+            if let Some(texts) = texts {
+                texts.push((path.clone(), String::from_utf8_lossy(&bytes).into_owned()));
+            }
+            w.write_all(&bytes)
+        }
+    };
+    written
+        .and_then(|()| w.flush())
+        .and_then(|()| w.get_ref().sync_all())
+        .map_err(err)?;
+    entries.push((Kind::File, path));
+    Ok(())
+}
+
+/// Refuses a set whose paths plansim would not write: an empty, `.` or `..` component, a
+/// control character, the manifest's name, or a path twice (as a file or a folder).
+pub(super) fn check_paths<'p>(
+    paths: impl IntoIterator<Item = &'p str> + Clone,
+) -> Result<(), Error> {
+    let folders = folders_of(paths.clone());
+    let files: Vec<&str> = paths.into_iter().collect();
+    let mut entries: Vec<(Kind, String)> = folders.into_iter().map(|f| (Kind::Folder, f)).collect();
+    entries.extend(files.iter().map(|f| (Kind::File, f.to_string())));
+    // Folders first, then files: the order the parser needs (a folder before its contents).
+    if Manifest::parse(&Manifest::of_entries(entries).render()).is_some() {
+        Ok(())
+    } else {
+        Err(Error::Output(format!(
+            "an output path of {files:?} is not one plansim may write"
+        )))
+    }
 }
 
 #[cfg(test)]

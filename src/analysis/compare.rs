@@ -46,7 +46,7 @@ pub struct Comparison {
     pub diff_mean: f64,
     /// Standard error of that mean; `None` with fewer than 2 trials.
     pub diff_se: Option<f64>,
-    /// Percentiles of the differences at [`DIFF_LEVELS`].
+    /// Percentiles 5, 50 and 95 of the differences (`DIFF_LEVELS`).
     pub diff_pct: [f64; 3],
     /// Share of trials where the row's profit is strictly higher.
     pub prob_better: f64,

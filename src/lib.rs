@@ -53,6 +53,7 @@ pub mod results;
 #[cfg(test)]
 mod tests;
 
+pub use analysis::compare::{Baseline, Comparison, compare};
 pub use analysis::summary::{PlanSummary, summarize};
 pub use app::run as run_command;
 pub use config::sweep::{Point, Points, SweepArg, load_points};
@@ -62,7 +63,7 @@ pub use engine::{
     run_until, size_problem,
 };
 pub use error::{ConfigError, ConfigErrors, Error};
-pub use export::{Report, output_names, write_all};
+pub use export::{PointReport, Report, RunSet, output_names, point_folder, write_all, write_run};
 pub use model::{Scenario, Simulation};
 
 /// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.

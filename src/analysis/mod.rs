@@ -7,6 +7,7 @@
 
 pub mod breakeven;
 pub mod check;
+pub mod compare;
 pub mod figures;
 pub mod sensitivity;
 pub mod shares;

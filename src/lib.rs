@@ -53,6 +53,8 @@ pub mod results;
 #[cfg(test)]
 mod tests;
 
+pub use analysis::precision::{PrecisionRun, RowPrecision, run_to_precision};
+pub use analysis::quantile_ci;
 pub use analysis::summary::{PlanSummary, summarize};
 pub use app::run as run_command;
 pub use config::sweep::{Point, Points, SweepArg, load_points};
@@ -63,6 +65,7 @@ pub use engine::{
 };
 pub use error::{ConfigError, ConfigErrors, Error};
 pub use export::{Report, output_names, write_all};
+pub use model::precision::{Metric, Precision, Target};
 pub use model::{Scenario, Simulation};
 
 /// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant, SystemTime};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::{MAX_THREADS, default_threads, print, summary_table};
-use crate::analysis::summary;
+use crate::analysis::{precision, summary};
 use crate::cli::RunArgs;
 use crate::config::Override;
 use crate::error::Error;
@@ -17,7 +17,11 @@ use crate::{config, engine, interrupt};
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started_at = SystemTime::now();
-    let points = config::sweep::load_points(&args.config, &size_overrides(args), &[])?;
+    let mut overrides = size_overrides(args);
+    if let Some(p) = &args.precision {
+        overrides.push(config::precision_override(p).map_err(Error::Usage)?);
+    }
+    let points = config::sweep::load_points(&args.config, &overrides, &[])?;
     let mut scn = points
         .points
         .into_iter()
@@ -94,11 +98,23 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         bar
     };
     let started = Instant::now();
+    let mut reached = None;
     let results = pool
         .install(|| {
+            let points = std::slice::from_ref(&scn);
+            if let Some(p) = &scn.simulation.precision {
+                // Batches until the target; then the run is that of `--trials N_used`.
+                let run = precision::run_to_precision(points, p, &|n| bar.inc(n), interrupt::flag());
+                return run.map(|r| {
+                    r.map(|mut r| {
+                        let max = scn.simulation.trials;
+                        reached = Some((precision::describe(&r, p, max), r.trials_used));
+                        r.results.remove(0)
+                    })
+                });
+            }
             let opts = engine::RunOptions::default();
             let range = 0..scn.simulation.trials;
-            let points = std::slice::from_ref(&scn);
             engine::run_points(points, range, &opts, &|n| bar.inc(n), interrupt::flag())
                 .map(|r| r.map(|mut v| v.remove(0)))
         })
@@ -111,6 +127,13 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let Some(results) = results else {
         return Err(interrupted(interrupt::requested().unwrap_or(2)));
+    };
+    let (precision_line, precision_warnings) = match reached {
+        Some((said, used)) => {
+            scn.simulation.trials = used;
+            said
+        }
+        None => Default::default(),
     };
     let summaries = summary::summarize(&scn, &results);
     // The results' plan index is the row index of the per-plan outputs.
@@ -145,14 +168,15 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
+    print::stderr_lines(&precision_warnings);
     let line = format!(
         "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",
-        sim.trials,
-        sim.users,
-        sim.months,
+        scn.simulation.trials,
+        scn.simulation.users,
+        scn.simulation.months,
         out.display()
     );
-    let mut text = summary_table(&scn, &results, &summaries) + &line;
+    let mut text = summary_table(&scn, &results, &summaries) + &precision_line + &line;
     if let Some(previous) = replaced {
         text.push_str(&format!(
             "Replaced the previous results in {} ({previous}).\n",

@@ -239,6 +239,79 @@ pub fn describe(run: &PrecisionRun, precision: &Precision, max: u64) -> (String,
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::precision::Target;
+    use crate::results::{PlanTrial, Provenance, TrialGroups, TrialResult};
+
+    /// Results of `trials` trials of two plans: plan 0 with no users, plan 1 with one; both
+    /// with profits that vary.
+    fn results(trials: u64) -> RunResults {
+        let mut r = RunResults::new(Provenance::default(), 2, 1, 1);
+        for t in 0..trials {
+            let plan = |users: u64| {
+                let mut totals = crate::results::Totals::default();
+                totals.users = users;
+                totals.profit = (t * 37 % 101) as f64;
+                PlanTrial {
+                    totals,
+                    month_profit: vec![totals.profit],
+                    npv: totals.profit,
+                    segments: vec![Default::default()],
+                }
+            };
+            let trial = TrialResult {
+                trial: t,
+                draws: vec![],
+                plans: vec![plan(0), plan(1)],
+                groups: None,
+            };
+            r.push(trial, TrialGroups::default(), false);
+        }
+        r
+    }
+
+    const TWO_PLANS: &str = r#"name = "two"
+[retail]
+input = 5
+output = 25
+[cost]
+input = 0.5
+output = 2.5
+[[segment]]
+name = "all"
+share = 1
+output_tokens = 1000
+[[plan]]
+name = "nobody"
+kind = "flat"
+price = 20
+[[plan]]
+name = "some"
+kind = "flat"
+price = 20
+"#;
+
+    #[test]
+    fn rows_without_subscribers_do_not_hold_the_run_back() {
+        let scn = crate::config::parse(TWO_PLANS, "two.toml").expect("valid");
+        let wide = Target::Absolute { absolute: 1e6 };
+        // 30 trials: no 95% interval of p05 (59 needed), one of p50.
+        let p05 = Precision {
+            metric: Metric::Percentile(1),
+            target: wide,
+        };
+        let rows = assess(&scn, &results(30), &p05);
+        assert!(rows[0].no_subscribers && rows[0].met && rows[0].half_width.is_none());
+        assert!(!rows[1].no_subscribers && !rows[1].met && rows[1].half_width.is_none());
+        let rows = assess(&scn, &results(59), &p05);
+        assert!(rows[1].met && rows[1].half_width.is_some());
+        let p50 = Precision {
+            metric: Metric::Percentile(4),
+            target: Target::Absolute { absolute: 0.5 },
+        };
+        let rows = assess(&scn, &results(30), &p50);
+        assert!(rows[0].met, "no subscribers: met whatever its interval");
+        assert!(!rows[1].met && rows[1].half_width.is_some_and(|h| h > 0.5));
+    }
 
     #[test]
     fn schedule_doubles_from_100_up_to_the_maximum() {

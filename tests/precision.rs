@@ -97,7 +97,10 @@ fn percentile_intervals_cover_the_true_value_as_often_as_their_binomial_coverage
         assert!(c >= LEVEL);
         let sd = (n * c * (1.0 - c)).sqrt();
         let got = covered[k] as f64;
-        assert!(got >= floor, "q {q}: covered {got} of {n}, below 95% - 3 sd");
+        assert!(
+            got >= floor,
+            "q {q}: covered {got} of {n}, below 95% - 3 sd"
+        );
         assert!(
             (got - n * c).abs() <= 3.0 * sd.max(1.0),
             "q {q}: covered {got} of {n}, expected {:.1} +- {:.1}",
@@ -185,15 +188,28 @@ fn precision_stops_earlier_on_low_variance_and_meets_its_target() {
     let n_low = check_reached(d, "low", &json, "profit_p50");
     let (stdout, _, json) = run(d, &high, "high", &["--precision", "profit_p50:6"]);
     let n_high = check_reached(d, "high", &json, "profit_p50");
-    assert!(stdout.contains(&format!("after {n_high} trials")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("after {n_high} trials")),
+        "{stdout}"
+    );
     assert_eq!(n_low, 100);
     assert!(n_high > 400 && n_high < 10_000, "{n_high}");
     // From the file, relative to the mean: 1% of about 200 is 2; the wide one (sd 57.7)
     // needs 1.96 x 57.7 / sqrt(n) <= 2, n >= 3197.
     let rel = "precision = { metric = \"profit_mean\", relative = 0.01 }";
-    let (_, _, json) = run(d, &scenario(10, 19.9, 20.1, 10_000, 7, rel), "low_mean", &[]);
+    let (_, _, json) = run(
+        d,
+        &scenario(10, 19.9, 20.1, 10_000, 7, rel),
+        "low_mean",
+        &[],
+    );
     let n_low = check_reached(d, "low_mean", &json, "profit_mean");
-    let (_, _, json) = run(d, &scenario(10, 10.0, 30.0, 10_000, 7, rel), "high_mean", &[]);
+    let (_, _, json) = run(
+        d,
+        &scenario(10, 10.0, 30.0, 10_000, 7, rel),
+        "high_mean",
+        &[],
+    );
     let n_high = check_reached(d, "high_mean", &json, "profit_mean");
     assert!(n_low < n_high && n_high >= 1600, "{n_low} {n_high}");
 }

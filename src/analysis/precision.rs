@@ -85,7 +85,11 @@ pub fn assess(scn: &Scenario, res: &RunResults, precision: &Precision) -> Vec<Ro
         .into_iter()
         .enumerate()
         .map(|(p, (name, _))| {
-            let profit: Vec<f64> = res.trials.iter().map(|t| t.plans[p].totals.profit).collect();
+            let profit: Vec<f64> = res
+                .trials
+                .iter()
+                .map(|t| t.plans[p].totals.profit)
+                .collect();
             let (value, half_width) = match precision.metric {
                 Metric::Percentile(i) => {
                     let s = sorted(&profit);
@@ -94,10 +98,7 @@ pub fn assess(scn: &Scenario, res: &RunResults, precision: &Precision) -> Vec<Ro
                     let ci = percentile_ci_sorted(&s, q);
                     (value, ci.map(|(lo, hi)| (hi - lo) / 2.0))
                 }
-                Metric::Mean => (
-                    mean(&profit).unwrap_or(0.0),
-                    se(&profit).map(|s| Z_95 * s),
-                ),
+                Metric::Mean => (mean(&profit).unwrap_or(0.0), se(&profit).map(|s| Z_95 * s)),
             };
             let target = precision.target.half_width(value);
             let no_subscribers = res.plan_users(p) == 0;
@@ -248,9 +249,11 @@ mod tests {
         let mut r = RunResults::new(Provenance::default(), 2, 1, 1);
         for t in 0..trials {
             let plan = |users: u64| {
-                let mut totals = crate::results::Totals::default();
-                totals.users = users;
-                totals.profit = (t * 37 % 101) as f64;
+                let totals = crate::results::Totals {
+                    users,
+                    profit: (t * 37 % 101) as f64,
+                    ..Default::default()
+                };
                 PlanTrial {
                     totals,
                     month_profit: vec![totals.profit],

@@ -97,7 +97,12 @@ impl PlanSummary {
         ]
         .into_iter()
         .chain(self.margin_pct)
-        .chain(self.profit_ci.iter().flatten().flat_map(|&(lo, hi)| [Some(lo), Some(hi)]))
+        .chain(
+            self.profit_ci
+                .iter()
+                .flatten()
+                .flat_map(|&(lo, hi)| [Some(lo), Some(hi)]),
+        )
         .flatten();
         [
             self.revenue_mean,

@@ -104,7 +104,8 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             let points = std::slice::from_ref(&scn);
             if let Some(p) = &scn.simulation.precision {
                 // Batches until the target; then the run is that of `--trials N_used`.
-                let run = precision::run_to_precision(points, p, &|n| bar.inc(n), interrupt::flag());
+                let run =
+                    precision::run_to_precision(points, p, &|n| bar.inc(n), interrupt::flag());
                 return run.map(|r| {
                     r.map(|mut r| {
                         let max = scn.simulation.trials;

@@ -142,7 +142,14 @@ mod tests {
         assert_eq!(o.origin, "--precision profit_p05:1%");
         let o = cli_override("profit_mean:500").expect("valid");
         assert_eq!(o.value, "{ metric = 'profit_mean', absolute = 500.0 }");
-        for bad in ["profit_p05", "profit_p05:x", "profit_p05:inf", ":5", "a'b:5", "p:1%%"] {
+        for bad in [
+            "profit_p05",
+            "profit_p05:x",
+            "profit_p05:inf",
+            ":5",
+            "a'b:5",
+            "p:1%%",
+        ] {
             assert!(cli_override(bad).is_err(), "{bad}");
         }
     }

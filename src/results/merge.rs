@@ -127,7 +127,7 @@ pub fn append(into: &mut RunResults, part: RunResults) -> Result<(), MergeError>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::results::{PlanTrial, Provenance, TrialGroups, TrialResult, Totals};
+    use crate::results::{PlanTrial, Provenance, Totals, TrialGroups, TrialResult};
 
     fn part(trials: std::ops::Range<u64>, keep: bool) -> RunResults {
         let mut r = RunResults::new(Provenance::default(), 1, 0, 1);

@@ -301,3 +301,68 @@ fn interval_columns_close_summary_csv_and_are_empty_when_trials_are_too_few() {
         }
     }
 }
+
+/// Menu mode: users choose `pro` (price drawn per trial) over `gold` (priced above their
+/// value, so nobody chooses it); `extra` lines go into `[simulation]`.
+fn menu(extra: &str) -> String {
+    format!(
+        r#"name = "menu"
+
+[simulation]
+trials = 10000
+users = 10
+months = 1
+seed = 2
+{extra}
+
+[market]
+mode = "menu"
+
+[retail]
+input = 5
+output = 25
+
+[cost]
+input = 0
+output = 0
+
+[[segment]]
+name = "all"
+share = 1
+output_tokens = 100000
+value = 100
+
+[[plan]]
+name = "pro"
+kind = "flat"
+price = {{ dist = "uniform", min = 10, max = 30 }}
+
+[[plan]]
+name = "gold"
+kind = "flat"
+price = 1000
+"#
+    )
+}
+
+#[test]
+fn menu_mode_checks_the_portfolio_and_equals_a_run_of_the_trials_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let (_, stderr, json) = run(d, &menu(""), "precise", &["--precision", "profit_p50:6"]);
+    assert!(stderr.is_empty(), "{stderr}");
+    let used = check_reached(d, "precise", &json, "profit_p50");
+    assert!(used > 400 && used < 10_000, "{used}");
+    let rows = json["precision"]["rows"].as_array().expect("rows");
+    let names: Vec<&str> = rows.iter().map(|r| r["plan"].as_str().unwrap()).collect();
+    assert_eq!(names, ["pro", "gold", "portfolio"]);
+    assert_eq!(rows[1]["no_subscribers"], true);
+    assert_eq!(rows[2]["no_subscribers"], false);
+    let n = used.to_string();
+    run(d, &menu(""), "plain", &["--trials", &n, "--threads", "1"]);
+    for f in CSVS.iter().chain(&["choices.csv"]) {
+        let a = fs::read(d.join("precise").join(f)).expect(f);
+        let b = fs::read(d.join("plain").join(f)).expect(f);
+        assert!(a == b, "{f} differs from --trials {n}");
+    }
+}

@@ -128,7 +128,8 @@ pub struct PrecisionRun {
     pub rows: Vec<Vec<RowPrecision>>,
 }
 
-/// Runs the points (sharing their maximum `trials`, which must be equal) in batches on the
+/// Runs the points (sharing the first point's `trials` as the maximum; a point with fewer is
+/// [`EngineError::TrialRange`]) in batches on the
 /// [`schedule`] until every row of every point meets `precision`, or the maximum is run.
 /// The caller sets each scenario's `trials` to [`PrecisionRun::trials_used`] before writing
 /// outputs. `progress` counts users as [`run_points`] does. `Ok(None)` once `stop` is set.
@@ -142,7 +143,6 @@ pub fn run_to_precision(
     stop: &AtomicBool,
 ) -> Result<Option<PrecisionRun>, EngineError> {
     let max = points.first().map_or(0, |s| s.simulation.trials);
-    debug_assert!(points.iter().all(|s| s.simulation.trials == max));
     let piece = piece(points);
     let mut results: Vec<RunResults> = Vec::new();
     let mut done = 0;

@@ -161,9 +161,22 @@ mod tests {
         let (l, u) = ranks(299, 0.01, 0.95).expect("an interval at 299");
         assert_eq!(l, 1);
         assert!(coverage(299, 0.01, l, u) >= 0.95);
-        // The 5th percentile needs 0.95^n <= 0.05: n >= 59.
-        assert_eq!(ranks(58, 0.05, 0.95), None);
-        assert!(ranks(59, 0.05, 0.95).is_some());
+        // The fewest trials for each of summary.csv's levels, as docs/outputs.md lists them:
+        // the smallest n with 1 - q^n - (1-q)^n >= 0.95.
+        for (q, least) in [
+            (0.01, 299),
+            (0.05, 59),
+            (0.1, 29),
+            (0.25, 11),
+            (0.5, 6),
+            (0.75, 11),
+            (0.9, 29),
+            (0.95, 59),
+            (0.99, 299),
+        ] {
+            assert_eq!(ranks(least - 1, q, 0.95), None, "q {q}");
+            assert!(ranks(least, q, 0.95).is_some(), "q {q}");
+        }
     }
 
     #[test]

@@ -129,8 +129,8 @@ pub struct PrecisionRun {
 }
 
 /// Runs the points (sharing the first point's `trials` as the maximum; a point with fewer is
-/// [`EngineError::TrialRange`]) in batches on the
-/// [`schedule`] until every row of every point meets `precision`, or the maximum is run.
+/// [`EngineError::TrialRange`]) in batches on the schedule (100, 200, 400, ..., the maximum)
+/// until every row of every point meets `precision`, or the maximum is run.
 /// The caller sets each scenario's `trials` to [`PrecisionRun::trials_used`] before writing
 /// outputs. `progress` counts users as [`run_points`] does. `Ok(None)` once `stop` is set.
 ///

@@ -48,6 +48,11 @@ pub struct RunArgs {
     /// Override [simulation] seed.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Precision mode: run trials in batches (100, 200, 400, ...) until every plan's METRIC
+    /// has a 95% interval within TARGET, `trials` at most: `profit_p05:1%` (relative, floor $1)
+    /// or `profit_p05:500` (dollars). Overrides [simulation] precision.
+    #[arg(long, value_name = "METRIC:TARGET")]
+    pub precision: Option<String>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,

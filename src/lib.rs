@@ -54,6 +54,8 @@ pub mod results;
 mod tests;
 
 pub use analysis::compare::{Baseline, Comparison, compare};
+pub use analysis::precision::{PrecisionRun, RowPrecision, run_to_precision};
+pub use analysis::quantile_ci;
 pub use analysis::summary::{PlanSummary, summarize};
 pub use app::run as run_command;
 pub use config::sweep::{Point, Points, SweepArg, load_points};
@@ -64,6 +66,7 @@ pub use engine::{
 };
 pub use error::{ConfigError, ConfigErrors, Error};
 pub use export::{PointReport, Report, RunSet, output_names, point_folder, write_all, write_run};
+pub use model::precision::{Metric, Precision, Target};
 pub use model::{Scenario, Simulation};
 
 /// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.

@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 use super::{MAX_THREADS, best, decide, default_threads, print, table};
 use crate::analysis::compare::{self, Baseline};
-use crate::analysis::summary;
+use crate::analysis::{precision, summary};
 use crate::cli::RunArgs;
 use crate::config::Override;
 use crate::error::Error;
@@ -23,7 +23,11 @@ use crate::{config, engine, interrupt};
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started_at = SystemTime::now();
     let config_name = config::source_name(&args.config);
-    let loaded = config::sweep::load_points(&args.config, &size_overrides(args), &[])?;
+    let mut overrides = size_overrides(args);
+    if let Some(p) = &args.precision {
+        overrides.push(config::precision_override(p).map_err(Error::Usage)?);
+    }
+    let loaded = config::sweep::load_points(&args.config, &overrides, &[])?;
     let sweep = loaded.is_sweep();
     let paths = loaded.paths;
     let (values, mut scns): (Vec<Vec<String>>, Vec<Scenario>) = loaded
@@ -84,8 +88,21 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     });
     let bar = progress_bar(args.quiet, total);
     let started = Instant::now();
+    let mut reached = None;
     let results = pool
         .install(|| {
+            if let Some(p) = &scns[0].simulation.precision {
+                // Batches until the target at every point; then the run is that of
+                // `--trials N_used`.
+                let run = precision::run_to_precision(&scns, p, &|n| bar.inc(n), interrupt::flag());
+                return run.map(|r| {
+                    r.map(|r| {
+                        let max = scns[0].simulation.trials;
+                        reached = Some((precision::describe(&r, p, max), r.trials_used));
+                        r.results
+                    })
+                });
+            }
             let opts = engine::RunOptions::default();
             let range = 0..scns[0].simulation.trials;
             engine::run_points(&scns, range, &opts, &|n| bar.inc(n), interrupt::flag())
@@ -99,6 +116,15 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     bar.finish_and_clear();
     let Some(results) = results else {
         return Err(interrupted(interrupt::requested().unwrap_or(2)));
+    };
+    let (precision_line, precision_warnings) = match reached {
+        Some((said, used)) => {
+            for scn in &mut scns {
+                scn.simulation.trials = used;
+            }
+            said
+        }
+        None => Default::default(),
     };
     let mut summaries = Vec::with_capacity(scns.len());
     for (i, (scn, res)) in scns.iter().zip(&results).enumerate() {
@@ -157,6 +183,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
+    print::stderr_lines(&precision_warnings);
     let sim = &scns[0].simulation;
     let points = if sweep {
         format!("{} points x ", scns.len())
@@ -171,7 +198,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         sim.months,
         out.display()
     );
-    let mut text = table + &line;
+    let mut text = table + &precision_line + &line;
     if let Some(previous) = replaced {
         text.push_str(&format!(
             "Replaced the previous results in {} ({previous}).\n",

@@ -11,6 +11,7 @@ pub mod commitment;
 pub mod market;
 pub mod menu;
 pub mod plans;
+pub mod precision;
 pub mod prices;
 pub mod purpose;
 pub mod rates;
@@ -49,6 +50,9 @@ pub struct Simulation {
     pub months: u32,
     /// Root seed of every random stream.
     pub seed: u64,
+    /// Precision mode: run trials in batches until this is met, `trials` at most.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub precision: Option<precision::Precision>,
 }
 
 /// Serving cost model.

@@ -45,9 +45,12 @@ pub struct RunArgs {
     /// Override [simulation] months.
     #[arg(long, value_name = "N")]
     pub months: Option<u32>,
-    /// Override [simulation] seed.
+    /// Override [simulation] seed (any 64-bit unsigned integer; wins over --set).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// `--set` and `--sweep`.
+    #[command(flatten)]
+    pub fields: FieldArgs,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -61,6 +64,24 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// Scenario file (TOML), or `-` to read it from stdin.
     pub config: PathBuf,
+    /// `--set` and `--sweep`.
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// Fields set or swept from the command line, shared by `run` and `check`.
+#[derive(Debug, Args)]
+pub struct FieldArgs {
+    /// Set a field, e.g. plan.max.price=25 or market.mode=menu: VALUE is TOML (a number, a
+    /// table such as a distribution; a bare word is a string). Repeatable, applied in order;
+    /// --trials, --users and --months win over it.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Sweep a field over a TOML array, e.g. 'plan.max.price=[100, 150, 200]', or a range
+    /// FROM..TO:STEP, e.g. plan.max.price=100..300:25. Repeatable (a grid, the first sweep
+    /// slowest); replaces the file's [[sweep]] of the same path and wins over --set.
+    #[arg(long = "sweep", value_name = "PATH=VALUES")]
+    pub sweep: Vec<String>,
 }
 
 /// Arguments of `plansim init`.

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use super::{MAX_THREADS, default_threads, print, summary_table};
+use super::{MAX_THREADS, default_threads, field_args, print, summary_table};
 use crate::analysis::summary;
 use crate::cli::RunArgs;
 use crate::config::Override;
@@ -17,14 +17,19 @@ use crate::{config, engine, interrupt};
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started_at = SystemTime::now();
-    let points = config::sweep::load_points(&args.config, &size_overrides(args), &[])?;
+    // --set in order, then the size flags, which win.
+    let (mut overrides, sweeps) = field_args(&args.fields)?;
+    overrides.extend(size_overrides(args));
+    let points = config::sweep::load_points(&args.config, &overrides, &sweeps)?;
+    if points.points.len() > 1 {
+        return Err(Error::Usage("sweeps are not wired yet".into()));
+    }
     let mut scn = points
         .points
         .into_iter()
         .next()
         .expect("at least one point")
         .scenario;
-    debug_assert!(points.paths.is_empty(), "sweeps are not run yet");
     // Not an override: a TOML integer cannot hold every u64.
     if let Some(seed) = args.seed {
         scn.simulation.seed = seed;

@@ -72,14 +72,22 @@ pub struct CheckArgs {
 /// Fields set or swept from the command line, shared by `run` and `check`.
 #[derive(Debug, Args)]
 pub struct FieldArgs {
-    /// Set a field, e.g. plan.max.price=25 or market.mode=menu: VALUE is TOML (a number, a
-    /// table such as a distribution; a bare word is a string). Repeatable, applied in order;
-    /// --trials, --users and --months win over it.
+    /// Set a field: plan.max.price=25, market.mode=menu (repeatable).
+    ///
+    /// PATH names the field as trials.csv does (plan.NAME.FIELD, segment.NAME.FIELD,
+    /// cost.FIELD, retail.FIELD, market.FIELD, simulation.FIELD, dots into inline tables).
+    /// VALUE is TOML: a number, a string, a table such as a distribution
+    /// ('cost.annual_decline={ dist = "uniform", min = 0.3, max = 0.8 }'); a bare word that is
+    /// not TOML is a string. Applied in order (a later one wins); --trials, --users, --months
+    /// and --seed win over it, and a swept field's values over it.
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
-    /// Sweep a field over a TOML array, e.g. 'plan.max.price=[100, 150, 200]', or a range
-    /// FROM..TO:STEP, e.g. plan.max.price=100..300:25. Repeatable (a grid, the first sweep
-    /// slowest); replaces the file's [[sweep]] of the same path and wins over --set.
+    /// Sweep a field: 'plan.max.price=[100, 150]', plan.max.price=100..300:25 (repeatable).
+    ///
+    /// VALUES is a TOML array (any TOML values: '["each", "menu"]') or a range FROM..TO:STEP
+    /// (TO included when on the grid). Several sweeps form a grid, the first one slowest. A
+    /// --sweep of a path the file's [[sweep]] also sweeps replaces it, in its place; others
+    /// come after the file's. Every point is validated before anything runs.
     #[arg(long = "sweep", value_name = "PATH=VALUES")]
     pub sweep: Vec<String>,
 }

@@ -7,9 +7,12 @@
 //! the file's. Each point is then a copy of the tree with its values put at their paths (so a
 //! swept value wins over `--set` of the same field), read and validated as a file is, before
 //! anything runs. The grid is the cartesian product of the sweeps, the first one slowest
-//! ([`axis`] reads the sweeps; docs/scenario.md, "Overrides and sweeps", is the user's view).
+//! ([`axis`] reads the sweeps, [`range`] expands ranges, [`merge`] puts them together;
+//! docs/scenario.md, "Overrides and sweeps", is the user's view).
 
 mod axis;
+mod merge;
+mod range;
 
 use std::path::Path;
 
@@ -159,7 +162,7 @@ pub fn parse_points(
             axis::read_arg(&src, s, at)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    axis::merge(&src, &mut axes, args)?;
+    merge::merge(&src, &mut axes, args)?;
     if axes.is_empty() {
         let scenario = src.finish(build(&src, &doc))?;
         return Ok(Points {

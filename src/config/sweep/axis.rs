@@ -1,22 +1,15 @@
 //! The axes of a grid: each `[[sweep]]` table (read strictly: unknown fields refused, errors at
 //! `sweep[i].range.step` and the like) and each `--sweep PATH=VALUES` argument becomes an
-//! [`Axis`], a field path and its values; [`merge`] puts the command line's in (replacing the
-//! file's sweep of a path in its place), refuses a path swept twice, paths inside one another,
-//! fields a sweep may not vary, and grids of more than [`MAX_POINTS`] points.
-//!
-//! A range `from..to:step` gives from + i x step for i = 0, 1, ... while the value is at most
-//! `to` (at least, for a negative step) within 1e-9 x |step|, so `0..1:0.1` ends at 1 despite
-//! rounding; the last value is then `to` itself. With integers for all three the values are
-//! exact integers; otherwise each is written with 15 significant digits when that moves it by
-//! at most 1e-9 x |step| (`0.3`, not `0.30000000000000004`).
+//! [`Axis`], a field path and its values, each value with its text for sweep.csv. A range's
+//! values come from [`super::range`]; [`super::merge`] puts the axes together.
 
 use std::ops::Range;
 
 use toml::Spanned;
 use toml::de::DeValue;
 
-use super::MAX_POINTS;
-use super::SweepArg;
+use super::range::{RangeError, grid, number_text};
+use super::{MAX_POINTS, SweepArg};
 use crate::config::field_path::{parse_path, render};
 use crate::config::numbers::number;
 use crate::config::overrides::shift;
@@ -31,7 +24,7 @@ pub(super) struct Axis<'i> {
     /// `--sweep` argument.
     pub key: Range<usize>,
     /// How messages name the sweep: `sweep[0]`, `--sweep PATH=VALUES`.
-    source: String,
+    pub source: String,
     /// The values, in order.
     pub values: Vec<Value<'i>>,
 }
@@ -257,12 +250,6 @@ pub(super) fn value_text(v: &DeValue<'_>, written: &str) -> String {
     }
 }
 
-/// A number in the shortest form that reads back as the same number, as export::num writes it
-/// (`100`, `137.5`, `0`).
-pub(super) fn number_text(x: f64) -> String {
-    if x == 0.0 { "0".into() } else { format!("{x}") }
-}
-
 /// The values of the range `from`, `to`, `step` (`parts`, each with its path), located at `at`
 /// (`range`, at `path`).
 fn computed<'i>(
@@ -314,172 +301,4 @@ fn computed<'i>(
             },
         })
         .collect())
-}
-
-/// Why a range gives no grid.
-#[derive(Debug, PartialEq)]
-pub(super) enum RangeError {
-    ZeroStep,
-    AwayFromTo,
-    /// More than [`MAX_POINTS`] points: how many, when countable.
-    TooMany(Option<u64>),
-}
-
-/// The values of the range from..to:step, each as its sweep.csv text and its TOML text; exact
-/// integers when `ints` holds all three as integers (see the module's documentation).
-pub(super) fn grid(
-    from: f64,
-    to: f64,
-    step: f64,
-    ints: (Option<i64>, Option<i64>, Option<i64>),
-) -> Result<Vec<(String, String)>, RangeError> {
-    const TOLERANCE: f64 = 1e-9;
-    if step == 0.0 {
-        return Err(RangeError::ZeroStep);
-    }
-    if (to - from) * step < 0.0 {
-        return Err(RangeError::AwayFromTo);
-    }
-    let last = (to - from) / step + TOLERANCE;
-    if !(last < MAX_POINTS as f64) {
-        let n = (last.is_finite() && last < 1e18).then(|| last.floor() as u64 + 1);
-        return Err(RangeError::TooMany(n));
-    }
-    if let (Some(from), Some(to), Some(step)) = ints {
-        // Exact: the last value is the last multiple of step from `from` not past `to`.
-        let n = (i128::from(to) - i128::from(from)) / i128::from(step) + 1;
-        return Ok((0..n)
-            .map(|i| (i128::from(from) + i * i128::from(step)).to_string())
-            .map(|t| (t.clone(), t))
-            .collect());
-    }
-    let n = last.floor() as i64 + 1;
-    Ok((0..n)
-        .map(|i| {
-            let exact = from + i as f64 * step;
-            let mut x = if i == n - 1 && (exact - to).abs() <= TOLERANCE * step.abs() {
-                to
-            } else {
-                exact
-            };
-            let short: f64 = format!("{x:.14e}").parse().unwrap_or(x);
-            if (short - x).abs() <= TOLERANCE * step.abs() {
-                x = short;
-            }
-            (number_text(x), format!("{:?}", x + 0.0))
-        })
-        .collect())
-}
-
-/// Puts the command line's axes `args` into the file's `axes`: one replaces the file's sweep of
-/// the same path, in its place; the others follow, in order. Then checks the whole grid.
-///
-/// # Errors
-/// A path swept twice in the file or on the command line, paths inside one another, a field a
-/// sweep may not vary, more than [`MAX_POINTS`] points; located at the later sweep's path.
-pub(super) fn merge<'i>(
-    src: &Src<'_>,
-    axes: &mut Vec<Axis<'i>>,
-    args: Vec<Axis<'i>>,
-) -> Result<(), ConfigError> {
-    twice(src, axes, "give each path one [[sweep]]")?;
-    twice(src, &args, "give each path one --sweep")?;
-    for arg in args {
-        match axes.iter().position(|a| a.path == arg.path) {
-            Some(i) => axes[i] = arg,
-            None => axes.push(arg),
-        }
-    }
-    for (j, b) in axes.iter().enumerate() {
-        let name = render(&b.path);
-        if let Some(why) = refusal(&b.path) {
-            return Err(src.err(&b.key, &name, format!("cannot sweep `{name}`: {why}")));
-        }
-        if let Some(a) = axes.iter().take(j).find(|a| nested(&a.path, &b.path)) {
-            let (outer, inner) = if a.path.len() < b.path.len() {
-                (a, b)
-            } else {
-                (b, a)
-            };
-            return Err(src.err(
-                &b.key,
-                &name,
-                format!(
-                    "`{}` ({}) lies inside `{}` ({}): sweep one or the other",
-                    render(&inner.path),
-                    inner.source,
-                    render(&outer.path),
-                    outer.source
-                ),
-            ));
-        }
-    }
-    let mut total: u64 = 1;
-    for b in axes.iter() {
-        total = total.saturating_mul(b.values.len() as u64);
-        if total > MAX_POINTS as u64 {
-            let sizes: Vec<String> = axes.iter().map(|a| a.values.len().to_string()).collect();
-            let all: u64 = axes
-                .iter()
-                .fold(1, |n: u64, a| n.saturating_mul(a.values.len() as u64));
-            return Err(src.err(
-                &b.key,
-                &render(&b.path),
-                format!(
-                    "the sweeps form a grid of {} = {all} points: at most {MAX_POINTS}",
-                    sizes.join(" x ")
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Refuses a path two of `axes` sweep, at the later one.
-fn twice(src: &Src<'_>, axes: &[Axis<'_>], hint: &str) -> Result<(), ConfigError> {
-    for (j, b) in axes.iter().enumerate() {
-        if let Some(a) = axes.iter().take(j).find(|a| a.path == b.path) {
-            let name = render(&b.path);
-            return Err(src.err(
-                &b.key,
-                &name,
-                format!(
-                    "`{name}` is swept twice, by {} and {}: {hint}",
-                    a.source, b.source
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Whether one path lies inside the other (`plan.p.top_up` and `plan.p.top_up.price`).
-fn nested(a: &[String], b: &[String]) -> bool {
-    let n = a.len().min(b.len());
-    a.len() != b.len() && a[..n] == b[..n]
-}
-
-/// Why a sweep may not vary the field at `path`, if it may not.
-fn refusal(path: &[String]) -> Option<String> {
-    let segments: Vec<&str> = path.iter().map(String::as_str).collect();
-    Some(match segments.as_slice() {
-        ["simulation", "seed", ..] => "the points of a sweep share their random draws (common \
-             random numbers); to vary the seed, run once per seed with --seed"
-            .into(),
-        ["simulation", "users", ..] => "the points of a sweep simulate the same users; set \
-             their number with --users or [simulation] users"
-            .into(),
-        ["simulation", "trials", ..] => "the points of a sweep run the same trials; set their \
-             number with --trials or [simulation] trials"
-            .into(),
-        ["simulation", "months", ..] => "the points of a sweep simulate the same months; set \
-             them with --months or [simulation] months"
-            .into(),
-        ["simulation", ..] => "[simulation] is shared by every point of a sweep".into(),
-        ["name", ..] => "the points of a sweep are one scenario, with one name".into(),
-        [what @ ("plan" | "segment"), _, "name", ..] => {
-            format!("a {what}'s name identifies its rows at every point of a sweep")
-        }
-        _ => return None,
-    })
 }

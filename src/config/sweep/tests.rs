@@ -1,7 +1,7 @@
 //! Unit tests of sweeps: range expansion, grid order, value texts, precedence, and errors
 //! located at the sweep or naming the point.
 
-use super::axis::{RangeError, grid, number_text};
+use super::range::{RangeError, grid, number_text};
 use super::{MAX_POINTS, Points, SweepArg, parse_points};
 use crate::config::{Override, parse_with};
 use crate::error::ConfigErrors;

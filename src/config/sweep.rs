@@ -135,7 +135,8 @@ pub fn load_points(
 /// As [`super::parse_with`]; a malformed sweep (located in the file at `sweep[i]...`, or at its
 /// `--sweep`); a path that names no field, or that a sweep may not vary; more than
 /// [`MAX_POINTS`] points; an invalid point, the message starting with its label
-/// (`point 3 (plan.max.price = -5): ...`) unless the problem is the same without the sweeps.
+/// (`point 3 (plan.max.price = -5): ...`), unless the problem is the file's: the same without
+/// the sweeps and at every point.
 pub fn parse_points(
     text: &str,
     file: &str,
@@ -176,55 +177,82 @@ pub fn parse_points(
     let paths: Vec<String> = axes.iter().map(|a| render(&a.path)).collect();
     let total: usize = axes.iter().map(|a| a.values.len()).product();
     let mut points = Vec::with_capacity(total);
-    let mut at = vec![0; axes.len()];
     for index in 0..total {
-        let mut tree = doc.get_ref().clone();
-        for (a, &k) in axes.iter().zip(&at) {
-            // A path that names nothing is the sweep's problem, not the point's.
-            overrides::put(&src, &mut tree, &a.path, &a.key, a.value(k))?;
-        }
+        let at = coordinates(&axes, index);
         let values: Vec<String> = axes.iter().zip(&at).map(|(a, &k)| a.text(k)).collect();
-        match src.finish(build(&src, &Spanned::new(doc.span(), tree))) {
+        match point(&src, &doc, &axes, &at)? {
             Ok(scenario) => points.push(Point { values, scenario }),
+            Err(e) if index == 0 && everywhere(&src, &doc, &axes, total, e.first())? => {
+                return Err(e);
+            }
             Err(e) => {
                 let label = label(index, paths.iter().zip(&values));
-                return Err(point_error(&src, &doc, &axes, &label, e));
+                return Err(labelled(&label, e));
             }
-        }
-        // The last sweep fastest.
-        for (i, a) in axes.iter().enumerate().rev() {
-            at[i] += 1;
-            if at[i] < a.values.len() {
-                break;
-            }
-            at[i] = 0;
         }
     }
     Ok(Points { paths, points })
 }
 
-/// The problems `e` of the point `label`, each message starting with the label; as they are
-/// when the problem is at a swept path (a field the scenario does not have: the sweep's
-/// problem) or the same without the sweeps (the file's).
-fn point_error(
+/// Each axis's value index at point `index` (0-based), the last axis fastest.
+fn coordinates(axes: &[Axis<'_>], mut index: usize) -> Vec<usize> {
+    let mut at = vec![0; axes.len()];
+    for (i, a) in axes.iter().enumerate().rev() {
+        at[i] = index % a.values.len();
+        index /= a.values.len();
+    }
+    at
+}
+
+/// The scenario at the point whose value indices are `at`: `doc` with those values put at
+/// their paths, read and validated.
+///
+/// # Errors
+/// Outside: a swept path that names nothing (the sweep's problem, whatever the point); inside:
+/// the point's problems.
+fn point(
     src: &Src<'_>,
     doc: &Spanned<DeTable<'_>>,
     axes: &[Axis<'_>],
-    label: &str,
-    e: ConfigErrors,
-) -> ConfigErrors {
-    let first = e.first();
+    at: &[usize],
+) -> Result<Result<Scenario, ConfigErrors>, ConfigErrors> {
+    let mut tree = doc.get_ref().clone();
+    for (a, &k) in axes.iter().zip(at) {
+        overrides::put(src, &mut tree, &a.path, &a.key, a.value(k))?;
+    }
+    Ok(src.finish(build(src, &Spanned::new(doc.span(), tree))))
+}
+
+/// Whether the problem `first` is not the points' but the sweep's or the file's: at a swept
+/// path (a field the scenario does not have), or the first problem of the scenario without the
+/// sweeps and of every point.
+fn everywhere(
+    src: &Src<'_>,
+    doc: &Spanned<DeTable<'_>>,
+    axes: &[Axis<'_>],
+    total: usize,
+    first: &ConfigError,
+) -> Result<bool, ConfigErrors> {
     let same_place = |a: &ConfigError| {
         (a.line, a.column, &a.origin) == (first.line, first.column, &first.origin)
     };
     if axes.iter().any(|a| same_place(&src.err(&a.key, "", ""))) {
-        return e;
+        return Ok(true);
     }
-    if let Err(without) = src.finish(build(src, doc))
-        && without.first() == first
-    {
-        return e;
+    let same = |read: Result<Scenario, ConfigErrors>| read.is_err_and(|e| e.first() == first);
+    if !same(src.finish(build(src, doc))) {
+        return Ok(false);
     }
+    for index in 1..total {
+        if !same(point(src, doc, axes, &coordinates(axes, index))?) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The problems `e`, each message starting with the point's `label`.
+fn labelled(label: &str, e: ConfigErrors) -> ConfigErrors {
     let mut errors = e.iter().cloned().map(|mut err| {
         err.message = format!("{label}: {}", err.message);
         err

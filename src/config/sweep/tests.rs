@@ -434,6 +434,18 @@ fn an_invalid_point_is_named() {
     let with_sweep = refused(&text, &[], &[]);
     let without = parse_with(&broken, FILE, &[]).unwrap_err();
     assert_eq!(with_sweep, without);
+    // The same problem without the sweep, but not at every point: the point is named.
+    let external = BASE.replace("kind = \"credit\"", "kind = \"credit\"\nexternal = true");
+    let e = refused(
+        &external,
+        &[],
+        &[sweep("market.mode", r#"["each", "menu"]"#)],
+    );
+    let without = parse_with(&external, FILE, &[]).unwrap_err();
+    assert_eq!(
+        e.first().message,
+        format!("point 1 (market.mode = each): {}", without.first().message)
+    );
 }
 
 #[test]

@@ -45,7 +45,7 @@ pub struct RunArgs {
     /// Override [simulation] months.
     #[arg(long, value_name = "N")]
     pub months: Option<u32>,
-    /// Override [simulation] seed.
+    /// Override [simulation] seed (any 64-bit unsigned integer; wins over --set).
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
     /// Precision mode: run trials in batches (100, 200, 400, ...) until every plan's METRIC
@@ -53,6 +53,9 @@ pub struct RunArgs {
     /// or `profit_p05:500` (dollars). Overrides [simulation] precision.
     #[arg(long, value_name = "METRIC:TARGET")]
     pub precision: Option<String>,
+    /// `--set` and `--sweep`.
+    #[command(flatten)]
+    pub fields: FieldArgs,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
@@ -77,6 +80,32 @@ pub struct RunArgs {
 pub struct CheckArgs {
     /// Scenario file (TOML), or `-` to read it from stdin.
     pub config: PathBuf,
+    /// `--set` and `--sweep`.
+    #[command(flatten)]
+    pub fields: FieldArgs,
+}
+
+/// Fields set or swept from the command line, shared by `run` and `check`.
+#[derive(Debug, Args)]
+pub struct FieldArgs {
+    /// Set a field: plan.max.price=25, market.mode=menu (repeatable).
+    ///
+    /// PATH names the field as trials.csv does (plan.NAME.FIELD, segment.NAME.FIELD,
+    /// cost.FIELD, retail.FIELD, market.FIELD, simulation.FIELD, dots into inline tables).
+    /// VALUE is TOML: a number, a string, a table such as a distribution
+    /// ('cost.annual_decline={ dist = "uniform", min = 0.3, max = 0.8 }'); a bare word that is
+    /// not TOML is a string. Applied in order (a later one wins); --trials, --users, --months
+    /// and --seed win over it, and a swept field's values over it.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+    /// Sweep a field: 'plan.max.price=[100, 150]', plan.max.price=100..300:25 (repeatable).
+    ///
+    /// VALUES is a TOML array (any TOML values: '["each", "menu"]') or a range FROM..TO:STEP
+    /// (TO included when on the grid). Several sweeps form a grid, the first one slowest. A
+    /// --sweep of a path the file's [[sweep]] also sweeps replaces it, in its place; others
+    /// come after the file's. Every point is validated before anything runs.
+    #[arg(long = "sweep", value_name = "PATH=VALUES")]
+    pub sweep: Vec<String>,
 }
 
 /// Arguments of `plansim init`.

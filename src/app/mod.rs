@@ -28,6 +28,32 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     }
 }
 
+/// The `--set` overrides, in order, and the `--sweep` arguments of `fields`.
+///
+/// # Errors
+/// [`Error::Usage`] for an argument without `=` or with a malformed path.
+pub(crate) fn field_args(
+    fields: &crate::cli::FieldArgs,
+) -> Result<
+    (
+        Vec<crate::config::Override>,
+        Vec<crate::config::sweep::SweepArg>,
+    ),
+    Error,
+> {
+    let set = fields
+        .set
+        .iter()
+        .map(|a| crate::config::Override::from_set(a).map_err(Error::Usage))
+        .collect::<Result<_, _>>()?;
+    let sweeps = fields
+        .sweep
+        .iter()
+        .map(|a| crate::config::sweep::SweepArg::parse(a).map_err(Error::Usage))
+        .collect::<Result<_, _>>()?;
+    Ok((set, sweeps))
+}
+
 /// Most worker threads `--threads` accepts.
 pub const MAX_THREADS: usize = 1024;
 

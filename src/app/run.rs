@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use super::{MAX_THREADS, best, decide, default_threads, print, table};
+use super::{MAX_THREADS, best, decide, default_threads, field_args, print, table};
 use crate::analysis::compare::{self, Baseline};
 use crate::analysis::{precision, summary};
 use crate::cli::RunArgs;
@@ -23,11 +23,13 @@ use crate::{config, engine, interrupt};
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started_at = SystemTime::now();
     let config_name = config::source_name(&args.config);
-    let mut overrides = size_overrides(args);
+    // --set in order, then the size flags and --precision, which win.
+    let (mut overrides, sweeps) = field_args(&args.fields)?;
+    overrides.extend(size_overrides(args));
     if let Some(p) = &args.precision {
         overrides.push(config::precision_override(p).map_err(Error::Usage)?);
     }
-    let loaded = config::sweep::load_points(&args.config, &overrides, &[])?;
+    let loaded = config::sweep::load_points(&args.config, &overrides, &sweeps)?;
     let sweep = loaded.is_sweep();
     let paths = loaded.paths;
     let (values, mut scns): (Vec<Vec<String>>, Vec<Scenario>) = loaded

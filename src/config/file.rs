@@ -41,6 +41,15 @@ pub fn load(path: &Path) -> Result<Scenario, Error> {
 /// # Errors
 /// As [`load`]; a problem in an override is located at it.
 pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error> {
+    let text = read_text(path)?;
+    Ok(parse_with(&text, &source_name(path), overrides)?)
+}
+
+/// The text of the scenario file at `path` (`-`: stdin), as [`load`] reads it.
+///
+/// # Errors
+/// As [`load`], for everything but the scenario's contents.
+pub(crate) fn read_text(path: &Path) -> Result<String, Error> {
     let file = source_name(path);
     let at_file = |message: String| ConfigError {
         file: file.clone(),
@@ -77,7 +86,7 @@ pub fn load_with(path: &Path, overrides: &[Override]) -> Result<Scenario, Error>
             origin: None,
         }
     })?;
-    Ok(parse_with(&text, &file, overrides)?)
+    Ok(text)
 }
 
 /// A read error as the user reads it.

@@ -61,6 +61,16 @@ pub fn parse_with(
     let src = Src::with_overrides(file, text, overrides);
     let mut doc = DeTable::parse(text).map_err(|e| malformed(&src, &e))?;
     overrides::apply(&src, doc.get_mut(), overrides)?;
+    if let Some((key, _)) = doc.get_ref().get_key_value("sweep") {
+        return Err(src
+            .err(
+                &key.span(),
+                "sweep",
+                "a scenario with [[sweep]] tables is several scenarios: read it with \
+                 config::sweep::load_points or parse_points (as plansim run and check do)",
+            )
+            .into());
+    }
     let read = build(&src, &doc);
     src.finish(read)
 }

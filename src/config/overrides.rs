@@ -25,6 +25,59 @@ use super::field_path::{base, render};
 use super::reader::{Src, suggest, type_name};
 use crate::error::ConfigError;
 
+impl Override {
+    /// The override `--set PATH=VALUE` gives: PATH as in [`Override::new`], VALUE as TOML value
+    /// text, except that a bare word that is not TOML (a letter or `_`, then letters, digits,
+    /// `_`, `-` or `.`: `menu`, `max-20x`) is taken as a string. Anything else that is not
+    /// TOML (`[1, 2`, `{ a = }`, `20$`) is kept as typed and refused when applied, at the
+    /// override.
+    ///
+    /// # Errors
+    /// No `=` (outside a quoted key), or a malformed path; the message starts with
+    /// `--set ARG`.
+    pub fn from_set(arg: &str) -> Result<Self, String> {
+        let origin = format!("--set {arg}");
+        let (path, value) = split_assignment(arg).ok_or_else(|| {
+            format!("{origin}: expected PATH=VALUE, e.g. --set plan.max.price=25")
+        })?;
+        let word = value.trim();
+        let value = if DeValue::parse(word).is_err() && bare_word(word) {
+            format!("\"{word}\"")
+        } else {
+            value.to_string()
+        };
+        Override::new(path, value, origin)
+    }
+}
+
+/// `PATH=VALUE` split at the first `=` outside a quoted key; `None` without one.
+pub(crate) fn split_assignment(arg: &str) -> Option<(&str, &str)> {
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in arg.char_indices() {
+        match (quote, c) {
+            (Some('"'), _) if escaped => escaped = false,
+            (Some('"'), '\\') => escaped = true,
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '=') => return Some((&arg[..i], &arg[i + 1..])),
+            (None, _) => {}
+        }
+    }
+    None
+}
+
+/// A word `--set` takes as a string when it is not TOML: a letter or `_`, then letters,
+/// digits, `_`, `-` or `.`.
+fn bare_word(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// Puts each override's value into `doc`, in order (a later one wins). `src` must be the
 /// document's source with these `overrides`, so errors point at them.
 ///
@@ -50,14 +103,30 @@ pub(crate) fn apply<'i>(
                     format!("malformed TOML value: {}", e.message().trim()),
                 )
             })?;
-        let leaf = o
-            .path
-            .last()
-            .ok_or_else(|| src.err(&whole, "", "empty field path"))?;
-        let table = parent(src, doc, o, &whole)?;
-        // An existing key keeps its place and span; a new one is located at the override.
-        table.insert(Spanned::new(whole.clone(), Cow::Owned(leaf.clone())), value);
+        put(src, doc, &o.path, &whole, value)?;
     }
+    Ok(())
+}
+
+/// Puts `value` into `doc` at the field `path` names, creating the field (and any table on the
+/// way) when absent. Problems with the path, and a new key, are located at `key`.
+///
+/// # Errors
+/// A path that names no plan, segment or section of a scenario, or descends into something
+/// that is not a table.
+pub(crate) fn put<'i>(
+    src: &Src<'_>,
+    doc: &mut DeTable<'i>,
+    path: &[String],
+    key: &Range<usize>,
+    value: Spanned<DeValue<'i>>,
+) -> Result<(), ConfigError> {
+    let leaf = path
+        .last()
+        .ok_or_else(|| src.err(key, "", "empty field path"))?;
+    let table = parent(src, doc, path, key)?;
+    // An existing key keeps its place and span; a new one is located at `key`.
+    table.insert(Spanned::new(key.clone(), Cow::Owned(leaf.clone())), value);
     Ok(())
 }
 
@@ -73,14 +142,13 @@ const ROOTS: [&str; 8] = [
     "description",
 ];
 
-/// The table that holds the field `o` names, created (with the tables on the way) when absent.
+/// The table that holds the field `p` names, created (with the tables on the way) when absent.
 fn parent<'t, 'i>(
     src: &Src<'_>,
     root: &'t mut DeTable<'i>,
-    o: &Override,
+    p: &[String],
     whole: &Range<usize>,
 ) -> Result<&'t mut DeTable<'i>, ConfigError> {
-    let p = &o.path;
     let head = p[0].as_str();
     let fail = |depth: usize, msg: String| src.err(whole, &render(&p[..depth]), msg);
     let (mut table, from) = match head {
@@ -185,7 +253,7 @@ fn entry<'t, 'i>(
 }
 
 /// `v` with every span in it moved `by` bytes on.
-fn shift(v: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
+pub(crate) fn shift(v: Spanned<DeValue<'_>>, by: usize) -> Spanned<DeValue<'_>> {
     let moved = |s: Range<usize>| s.start + by..s.end + by;
     let span = moved(v.span());
     let mut inner = v.into_inner();

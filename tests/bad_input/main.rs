@@ -23,8 +23,8 @@
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
 //! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]; teams and
 //! per_seat plans: [`seats`]; committed-use discounts: [`commitment`]), names ([`names`]), run sizes in the file and on the command line
-//! ([`sizes`]), precision mode's terms ([`precision`]), the command line itself ([`flags`]),
-//! the output folder and the file system
+//! ([`sizes`]), precision mode's terms ([`precision`]), `--set`, `--sweep` and `[[sweep]]`
+//! ([`sweeps`]), the command line itself ([`flags`]), the output folder and the file system
 //! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
 //! ([`extremes`]), and control characters that must not reach the terminal ([`escapes`]).
 //!
@@ -100,6 +100,7 @@ mod prices;
 mod seats;
 mod segments;
 mod sizes;
+mod sweeps;
 mod tiers;
 mod types;
 

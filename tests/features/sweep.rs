@@ -2,11 +2,11 @@
 //! point's usual files under `points/NNN/`) and the paired comparison on common random
 //! numbers, with hand-computed differences.
 //!
-//! Until `config::sweep::load_points` builds a grid, the sweeps here are built by hand at
-//! library level (one [`plansim::load_with`] per point, with the swept value as an
-//! [`Override`]) and written with [`plansim::write_run`], as `plansim run` does; the
-//! command-line sweeps (`--sweep`) are marked ignored until then. `--baseline`, `--rank-by`
-//! and `--baseline-point` are tested through the binary.
+//! Most sweeps here are built by hand at library level (one [`plansim::load_with`] per point,
+//! with the swept value as an [`Override`]) and written with [`plansim::write_run`], as
+//! `plansim run` does, so each property is checked apart from the grid's parsing; the
+//! command-line sweeps (`--sweep`), `--baseline`, `--rank-by` and `--baseline-point` are
+//! tested through the binary.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -499,7 +499,6 @@ fn rank_by_orders_the_table_and_unknown_names_are_usage_errors() {
 // ---- command-line sweeps: need `load_points` to build the grid (setcfg) ----
 
 #[test]
-#[ignore = "needs load_points from setcfg"]
 fn a_command_line_sweep_writes_the_sweep_folder_and_its_table() {
     let (dir, _) = config(RAISE);
     let stdout = ok(&plansim(
@@ -541,7 +540,6 @@ fn a_command_line_sweep_writes_the_sweep_folder_and_its_table() {
 }
 
 #[test]
-#[ignore = "needs load_points from setcfg"]
 fn a_command_line_sweep_is_byte_identical_on_1_2_and_8_threads() {
     let (dir, _) = config(RAISE);
     let mut sets = Vec::new();
@@ -566,7 +564,6 @@ fn a_command_line_sweep_is_byte_identical_on_1_2_and_8_threads() {
 }
 
 #[test]
-#[ignore = "needs load_points from setcfg"]
 fn a_baseline_point_outside_the_sweep_is_a_usage_error() {
     let (dir, _) = config(RAISE);
     let sweep = ["--out", "o", "--sweep", "plan.pro.price=[100, 150]"];

@@ -54,6 +54,9 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Also write results.xlsx: every CSV table as a sheet, with charts.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Arguments of `plansim check`.

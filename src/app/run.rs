@@ -145,6 +145,13 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
+    if args.xlsx {
+        // Added to the set once it is in place, from its CSVs: moved into the atomic set at
+        // merge.
+        let files = export::csv_files(&out)?;
+        let bytes = export::workbook::build(&files).map_err(|e| Error::System(e.to_string()))?;
+        export::add_file(&out, "results.xlsx", &bytes)?;
+    }
     let line = format!(
         "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",
         sim.trials,

@@ -9,6 +9,7 @@
 
 mod choices;
 mod deciles;
+mod extra;
 mod folder;
 mod handles;
 mod hook;
@@ -23,6 +24,7 @@ mod segments;
 mod summary;
 mod swap;
 mod trials;
+pub mod workbook;
 
 use std::io::Write;
 use std::path::Path;
@@ -33,6 +35,7 @@ use crate::error::Error;
 use crate::model::Scenario;
 use crate::results::RunResults;
 
+pub use extra::{add_file, csv_files};
 pub use folder::{Outcome, OutputFolder};
 
 /// What a run produced, with the facts run.json records.

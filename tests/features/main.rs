@@ -1,7 +1,8 @@
 //! The features of issues 10 and 11 end to end, in one test binary (one link instead of
 //! seven): menu mode ([`menu`], its outputs [`menu_outputs`] and `check`'s choice shares
 //! [`check_menu`]), NPV ([`npv`]), prices that move over time ([`prices`]), committed use with
-//! true-up ([`commitment`]), and every shipped scenario ([`shipped_configs`]).
+//! true-up ([`commitment`]), every shipped scenario ([`shipped_configs`]), and results.xlsx
+//! ([`xlsx`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -13,3 +14,4 @@ mod menu_outputs;
 mod npv;
 mod prices;
 mod shipped_configs;
+mod xlsx;

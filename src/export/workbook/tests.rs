@@ -145,14 +145,85 @@ fn the_same_tables_give_the_same_bytes_in_any_order() {
     assert_ne!(first, changed);
 }
 
+/// The parts of the zip file `bytes`, as (name, text).
+fn unzip(bytes: &[u8]) -> Vec<(String, String)> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut part = zip.by_index(i).unwrap();
+            // Every part carries the zip format's fixed time, not the time of writing.
+            assert_eq!(part.last_modified(), Some(zip::DateTime::default()));
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut part, &mut text).unwrap();
+            (part.name().unwrap().to_string(), text)
+        })
+        .collect()
+}
+
+fn part<'a>(parts: &'a [(String, String)], name: &str) -> &'a str {
+    let found = parts.iter().find(|(n, _)| n == name);
+    &found.unwrap_or_else(|| panic!("no {name}")).1
+}
+
 #[test]
-fn summary_and_deciles_sheets_carry_a_chart_each() {
-    let contains = |bytes: &[u8], what: &str| bytes.windows(what.len()).any(|w| w == what.as_bytes());
-    let both = build(&files(&[("summary.csv", SUMMARY), ("deciles.csv", DECILES)])).unwrap();
-    assert!(contains(&both, "xl/charts/chart1.xml"));
-    assert!(contains(&both, "xl/charts/chart2.xml"));
-    let neither = build(&files(&[("trials.csv", "trial,profit\n0,1\n")])).unwrap();
-    assert!(!contains(&neither, "xl/charts/"));
+fn the_creation_date_and_the_zip_times_are_fixed() {
+    let parts = unzip(&build(&files(&[("summary.csv", SUMMARY)])).unwrap());
+    let core = part(&parts, "docProps/core.xml");
+    for tag in ["created", "modified"] {
+        let want = format!(r#"<dcterms:{tag} xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z<"#);
+        assert!(core.contains(&want), "{core}");
+    }
+}
+
+#[test]
+fn money_and_share_columns_get_their_formats_and_counts_none() {
+    let parts = unzip(&build(&files(&[("summary.csv", SUMMARY)])).unwrap());
+    let styles = part(&parts, "xl/styles.xml");
+    assert!(styles.contains(r#"formatCode="$#,##0.00""#), "{styles}");
+    assert!(styles.contains(r#"formatCode="0.0%""#), "{styles}");
+    let sheet = part(&parts, "xl/worksheets/sheet1.xml");
+    let style = |cell: &str| {
+        let at = sheet.find(&format!(r#"<c r="{cell}""#)).unwrap();
+        let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
+        tag.split_once(" s=\"").map(|(_, s)| s[..s.find('"').unwrap()].to_string())
+    };
+    // trials (C) plain; profit_mean (D) and profit_p05 (E) money; prob_loss (H) and
+    // margin_p50 (I, row 3) percent; cost_to_retail (J) plain.
+    assert_eq!(style("C2"), None);
+    assert_eq!(style("J2"), None);
+    assert!(style("D2").is_some());
+    assert_eq!(style("D2"), style("E2"));
+    assert!(style("H2").is_some());
+    assert_eq!(style("H2"), style("I3"));
+    assert_ne!(style("D2"), style("H2"));
+    assert!(sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#), "{sheet}");
+    assert!(sheet.contains(r#"<autoFilter ref="A1:J3"/>"#), "{sheet}");
+}
+
+#[test]
+fn summary_and_deciles_sheets_carry_charts_over_their_own_cells() {
+    let given = files(&[
+        ("summary.csv", SUMMARY),
+        ("deciles.csv", DECILES),
+        ("points/001/summary.csv", SUMMARY),
+    ]);
+    let parts = unzip(&build(&given).unwrap());
+    // summary: profit_p05..profit_p95 are E..G; a line per plan.
+    let summary = part(&parts, "xl/charts/chart1.xml");
+    assert!(summary.contains("<c:lineChart>"), "{summary}");
+    for range in ["summary!$E$1:$G$1", "summary!$E$2:$G$2", "summary!$E$3:$G$3"] {
+        assert!(summary.contains(range), "{range} in {summary}");
+    }
+    // deciles: profit_per_user is D; one series per plan's consecutive rows.
+    let deciles = part(&parts, "xl/charts/chart2.xml");
+    assert!(deciles.contains("<c:barChart>"), "{deciles}");
+    for range in ["deciles!$B$2:$B$3", "deciles!$D$2:$D$3", "deciles!$D$4:$D$5"] {
+        assert!(deciles.contains(range), "{range} in {deciles}");
+    }
+    let point = part(&parts, "xl/charts/chart3.xml");
+    assert!(point.contains("'p001 summary'!$E$2:$G$2"), "{point}");
+    let none = unzip(&build(&files(&[("trials.csv", "trial,profit\n0,1\n")])).unwrap());
+    assert!(!none.iter().any(|(n, _)| n.starts_with("xl/charts/")));
 }
 
 #[test]

@@ -68,18 +68,13 @@ pub(super) fn number(cell: &str) -> Option<f64> {
     cell.parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
-/// The style of column `col` of `rows`, named `name`: its rule's, unless a non-empty cell is
-/// not a number, which makes it text.
-pub(super) fn column_style(name: &str, rows: &[Vec<String>], col: usize) -> Style {
+/// The style of a column named `name` once its cells are seen: its rule's, unless
+/// `all_numbers` is false (a non-empty cell is not a number), which makes it text.
+pub(super) fn settle(name: &str, all_numbers: bool) -> Style {
     match style_of(name) {
         Style::Text => Style::Text,
-        style => {
-            let numeric = rows.iter().all(|r| {
-                let cell = r.get(col).map_or("", String::as_str);
-                cell.is_empty() || number(cell).is_some()
-            });
-            if numeric { style } else { Style::Text }
-        }
+        _ if !all_numbers => Style::Text,
+        style => style,
     }
 }
 
@@ -140,14 +135,13 @@ mod tests {
     }
 
     #[test]
-    fn a_column_with_a_word_in_it_is_text_and_empty_cells_do_not_count() {
-        let rows = |cells: &[&str]| -> Vec<Vec<String>> {
-            cells.iter().map(|c| vec![c.to_string()]).collect()
-        };
-        assert_eq!(column_style("profit", &rows(&["1", "", "-2.5"]), 0), Style::Money);
-        assert_eq!(column_style("plan.x.mode", &rows(&["menu", "each"]), 0), Style::Text);
-        assert_eq!(column_style("users", &rows(&["1", "inf"]), 0), Style::Text);
-        assert_eq!(column_style("plan", &rows(&["100"]), 0), Style::Text);
-        assert_eq!(column_style("users", &rows(&[]), 0), Style::Plain);
+    fn a_column_with_a_word_in_it_is_text() {
+        assert_eq!(settle("profit", true), Style::Money);
+        assert_eq!(settle("plan.x.mode", false), Style::Text);
+        assert_eq!(settle("plan", true), Style::Text);
+        assert_eq!(number("inf"), None);
+        assert_eq!(number("NaN"), None);
+        assert_eq!(number(""), None);
+        assert_eq!(number("-0.25"), Some(-0.25));
     }
 }

@@ -50,13 +50,21 @@ pub fn build(files: &[(String, String)]) -> Result<Vec<u8>, WorkbookError> {
     build_with(files, EXCEL_MAX_ROWS)
 }
 
-/// One parsed CSV table.
-struct Table {
-    path: String,
+/// One CSV table, read once to settle its columns; its rows are read again as they are
+/// written, so the workbook never holds them all as strings.
+struct Table<'a> {
+    path: &'a str,
+    text: &'a str,
     header: Vec<String>,
-    rows: Vec<Vec<String>>,
     styles: Vec<Style>,
+    widths: Vec<f64>,
+    rows: usize,
+    /// The first [`SAMPLE`] rows: the column widths, and the charts of small tables.
+    sample: Vec<Vec<String>>,
 }
+
+/// Rows looked at for the column widths.
+const SAMPLE: usize = 2000;
 
 /// The cell formats, made once.
 struct Formats {
@@ -71,9 +79,9 @@ fn build_with(files: &[(String, String)], max_rows: u32) -> Result<Vec<u8>, Work
     let mut tables = files
         .iter()
         .filter(|(path, _)| path.ends_with(".csv"))
-        .map(|(path, text)| parse(path, text))
+        .map(|(path, text)| scan(path, text))
         .collect::<Result<Vec<_>, _>>()?;
-    tables.sort_by_cached_key(|t| order_key(&t.path));
+    tables.sort_by_cached_key(|t| order_key(t.path));
     let mut wb = Workbook::new();
     let (y, m, d) = CREATED;
     wb.set_properties(
@@ -86,53 +94,94 @@ fn build_with(files: &[(String, String)], max_rows: u32) -> Result<Vec<u8>, Work
     };
     let mut namer = names::Namer::default();
     for table in &tables {
-        let base = names::base_name(&table.path);
-        let parts: Vec<&[Vec<String>]> = if table.rows.is_empty() {
-            vec![&[]]
-        } else {
-            table.rows.chunks(per_sheet).collect()
-        };
-        for (i, rows) in parts.iter().enumerate() {
+        let base = names::base_name(table.path);
+        let sheets = table.rows.div_ceil(per_sheet).max(1);
+        let mut records = reader(table.text).into_records();
+        for i in 0..sheets {
             let name = namer.name(&base, i == 0);
-            let ws = wb.add_worksheet();
+            let rows = per_sheet.min(table.rows - i * per_sheet);
+            // Rows go straight to a temporary file; where none can be made (too many open
+            // files, say), the sheet is kept in memory: the same cells either way.
+            let ws = if wb.add_worksheet_with_constant_memory().is_ok() {
+                wb.worksheets_mut().last_mut().expect("just added")
+            } else {
+                wb.add_worksheet()
+            };
             ws.set_name(&name)?;
-            write_sheet(ws, table, rows, &formats)?;
-            if parts.len() == 1 {
-                charts::add(ws, &name, &table.path, &table.header, rows)?;
+            write_sheet(ws, table, rows, &mut records, &formats)?;
+            if sheets == 1 && table.rows == table.sample.len() {
+                charts::add(ws, &name, table.path, &table.header, &table.sample)?;
             }
         }
     }
     Ok(wb.save_to_buffer()?)
 }
 
-/// Reads one CSV text: a header and rows of its length.
-fn parse(path: &str, text: &str) -> Result<Table, WorkbookError> {
-    let bad = |e: csv::Error| WorkbookError::Csv {
+fn reader(text: &str) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes())
+}
+
+fn csv_error(path: &str) -> impl Fn(csv::Error) -> WorkbookError + '_ {
+    move |e| WorkbookError::Csv {
         file: path.to_string(),
         message: e.to_string(),
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(text.as_bytes());
+    }
+}
+
+/// Reads one CSV text through: its header, the style of each column, the rows' count and
+/// the first rows.
+fn scan<'a>(path: &'a str, text: &'a str) -> Result<Table<'a>, WorkbookError> {
+    let bad = csv_error(path);
+    let mut reader = reader(text);
     let header: Vec<String> = reader
         .headers()
-        .map_err(bad)?
+        .map_err(&bad)?
         .iter()
         .map(String::from)
         .collect();
-    let rows = reader
-        .records()
-        .map(|r| r.map(|r| r.iter().map(String::from).collect()))
-        .collect::<Result<Vec<Vec<String>>, _>>()
-        .map_err(bad)?;
-    let styles = (0..header.len())
-        .map(|c| columns::column_style(&header[c], &rows, c))
+    let mut all_numbers = vec![true; header.len()];
+    let mut rows = 0;
+    let mut sample = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(&bad)?;
+        for (c, cell) in record.iter().enumerate() {
+            if all_numbers[c] && !cell.is_empty() && columns::number(cell).is_none() {
+                all_numbers[c] = false;
+            }
+        }
+        if rows < SAMPLE {
+            sample.push(record.iter().map(String::from).collect::<Vec<_>>());
+        }
+        rows += 1;
+    }
+    let styles: Vec<Style> = header
+        .iter()
+        .zip(&all_numbers)
+        .map(|(name, all)| columns::settle(name, *all))
+        .collect();
+    let widths = header
+        .iter()
+        .enumerate()
+        .map(|(c, name)| {
+            let widest = sample
+                .iter()
+                .map(|row: &Vec<String>| shown_len(&row[c], styles[c]))
+                .chain([name.chars().count() + 3]) // room for the filter button
+                .max()
+                .unwrap_or(0);
+            (widest + 2).clamp(6, 60) as f64
+        })
         .collect();
     Ok(Table {
-        path: path.to_string(),
+        path,
+        text,
         header,
-        rows,
         styles,
+        widths,
+        rows,
+        sample,
     })
 }
 
@@ -156,26 +205,36 @@ fn order_key(path: &str) -> (bool, String, usize, String) {
     (!dir.is_empty(), dir.to_string(), rank, file.to_string())
 }
 
-/// Writes the header and `rows` of `table` into `ws`, with the frozen header, the autofilter
-/// and the column widths.
+/// Writes the header and the next `rows` records of `table` into `ws`, with the column
+/// widths, the frozen header and the autofilter.
 fn write_sheet(
     ws: &mut Worksheet,
-    table: &Table,
-    rows: &[Vec<String>],
+    table: &Table<'_>,
+    rows: usize,
+    records: &mut csv::StringRecordsIntoIter<&[u8]>,
     formats: &Formats,
-) -> Result<(), XlsxError> {
+) -> Result<(), WorkbookError> {
+    for (c, width) in table.widths.iter().enumerate() {
+        ws.set_column_width(col(c), *width)?;
+    }
+    if !table.header.is_empty() {
+        ws.set_freeze_panes(1, 0)?;
+        ws.autofilter(0, 0, rows as u32, col(table.header.len() - 1))?;
+    }
     for (c, name) in table.header.iter().enumerate() {
         ws.write_string_with_format(0, col(c), name, &formats.header)?;
     }
-    for (r, row) in rows.iter().enumerate() {
-        let r = r as u32 + 1;
-        for (c, cell) in row.iter().enumerate() {
+    for r in 1..=rows as u32 {
+        let Some(record) = records.next() else {
+            break;
+        };
+        let record = record.map_err(csv_error(table.path))?;
+        for (c, cell) in record.iter().enumerate() {
             if cell.is_empty() {
                 continue;
             }
             let at = col(c);
-            let x = columns::number(cell);
-            match (table.styles[c], x) {
+            match (table.styles[c], columns::number(cell)) {
                 (Style::Money, Some(x)) => ws.write_number_with_format(r, at, x, &formats.money)?,
                 (Style::Percent, Some(x)) => {
                     ws.write_number_with_format(r, at, x, &formats.percent)?
@@ -184,20 +243,6 @@ fn write_sheet(
                 _ => ws.write_string(r, at, cell)?,
             };
         }
-    }
-    if !table.header.is_empty() {
-        ws.set_freeze_panes(1, 0)?;
-        ws.autofilter(0, 0, rows.len() as u32, col(table.header.len() - 1))?;
-    }
-    for (c, name) in table.header.iter().enumerate() {
-        let widest = rows
-            .iter()
-            .take(2000)
-            .map(|row| shown_len(&row[c], table.styles[c]))
-            .chain([name.chars().count() + 3]) // room for the filter button
-            .max()
-            .unwrap_or(0);
-        ws.set_column_width(col(c), (widest + 2).clamp(6, 60) as f64)?;
     }
     Ok(())
 }

@@ -93,7 +93,11 @@ fn add_through(
 ) -> io::Result<()> {
     rfs::mkdirat(parent, work, Mode::from_raw_mode(0o777))?;
     let w = open_dir(parent, work)?;
-    write(&w, MANIFEST, Manifest::of_files([file, NEW_MANIFEST]).render().as_bytes())?;
+    write(
+        &w,
+        MANIFEST,
+        Manifest::of_files([file, NEW_MANIFEST]).render().as_bytes(),
+    )?;
     rfs::fsync(&w)?;
     write(&w, file, bytes)?;
     write(&w, NEW_MANIFEST, set.render().as_bytes())?;

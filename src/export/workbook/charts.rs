@@ -31,7 +31,10 @@ pub(super) fn add(
             let mut chart = Chart::new(ChartType::Line);
             chart.title().set_name("Profit percentiles per plan");
             chart.x_axis().set_name("percentile of trial profit");
-            chart.y_axis().set_name("profit ($)").set_num_format("$#,##0");
+            chart
+                .y_axis()
+                .set_name("profit ($)")
+                .set_num_format("$#,##0");
             chart.set_width(720).set_height(360);
             for r in 1..=rows.len() as u32 {
                 chart
@@ -49,7 +52,10 @@ pub(super) fn add(
             let mut chart = Chart::new(ChartType::Column);
             chart.title().set_name("Profit per user by demand decile");
             chart.x_axis().set_name("demand decile (1 = lightest)");
-            chart.y_axis().set_name("profit per user ($)").set_num_format("$#,##0");
+            chart
+                .y_axis()
+                .set_name("profit per user ($)")
+                .set_num_format("$#,##0");
             chart.set_width(720).set_height(360);
             let mut start = 0;
             while start < rows.len() {

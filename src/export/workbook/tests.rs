@@ -185,7 +185,8 @@ fn money_and_share_columns_get_their_formats_and_counts_none() {
     let style = |cell: &str| {
         let at = sheet.find(&format!(r#"<c r="{cell}""#)).unwrap();
         let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
-        tag.split_once(" s=\"").map(|(_, s)| s[..s.find('"').unwrap()].to_string())
+        tag.split_once(" s=\"")
+            .map(|(_, s)| s[..s.find('"').unwrap()].to_string())
     };
     // trials (C) plain; profit_mean (D) and profit_p05 (E) money; prob_loss (H) and
     // margin_p50 (I, row 3) percent; cost_to_retail (J) plain.
@@ -196,7 +197,12 @@ fn money_and_share_columns_get_their_formats_and_counts_none() {
     assert!(style("H2").is_some());
     assert_eq!(style("H2"), style("I3"));
     assert_ne!(style("D2"), style("H2"));
-    assert!(sheet.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#), "{sheet}");
+    assert!(
+        sheet.contains(
+            r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+        ),
+        "{sheet}"
+    );
     assert!(sheet.contains(r#"<autoFilter ref="A1:J3"/>"#), "{sheet}");
 }
 
@@ -211,13 +217,21 @@ fn summary_and_deciles_sheets_carry_charts_over_their_own_cells() {
     // summary: profit_p05..profit_p95 are E..G; a line per plan.
     let summary = part(&parts, "xl/charts/chart1.xml");
     assert!(summary.contains("<c:lineChart>"), "{summary}");
-    for range in ["summary!$E$1:$G$1", "summary!$E$2:$G$2", "summary!$E$3:$G$3"] {
+    for range in [
+        "summary!$E$1:$G$1",
+        "summary!$E$2:$G$2",
+        "summary!$E$3:$G$3",
+    ] {
         assert!(summary.contains(range), "{range} in {summary}");
     }
     // deciles: profit_per_user is D; one series per plan's consecutive rows.
     let deciles = part(&parts, "xl/charts/chart2.xml");
     assert!(deciles.contains("<c:barChart>"), "{deciles}");
-    for range in ["deciles!$B$2:$B$3", "deciles!$D$2:$D$3", "deciles!$D$4:$D$5"] {
+    for range in [
+        "deciles!$B$2:$B$3",
+        "deciles!$D$2:$D$3",
+        "deciles!$D$4:$D$5",
+    ] {
         assert!(deciles.contains(range), "{range} in {deciles}");
     }
     let point = part(&parts, "xl/charts/chart3.xml");

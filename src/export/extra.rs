@@ -131,3 +131,63 @@ fn plansims(fd: &OwnedFd, dir: &Path) -> Result<Manifest, Error> {
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::*;
+
+    fn beside(dir: &Path) -> Vec<String> {
+        let mut v: Vec<String> = fs::read_dir(dir.parent().unwrap())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    }
+
+    #[test]
+    fn a_file_joins_the_set_and_its_manifest_and_nothing_is_left_beside() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("b.csv"), "x\n2\n").unwrap();
+        fs::write(dir.join("a.csv"), "x\n1\n").unwrap();
+        fs::write(dir.join("run.json"), "{}").unwrap();
+        let set = Manifest::of_files(["b.csv", "a.csv", "run.json"]);
+        fs::write(dir.join(MANIFEST), set.render()).unwrap();
+        let csvs = csv_files(&dir).unwrap();
+        assert_eq!(
+            csvs,
+            [
+                ("b.csv".to_string(), "x\n2\n".to_string()),
+                ("a.csv".to_string(), "x\n1\n".to_string())
+            ]
+        );
+        add_file(&dir, "results.xlsx", b"book").unwrap();
+        assert_eq!(fs::read(dir.join("results.xlsx")).unwrap(), b"book");
+        let manifest = fs::read_to_string(dir.join(MANIFEST)).unwrap();
+        assert_eq!(manifest, set.clone().with_file("results.xlsx").render());
+        // Again: the file is replaced, listed once.
+        add_file(&dir, "results.xlsx", b"book 2").unwrap();
+        assert_eq!(fs::read(dir.join("results.xlsx")).unwrap(), b"book 2");
+        assert_eq!(fs::read_to_string(dir.join(MANIFEST)).unwrap(), manifest);
+        assert_eq!(beside(&dir), ["out"]);
+    }
+
+    #[test]
+    fn a_folder_holding_a_file_plansim_did_not_write_gets_nothing() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        fs::write(dir.join("a.csv"), "x\n1\n").unwrap();
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        fs::write(dir.join(MANIFEST), Manifest::of_files(["a.csv"]).render()).unwrap();
+        let err = add_file(&dir, "results.xlsx", b"book").unwrap_err();
+        assert!(matches!(err, Error::Output(_)), "{err}");
+        assert!(matches!(csv_files(&dir), Err(Error::Output(_))));
+        assert!(!dir.join("results.xlsx").exists());
+        assert_eq!(beside(&dir), ["out"]);
+    }
+}

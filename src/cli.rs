@@ -73,6 +73,9 @@ pub struct RunArgs {
     /// sweep, also the column each plan's best point is picked by [default: profit_p50].
     #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
     pub rank_by: Option<String>,
+    /// Also write results.xlsx: every CSV table as a sheet, with charts.
+    #[arg(long)]
+    pub xlsx: bool,
 }
 
 /// Arguments of `plansim check`.

@@ -181,7 +181,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     // Read before the old outputs are replaced: the notice printed once the new ones are in.
     let replaced = previous_run(&out);
     let files = run.files().map_err(|e| Error::io(&out, e))?;
-    match folder.write_set(files, None, interrupt::flag())? {
+    match folder.write_set(files, derived(args), interrupt::flag())? {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
@@ -208,6 +208,23 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         ));
     }
     print::stdout(&text)
+}
+
+/// The files built from the CSV texts of the set (`--xlsx`: results.xlsx), written into the
+/// temporary folder after the others and swapped in with them.
+fn derived(args: &RunArgs) -> Option<export::set::Derive<'static>> {
+    if !args.xlsx {
+        return None;
+    }
+    Some(Box::new(|texts: &[(String, String)]| {
+        let csvs: Vec<(String, String)> = texts
+            .iter()
+            .filter(|(path, _)| path.ends_with(".csv"))
+            .cloned()
+            .collect();
+        let book = export::workbook::build(&csvs).map_err(std::io::Error::other)?;
+        Ok(vec![("results.xlsx".to_string(), book)])
+    }))
 }
 
 /// The table printed after the run: a plain run's rows (ranked by `--rank-by`, the

@@ -14,6 +14,7 @@
 mod choices;
 mod compare;
 mod deciles;
+mod extra;
 mod folder;
 mod handles;
 mod hook;
@@ -33,6 +34,7 @@ mod swap;
 mod sweep;
 mod tail;
 mod trials;
+pub mod workbook;
 
 use std::io::Write;
 use std::path::Path;
@@ -43,6 +45,7 @@ use crate::error::Error;
 use crate::model::Scenario;
 use crate::results::RunResults;
 
+pub use extra::{add_file, csv_files};
 pub use folder::{Outcome, OutputFolder};
 pub use run_set::{PointReport, RunSet, write_run};
 pub use set::{point_folder, render};

@@ -2,7 +2,8 @@
 //! seven): menu mode ([`menu`], its outputs [`menu_outputs`] and `check`'s choice shares
 //! [`check_menu`]), NPV ([`npv`]), prices that move over time ([`prices`]), committed use with
 //! true-up ([`commitment`]), every shipped scenario ([`shipped_configs`]), and issue 12's
-//! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]).
+//! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]) and
+//! results.xlsx ([`xlsx`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -16,3 +17,4 @@ mod prices;
 mod sensitivity;
 mod shipped_configs;
 mod sweep;
+mod xlsx;

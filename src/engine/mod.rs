@@ -22,6 +22,7 @@ pub mod assign;
 mod points;
 pub mod ranking;
 mod schedule;
+mod shared;
 mod sizing;
 pub mod streams;
 mod teams;
@@ -29,7 +30,9 @@ mod teams;
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
-pub use points::run_points;
+#[cfg(test)]
+pub(crate) use points::share_groups;
+pub use points::{run_points, size_problem_points};
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, stream};
 

@@ -214,7 +214,7 @@ pub(super) fn live_seat_lives(
 }
 
 /// The commitment amounts on `st`'s plans of the seats `seats` lived in `scratch`.
-pub(super) fn draw_seat_commitments(
+fn draw_seat_commitments(
     (seed, trial): (u64, u64),
     st: &Trial,
     seats: Range<usize>,
@@ -226,12 +226,22 @@ pub(super) fn draw_seat_commitments(
     }
 }
 
-/// Sets the retail and cost values of a token of the `n` seats lived in `scratch` to `st`'s
-/// cards (as [`crate::model::user::live`] sets them).
-pub(super) fn price_seats(st: &Trial, n: usize, scratch: &mut TeamScratch) {
-    for life in &mut scratch.lives[..n] {
+/// What the seats `seats` lived in `scratch` (by [`live_seat_lives`]) take from `st`'s cards
+/// and plans: the retail and cost values of a token (as [`crate::model::user::live`] sets
+/// them) and the commitment amounts (none when no plan has a commitment).
+pub(super) fn plan_seats(
+    key: (u64, u64),
+    st: &Trial,
+    seats: Range<usize>,
+    scratch: &mut TeamScratch,
+) {
+    for life in &mut scratch.lives[..seats.len()] {
         life.k_retail = st.retail.per_output_token(&life.mix);
         life.k_cost = st.cost.per_output_token(&life.mix);
+        life.commit.clear();
+    }
+    if st.has_commitments() {
+        draw_seat_commitments(key, st, seats, scratch);
     }
 }
 

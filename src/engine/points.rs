@@ -2,7 +2,7 @@
 //! same draws (streams are keyed by field path and purpose, never by position), so a point's
 //! results are exactly those of a run of that point's scenario alone.
 //!
-//! Points whose populations are written the same ([`super::shared::Keys`]: simulation,
+//! Points whose populations are written the same ([`super::keys`]: simulation,
 //! segments but for their value and shock churn, mode and arrivals) form a group that shares
 //! its users: each user is lived once and billed at every point of the group
 //! ([`super::shared`]); a point alone in its group (a sweep of a segment's field, of the
@@ -12,7 +12,8 @@
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::shared::{Keys, run_shared};
+use super::keys::Keys;
+use super::shared::run_shared;
 use super::sizing::{MAX_MEMORY, MAX_WORK, in_flight_bytes, in_flight_bytes_shared};
 use super::{EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run_trials, size_problem};
 use crate::model::Scenario;

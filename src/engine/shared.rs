@@ -3,7 +3,7 @@
 //! What a user's life depends on (their base demand, decile, prompt mix, monthly noise, churn
 //! uniforms, successes, and a team's accounts and seats) comes from the simulation, the
 //! segments (all but their `value` and `shock_churn`), the mode and the arrivals: the
-//! *population* of a scenario ([`Keys`]). Points whose populations are written the same (and,
+//! *population* of a scenario ([`super::keys`]). Points whose populations are written the same (and,
 //! trial by trial, whose trial-level draws of those fields are bit for bit the same) have the
 //! same users. For those, each trial draws phase 0 and the deciles once and lives each user
 //! once from the first point's trial; then, point by point with that point's own trial, the
@@ -21,8 +21,8 @@ use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
-use serde_json::Value;
 
+use super::keys::Keys;
 use super::schedule::{
     self, BlockAcc, Shape, TrialBuf, add_user, cohort_of, draw_commitments, draw_user_taste,
     finish_trial, live_user, phase0, trial,
@@ -40,87 +40,6 @@ use crate::model::menu::{Scratch, Sinks, live_menu};
 use crate::model::user::UserLife;
 use crate::model::{Scenario, Trial};
 use crate::results::{DECILES, RunResults, Totals, TrialGroups, TrialResult};
-
-/// What decides whether two points share their users and which plans they bill alike: parts of
-/// the scenario written out (JSON, a drawn value written as its slot), with the slots each
-/// part draws from.
-pub(super) struct Keys {
-    /// The population: simulation, segments (without `value` and `shock_churn`), mode and
-    /// arrivals.
-    pub(super) population: String,
-    /// The slots the population draws from.
-    population_draws: Vec<usize>,
-    /// Everything but the plans, the slots, the name and the description.
-    context: String,
-    /// The slots the context draws from.
-    context_draws: Vec<usize>,
-    /// Each plan, with the slots it draws from.
-    plans: Vec<(String, Vec<usize>)>,
-}
-
-impl Keys {
-    /// The keys of `scn`.
-    pub(super) fn of(scn: &Scenario) -> Keys {
-        let mut v = serde_json::to_value(scn).expect("a scenario serialises");
-        let obj = v.as_object_mut().expect("a scenario is an object");
-        let plans: Vec<Value> = match obj.remove("plans") {
-            Some(Value::Array(plans)) => plans,
-            _ => Vec::new(),
-        };
-        for k in ["name", "description", "slots"] {
-            obj.remove(k);
-        }
-        let market = obj.get("market").cloned().unwrap_or(Value::Null);
-        let mut segments = obj.get("segments").cloned().unwrap_or(Value::Null);
-        for s in segments.as_array_mut().into_iter().flatten() {
-            if let Some(s) = s.as_object_mut() {
-                for k in ["value", "value_per_retail", "shock_churn"] {
-                    s.remove(k);
-                }
-            }
-        }
-        let population = serde_json::json!({
-            "simulation": obj.get("simulation"),
-            "segments": segments,
-            "mode": market.get("mode"),
-            "new_users_per_month": market.get("new_users_per_month"),
-            "max_new_users_per_month": market.get("max_new_users_per_month"),
-        })
-        .to_string();
-        let context = v.to_string();
-        let plans = plans
-            .iter()
-            .map(|p| {
-                let s = p.to_string();
-                let d = slots_in(&s);
-                (s, d)
-            })
-            .collect();
-        Keys {
-            population_draws: slots_in(&population),
-            population,
-            context_draws: slots_in(&context),
-            context,
-            plans,
-        }
-    }
-}
-
-/// The slots named in a written-out part (`"draw #i"`, as [`crate::dist::Param`] writes a
-/// drawn value).
-fn slots_in(text: &str) -> Vec<usize> {
-    let mut out: Vec<usize> = text
-        .split("\"draw #")
-        .skip(1)
-        .filter_map(|rest| {
-            let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-            digits.parse().ok()
-        })
-        .collect();
-    out.sort_unstable();
-    out.dedup();
-    out
-}
 
 /// How one point relates to the first in one trial.
 struct Relation {
@@ -384,7 +303,8 @@ impl Block<'_> {
                         choose_seats(key, st, seats.clone(), &mut team, &mut sinks);
                     } else {
                         for row in &mut team.rows[..seats.len()] {
-                            row.fill(Totals::default());
+                            row.clear();
+                            row.resize(st.plans(), Totals::default());
                         }
                         let bill = &self.rel[pi].bill;
                         bill_seats(st, seats.len(), &mut team, &mut acc.months, &|p| bill[p]);

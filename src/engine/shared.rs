@@ -12,7 +12,10 @@
 //! when it differs from the same plan at the first point (its own fields, everything but the
 //! plans, or their draws in the trial); the others' sums are copied from the first point's at
 //! the end of the trial. Menu mode lives every point's menu (plans interact through the
-//! choice) but shares the taste when nothing but the plans differs. Every number is the one
+//! choice) but shares the taste when nothing but the plans differs, and the offers at arrival
+//! of the plans that are the first point's. A plan with a commitment is never taken as the
+//! first point's: its amounts come from one stream in plan order, which another plan can
+//! shift. Every number is the one
 //! the same draws give a point alone, summed in the same order, so each point's results equal
 //! those of [`super::run_trials`] on it. A point whose population draws differ from the first
 //! point's in a trial is run alone for that trial.
@@ -35,8 +38,8 @@ use super::teams::{
 use super::{EngineError, RunOptions, assign};
 use crate::model::accounting::bill_plan;
 use crate::model::arrivals::Cohort;
-use crate::model::choice::Taste;
-use crate::model::menu::{Scratch, Sinks, live_menu};
+use crate::model::choice::{Offer, Taste};
+use crate::model::menu::{Scratch, Sinks, live_menu_with};
 use crate::model::user::UserLife;
 use crate::model::{Scenario, Trial};
 use crate::results::{DECILES, RunResults, Totals, TrialGroups, TrialResult};
@@ -47,12 +50,14 @@ struct Relation {
     alone: bool,
     /// It shares the first point's taste (menu mode).
     taste: bool,
-    /// Which of its plans it bills itself (each mode); the others' sums are the first point's.
-    bill: Vec<bool>,
+    /// Which of its plans are the first point's in this trial (never the first point's own
+    /// nor a plan with a commitment, whose amounts are drawn in plan order from one stream):
+    /// each mode copies their sums from the first point's, menu mode their offers at arrival.
+    same: Vec<bool>,
 }
 
 /// How each point's trial relates to the first point's (`pts[0]`).
-fn relate(keys: &[&Keys], pts: &[Trial], menu: bool) -> Vec<Relation> {
+fn relate(keys: &[&Keys], pts: &[Trial]) -> Vec<Relation> {
     let lead = keys[0];
     let d0 = &pts[0].draws;
     let same = |slots: &[usize], d: &[f64]| {
@@ -69,18 +74,17 @@ fn relate(keys: &[&Keys], pts: &[Trial], menu: bool) -> Vec<Relation> {
             let context = k.context == lead.context
                 && k.plans.len() == lead.plans.len()
                 && same(&k.context_draws, d);
-            let bill = k
-                .plans
-                .iter()
-                .enumerate()
-                .map(|(p, (text, slots))| {
-                    i == 0 || menu || !context || *text != lead.plans[p].0 || !same(slots, d)
-                })
-                .collect();
+            let plans = k.plans.iter().enumerate().map(|(p, (text, slots))| {
+                i > 0
+                    && context
+                    && *text == lead.plans[p].0
+                    && same(slots, d)
+                    && st.commits[p].is_none()
+            });
             Relation {
                 alone: i > 0 && alone,
                 taste: context,
-                bill,
+                same: plans.collect(),
             }
         })
         .collect()
@@ -119,8 +123,7 @@ pub(super) fn run_shared(
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<Vec<Vec<Trial>>, EngineError>>()?;
-        let relations: Vec<Vec<Relation>> =
-            trials.iter().map(|pts| relate(keys, pts, menu)).collect();
+        let relations: Vec<Vec<Relation>> = trials.iter().map(|pts| relate(keys, pts)).collect();
         // Phase 0 once per trial, from the first point's trial.
         bufs[..in_flight]
             .par_iter_mut()
@@ -182,8 +185,8 @@ pub(super) fn run_shared(
                 }
             }
             let (lead_sums, rest) = sums.split_first_mut().expect("at least one point");
-            for (acc, r) in rest.iter_mut().zip(&rel[1..]) {
-                for p in (0..r.bill.len()).filter(|&p| !r.bill[p]) {
+            for (acc, r) in rest.iter_mut().zip(&rel[1..]).filter(|_| !menu) {
+                for p in (0..r.same.len()).filter(|&p| r.same[p]) {
                     copy_row(lead_sums, acc, p, shapes[0]);
                 }
             }
@@ -260,6 +263,8 @@ impl Block<'_> {
         // point's own.
         let (mut shared, mut own) = (Taste::default(), Taste::default());
         let mut scratch = Scratch::default();
+        // The first point's offers at arrival of the user being lived.
+        let mut arrival: Vec<Offer> = Vec::new();
         let mut rows: Vec<Totals> = Vec::new();
         let mut team = TeamScratch::default();
         let mut c = cohort_of(&lead.cohorts, users.start as u64);
@@ -306,8 +311,8 @@ impl Block<'_> {
                             row.clear();
                             row.resize(st.plans(), Totals::default());
                         }
-                        let bill = &self.rel[pi].bill;
-                        bill_seats(st, seats.len(), &mut team, &mut acc.months, &|p| bill[p]);
+                        let same = &self.rel[pi].same;
+                        bill_seats(st, seats.len(), &mut team, &mut acc.months, &|p| !same[p]);
                     }
                     for (j, seat) in seats.clone().enumerate() {
                         add_user(acc, &team.rows[j], segment, self.buf.decile[seat] as usize);
@@ -350,11 +355,16 @@ impl Block<'_> {
                         choices: &mut acc.choices,
                         population: &mut acc.population,
                     };
-                    live_menu(st, &life, taste, &mut scratch, &mut sinks);
+                    // The plans that are the first point's make the same offers at arrival.
+                    let known = (pi > 0).then_some((&arrival[..], &rel.same[..]));
+                    live_menu_with(st, &life, taste, known, &mut scratch, &mut sinks);
+                    if pi == 0 {
+                        arrival.clone_from(&scratch.arrival);
+                    }
                 } else {
                     let n_months = st.months();
                     for (p, row) in rows.iter_mut().enumerate() {
-                        if rel.bill[p] {
+                        if !rel.same[p] {
                             let sums = &mut acc.months[p * n_months..(p + 1) * n_months];
                             *row = bill_plan(st, p, &life, sums).totals;
                         }

@@ -166,6 +166,18 @@ fn commitments_and_teams_equal_each_point_alone_in_each_and_menu_mode() {
     );
     assert_eq!(groups(&each), vec![vec![0, 1, 2]]);
     same_as_alone(&each, 0..3);
+    // An earlier plan's commitment drawn or fixed moves the later committed plan's amounts (one
+    // stream in plan order): that plan is billed at every point.
+    let shifted = sweep(
+        "configs/enterprise.toml",
+        &[],
+        "plan.api.commitment",
+        &[
+            "{ amount = 100, term_months = 6, discount = 0.1 }",
+            "{ amount = { dist = \"uniform\", min = 50, max = 150 }, term_months = 6, discount = 0.1 }",
+        ],
+    );
+    same_as_alone(&shifted, 0..3);
     let menu = [
         ("market.mode", "\"menu\""),
         ("segment.startup.value", "500"),

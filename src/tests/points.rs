@@ -168,9 +168,13 @@ fn commitments_and_teams_equal_each_point_alone_in_each_and_menu_mode() {
     same_as_alone(&each, 0..3);
     // An earlier plan's commitment drawn or fixed moves the later committed plan's amounts (one
     // stream in plan order): that plan is billed at every point.
+    let drawn = [(
+        "plan.committed-api.commitment.amount",
+        "{ dist = \"uniform\", min = 1200, max = 3600 }",
+    )];
     let shifted = sweep(
         "configs/enterprise.toml",
-        &[],
+        &drawn,
         "plan.api.commitment",
         &[
             "{ amount = 100, term_months = 6, discount = 0.1 }",

@@ -236,3 +236,33 @@ fn a_range_of_trials_of_a_sweep_is_those_trials_of_the_whole_run() {
         assert_eq!(format!("{:?}", &w.trials[3..6]), format!("{:?}", p.trials));
     }
 }
+
+#[test]
+fn a_trial_whose_arrivals_differ_between_points_is_run_alone_for_that_point() {
+    // The arrivals are drawn after the plans' slots: a price drawn from a gamma (rejection
+    // sampling) rather than a uniform shifts their draw, so the second point's users differ.
+    let sets = [(
+        "market.new_users_per_month",
+        "{ dist = \"uniform\", min = 500, max = 700 }",
+    )];
+    let points = sweep(
+        "configs/menu.toml",
+        &sets,
+        "plan.pro.price",
+        &[
+            "{ dist = \"uniform\", min = 15, max = 25 }",
+            "{ dist = \"gamma\", mean = 20, sd = 3 }",
+        ],
+    );
+    assert_eq!(groups(&points), vec![vec![0, 1]]);
+    same_as_alone(&points, 0..3);
+    let stop = AtomicBool::new(false);
+    let r = run_points(&points, 0..3, &RunOptions::default(), &|_| {}, &stop)
+        .unwrap()
+        .unwrap();
+    let arrivals = |p: usize, t: usize| *r[p].trials[t].draws.last().unwrap();
+    assert!(
+        (0..3).any(|t| arrivals(0, t) != arrivals(1, t)),
+        "the points' arrivals differ in some trial"
+    );
+}

@@ -48,12 +48,28 @@ pub struct RunArgs {
     /// Override [simulation] seed.
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// Precision mode: run trials in batches (100, 200, 400, ...) until every plan's METRIC
+    /// has a 95% interval within TARGET, `trials` at most: `profit_p05:1%` (relative, floor $1)
+    /// or `profit_p05:500` (dollars). Overrides [simulation] precision.
+    #[arg(long, value_name = "METRIC:TARGET")]
+    pub precision: Option<String>,
     /// Worker threads [default: all cores]. Results do not depend on it.
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Compare every plan with PLAN (a plan, or `portfolio` in menu mode) at the same point,
+    /// trial by trial: writes compare.csv.
+    #[arg(long, value_name = "PLAN")]
+    pub baseline: Option<String>,
+    /// In a sweep without --baseline, compare every plan with itself at point K [default: 1].
+    #[arg(long, value_name = "K")]
+    pub baseline_point: Option<usize>,
+    /// Order the table by a summary.csv column, highest first (`-COLUMN`: lowest first); in a
+    /// sweep, also the column each plan's best point is picked by [default: profit_p50].
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
+    pub rank_by: Option<String>,
 }
 
 /// Arguments of `plansim check`.

@@ -4,6 +4,7 @@
 //! results' plan index is the row index. Per-user figures are over the row's subscribers (the
 //! users billed on it in at least one month) and are `None` when it has none.
 
+use crate::analysis::quantile_ci::percentile_ci_sorted;
 use crate::analysis::stats::{
     cvar_05_sorted, mean, percentile_sorted, ratio, sd, se, share_negative, sorted,
 };
@@ -46,6 +47,9 @@ pub struct PlanSummary {
     pub profit_se: Option<f64>,
     /// Profit percentiles at [`PROFIT_LEVELS`].
     pub profit_pct: [f64; 9],
+    /// 95% confidence intervals `(lo, hi)` of the profit percentiles, from order statistics
+    /// ([`crate::analysis::quantile_ci`]); `None` when the trials are too few for one.
+    pub profit_ci: [Option<(f64, f64)>; 9],
     /// Share of trials with profit < 0.
     pub prob_loss: f64,
     /// Mean of the worst 5% of trial profits.
@@ -93,6 +97,12 @@ impl PlanSummary {
         ]
         .into_iter()
         .chain(self.margin_pct)
+        .chain(
+            self.profit_ci
+                .iter()
+                .flatten()
+                .flat_map(|&(lo, hi)| [Some(lo), Some(hi)]),
+        )
         .flatten();
         [
             self.revenue_mean,
@@ -162,6 +172,7 @@ pub fn summarize(scn: &Scenario, res: &RunResults) -> Vec<PlanSummary> {
                 profit_se: se(&profit),
                 profit_pct: PROFIT_LEVELS
                     .map(|q| percentile_sorted(&sorted_profit, q).unwrap_or(0.0)),
+                profit_ci: PROFIT_LEVELS.map(|q| percentile_ci_sorted(&sorted_profit, q)),
                 prob_loss: share_negative(&profit).unwrap_or(0.0),
                 cvar_05: cvar_05_sorted(&sorted_profit).unwrap_or(0.0),
                 margin_pct: [5.0, 50.0, 95.0].map(|q| percentile_sorted(&sorted_margins, q)),

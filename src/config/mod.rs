@@ -14,6 +14,7 @@ mod market;
 mod numbers;
 pub mod overrides;
 mod plan;
+mod precision;
 mod prices;
 pub mod reader;
 mod segment;
@@ -26,6 +27,7 @@ use toml::de::DeTable;
 use self::dist::{Draws, Range};
 pub use self::file::{load, load_with, source_name};
 pub use self::overrides::Override;
+pub use self::precision::cli_override as precision_override;
 use self::reader::{Src, Tbl};
 use crate::dist::Param;
 use crate::error::{ConfigError, ConfigErrors};
@@ -231,9 +233,10 @@ fn simulation(root: &Tbl<'_, '_>) -> Result<Simulation, ConfigError> {
             users: DEFAULT_USERS,
             months: 1,
             seed: 0,
+            precision: None,
         });
     };
-    t.allow(&["trials", "users", "months", "seed"])?;
+    t.allow(&["trials", "users", "months", "seed", "precision"])?;
     let positive = |key: &str, default: u64| -> Result<u64, ConfigError> {
         let n = t.opt_count(key)?.unwrap_or(default);
         if n == 0 {
@@ -274,6 +277,7 @@ fn simulation(root: &Tbl<'_, '_>) -> Result<Simulation, ConfigError> {
         users,
         months: months as u32,
         seed: t.opt_count("seed")?.unwrap_or(0),
+        precision: precision::precision(&t)?,
     })
 }
 

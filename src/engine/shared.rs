@@ -14,11 +14,11 @@
 //! the end of the trial. Menu mode lives every point's menu (plans interact through the
 //! choice) but shares the taste when nothing but the plans differs, and the offers at arrival
 //! of the plans that are the first point's. A plan with a commitment is never taken as the
-//! first point's: its amounts come from one stream in plan order, which another plan can
-//! shift. Every number is the one
+//! first point's (kept simple: its users' amounts are drawn at each point). Every number is the one
 //! the same draws give a point alone, summed in the same order, so each point's results equal
 //! those of [`super::run_trials`] on it. A point whose population draws differ from the first
-//! point's in a trial is run alone for that trial.
+//! point's in a trial is run alone for that trial (a guard: each slot has its own stream, so
+//! points whose populations are written the same draw them the same).
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,7 +51,7 @@ struct Relation {
     /// It shares the first point's taste (menu mode).
     taste: bool,
     /// Which of its plans are the first point's in this trial (never the first point's own
-    /// nor a plan with a commitment, whose amounts are drawn in plan order from one stream):
+    /// nor a plan with a commitment, whose users' amounts are drawn again at each point):
     /// each mode copies their sums from the first point's, menu mode their offers at arrival.
     same: Vec<bool>,
 }

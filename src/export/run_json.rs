@@ -1,5 +1,6 @@
 //! run.json: what was run and how: version, resolved scenario, seed, generator, size, threads,
-//! start time and wall time. The only output that may differ between runs of the same scenario.
+//! start time and wall time; in precision mode, the precision reached on each row. The only
+//! output that may differ between runs of the same scenario.
 
 use std::io::Write;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -7,7 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::Serialize;
 
 use super::{Exporter, Report};
+use crate::analysis::precision::{RowPrecision, assess};
 use crate::model::Scenario;
+use crate::model::precision::Precision;
 
 /// The run.json exporter.
 pub struct RunJson;
@@ -25,7 +28,19 @@ struct RunInfo<'a> {
     block_users: u64,
     started_at: String,
     wall_seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<PrecisionInfo>,
     scenario: &'a Scenario,
+}
+
+/// Precision mode's outcome: the target, the trials used and each row's half-width there.
+#[derive(Serialize)]
+struct PrecisionInfo {
+    #[serde(flatten)]
+    target: Precision,
+    trials_used: u64,
+    reached: bool,
+    rows: Vec<RowPrecision>,
 }
 
 impl Exporter for RunJson {
@@ -46,6 +61,15 @@ impl Exporter for RunJson {
             block_users: r.results.provenance.block_users,
             started_at: rfc3339_utc(r.started_at),
             wall_seconds: r.wall_seconds,
+            precision: sim.precision.map(|p| {
+                let rows = assess(r.scenario, r.results, &p);
+                PrecisionInfo {
+                    target: p,
+                    trials_used: sim.trials,
+                    reached: rows.iter().all(|row| row.met),
+                    rows,
+                }
+            }),
             scenario: r.scenario,
         };
         serde_json::to_writer_pretty(&mut *out, &info).map_err(std::io::Error::other)?;
@@ -55,7 +79,7 @@ impl Exporter for RunJson {
 
 /// `t` as an RFC 3339 UTC timestamp to the second, `YYYY-MM-DDTHH:MM:SSZ` (a time before 1970
 /// is written as 1970-01-01T00:00:00Z).
-fn rfc3339_utc(t: SystemTime) -> String {
+pub(super) fn rfc3339_utc(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).

@@ -4,7 +4,8 @@
 //! parts are ordered by their first trial, must cover one contiguous range with no gap or
 //! overlap, and their trials are pushed again in trial order, so every run-level sum is formed
 //! by the same additions in the same order as in a single run over the whole range: the merged
-//! results are bit-identical to it.
+//! results are bit-identical to it. [`append`] does the same one part at a time into results
+//! that keep no per-trial group sums (a run growing batch by batch, at a plain run's memory).
 
 use super::RunResults;
 
@@ -80,4 +81,104 @@ pub fn merge(mut parts: Vec<RunResults>) -> Result<RunResults, MergeError> {
         }
     }
     Ok(out)
+}
+
+/// Appends `part`, whose trials must directly follow those of `into`, pushing its trials in
+/// trial order without keeping their group sums: `into` becomes bit-identical to a plain run
+/// (no group sums kept) over both ranges. `part` must have kept its group sums; `into` need
+/// not have. An empty `into` takes the part whole.
+///
+/// # Errors
+/// As [`merge`]; `into` is unchanged on error.
+pub fn append(into: &mut RunResults, part: RunResults) -> Result<(), MergeError> {
+    let shape = |r: &RunResults| {
+        (
+            r.plans(),
+            r.segments.first().map_or(0, Vec::len),
+            r.months.first().map_or(0, Vec::len),
+            r.choices.len(),
+        )
+    };
+    if shape(into) != shape(&part) || into.provenance != part.provenance {
+        return Err(MergeError::Shape);
+    }
+    let mut last = into.trials.last().map(|t| t.trial);
+    for t in &part.trials {
+        if let Some(after) = last
+            && t.trial != after + 1
+        {
+            return Err(MergeError::NotContiguous {
+                after,
+                found: t.trial,
+            });
+        }
+        if t.groups.is_none() {
+            return Err(MergeError::NoGroups { trial: t.trial });
+        }
+        last = Some(t.trial);
+    }
+    for mut t in part.trials {
+        let groups = t.groups.take().expect("checked above");
+        into.push(t, groups, false);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::{PlanTrial, Provenance, Totals, TrialGroups, TrialResult};
+
+    fn part(trials: std::ops::Range<u64>, keep: bool) -> RunResults {
+        let mut r = RunResults::new(Provenance::default(), 1, 0, 1);
+        for t in trials {
+            let profit = 0.1 * t as f64 + 0.7;
+            let mut groups = TrialGroups {
+                segments: vec![vec![]],
+                deciles: vec![vec![Default::default(); crate::results::DECILES]],
+                months: vec![vec![Default::default()]],
+                ..TrialGroups::default()
+            };
+            groups.months[0][0].profit = profit;
+            let totals = Totals {
+                profit,
+                ..Totals::default()
+            };
+            let plan = PlanTrial {
+                totals,
+                month_profit: vec![profit],
+                npv: profit,
+                segments: vec![],
+            };
+            let trial = TrialResult {
+                trial: t,
+                draws: vec![],
+                plans: vec![plan],
+                groups: None,
+            };
+            r.push(trial, groups, keep);
+        }
+        r
+    }
+
+    #[test]
+    fn appending_batches_equals_one_plain_run() {
+        let mut grown = part(0..3, false);
+        append(&mut grown, part(3..7, true)).expect("contiguous");
+        append(&mut grown, part(7..20, true)).expect("contiguous");
+        assert_eq!(grown, part(0..20, false));
+        let gap = append(&mut grown, part(21..22, true));
+        assert_eq!(
+            gap,
+            Err(MergeError::NotContiguous {
+                after: 19,
+                found: 21
+            })
+        );
+        assert_eq!(grown, part(0..20, false), "unchanged on error");
+        assert_eq!(
+            append(&mut grown, part(20..21, false)),
+            Err(MergeError::NoGroups { trial: 20 })
+        );
+    }
 }

@@ -15,6 +15,7 @@ mod prices;
 mod properties;
 mod seats;
 mod shares;
+mod streams;
 mod team_commit;
 mod team_menu;
 mod tiers;

@@ -20,7 +20,7 @@ config_errors! {
         "simulation.trails" ["unknown field `trails`", "did you mean `trials`?"]
     unknown_simulation_field_far_from_any_lists_the_fields
         { "seed = 1" => "seed = 1\n¶threads = 4" } "simulation.threads"
-        ["expected one of: trials, users, months, seed"]
+        ["expected one of: trials, users, months, seed, precision"]
     unknown_retail_field_suggests_output { "output = 25.0" => "¶ouput = 25.0" } "retail.ouput"
         ["unknown field `ouput`", "did you mean `output`?"]
 

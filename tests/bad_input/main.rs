@@ -23,7 +23,8 @@
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
 //! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]; teams and
 //! per_seat plans: [`seats`]; committed-use discounts: [`commitment`]), names ([`names`]), run sizes in the file and on the command line
-//! ([`sizes`]), the command line itself ([`flags`]), the output folder and the file system
+//! ([`sizes`]), precision mode's terms ([`precision`]), the command line itself ([`flags`]),
+//! the output folder and the file system
 //! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
 //! ([`extremes`]), and control characters that must not reach the terminal ([`escapes`]).
 //!
@@ -94,6 +95,7 @@ mod numbers;
 mod out;
 mod outcome;
 mod plans;
+mod precision;
 mod prices;
 mod seats;
 mod segments;
@@ -113,15 +115,17 @@ const MARK: char = '¶';
 /// A plansim process still running after this long is killed and the case fails.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// Everything a successful run writes, sorted: plansim's manifest of the set, then the six
+/// Everything a successful run writes, sorted: plansim's manifest of the set, then the eight
 /// outputs.
-const OUTPUTS: [&str; 7] = [
+const OUTPUTS: [&str; 9] = [
     ".plansim.manifest",
     "deciles.csv",
     "monthly.csv",
     "run.json",
     "segments.csv",
+    "sensitivity.csv",
     "summary.csv",
+    "tail.csv",
     "trials.csv",
 ];
 
@@ -477,7 +481,7 @@ fn base_config_runs_and_writes_the_output_set() {
 }
 
 #[test]
-fn minimal_config_runs_and_writes_exactly_the_six_outputs() {
+fn minimal_config_runs_and_writes_exactly_the_eight_outputs() {
     let dir = minimal_dir();
     let out_dir = dir.path().join("o");
     let out_arg = out_dir.to_str().expect("utf-8 temp path");

@@ -270,10 +270,14 @@ fn menu_rows_are_our_plans_then_the_portfolio_with_empty_cells_for_a_plan_nobody
     assert_eq!(column(&summary, "npv_p05"), ["0", "116.25", "116.25"]);
     assert_eq!(column(&summary, "npv_p50"), ["0", "150", "150"]);
     assert_eq!(column(&summary, "npv_p95"), ["0", "183.75", "183.75"]);
-    // subscribers_mean closes issue 10's columns; issue 11's come after it, in order.
+    // subscribers_mean closes issue 10's columns; issue 11's come after it, in order, then
+    // issue 12's 18 interval bounds of the profit percentiles.
     let at = |name: &str| summary.0.iter().position(|c| c == name);
     assert_eq!(at("subscribers_mean"), at("profit_per_user").map(|i| i + 1));
-    let tail = &summary.0[summary.0.len() - 9..];
+    let end = summary.0.len() - 18;
+    assert_eq!(summary.0[end], "profit_p01_lo");
+    assert_eq!(summary.0[summary.0.len() - 1], "profit_p99_hi");
+    let tail = &summary.0[end - 9..end];
     assert_eq!(
         tail,
         [

@@ -256,7 +256,7 @@ fn unknown_names_and_sections_are_refused_with_a_suggestion() {
     assert_eq!(
         e.to_string(),
         format!(
-            "{FILE}: --set simulation.zzz=1: simulation.zzz: unknown field `zzz`; expected one of: trials, users, months, seed"
+            "{FILE}: --set simulation.zzz=1: simulation.zzz: unknown field `zzz`; expected one of: trials, users, months, seed, precision"
         )
     );
 }

@@ -13,24 +13,48 @@
 //! user-months of its population (month-0 users for every month, arrivals from their arrival
 //! month, churned or not, as the other groups count them): each user is billed on one plan at
 //! most, but is offered every plan at each choice.
+//!
+//! Group `sweep` times, on one thread, a single run against a 10-point sweep of one plan's
+//! price (`max-20x` at $100, $125, ... $325) run together by `run_points`, which lives each
+//! user once for all points: on the coding-agent scenario (each mode) and on the menu one.
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use plansim::internals::{bare_loop, first_plans};
-use plansim::{Override, Scenario, load_with, run};
+use plansim::{Override, RunOptions, Scenario, load_with, run, run_points};
 use rayon::prelude::*;
 
 const TRIALS: u64 = 2;
 const USERS: u64 = 10_000;
 
 fn scenario(config: &str) -> Scenario {
+    scenario_with(config, &[])
+}
+
+/// `config` at the bench's size with `sets` (path, TOML value) applied.
+fn scenario_with(config: &str, sets: &[(&str, String)]) -> Scenario {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(config);
     let size = |field: &str, n: u64| {
         Override::new(&format!("simulation.{field}"), n.to_string(), "bench").unwrap()
     };
-    load_with(&path, &[size("trials", TRIALS), size("users", USERS)])
-        .expect("shipped config is valid")
+    let mut all = vec![size("trials", TRIALS), size("users", USERS)];
+    for (p, v) in sets {
+        all.push(Override::new(p, v.clone(), "bench").unwrap());
+    }
+    load_with(&path, &all).expect("shipped config is valid")
+}
+
+/// The 10 points of a sweep of max-20x's price over $100, $125, ... $325.
+fn price_sweep(config: &str) -> Vec<Scenario> {
+    (0..10)
+        .map(|i| {
+            scenario_with(
+                config,
+                &[("plan.max-20x.price", (100 + 25 * i).to_string())],
+            )
+        })
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -95,6 +119,32 @@ fn bench(c: &mut Criterion) {
     for (threads, pool) in &pools {
         g.bench_function(format!("engine/{threads}-threads"), |b| {
             b.iter(|| pool.install(|| black_box(run(&menu, &|_| {}).unwrap())))
+        });
+    }
+    g.finish();
+
+    // A 10-point price sweep against the single run, one thread.
+    let (_, one_thread) = &pools[0];
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    for (name, config) in [
+        ("coding-agent", "configs/coding-agent.toml"),
+        ("menu", "configs/menu.toml"),
+    ] {
+        let single = scenario(config);
+        let points = price_sweep(config);
+        g.bench_function(format!("{name}/single"), |b| {
+            b.iter(|| one_thread.install(|| black_box(run(&single, &|_| {}).unwrap())))
+        });
+        g.bench_function(format!("{name}/10-points"), |b| {
+            b.iter(|| {
+                one_thread.install(|| {
+                    let opts = RunOptions::default();
+                    let r = run_points(&points, 0..TRIALS, &opts, &|_| {}, &stop);
+                    black_box(r.unwrap().unwrap())
+                })
+            })
         });
     }
     g.finish();

@@ -62,7 +62,7 @@ pub use config::sweep::{Point, Points, SweepArg, load_points};
 pub use config::{Override, load, load_with, parse, parse_with};
 pub use engine::{
     EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run, run_points, run_trials,
-    run_until, size_problem,
+    run_until, size_problem, size_problem_points,
 };
 pub use error::{ConfigError, ConfigErrors, Error};
 pub use export::{PointReport, Report, RunSet, output_names, point_folder, write_all, write_run};

@@ -12,7 +12,8 @@
 //!
 //! The jobs are one file each: [`streams`] (RNG keying), [`schedule`] (chunks, rayon, the stop
 //! flag, the ordered merge), [`ranking`] (demand deciles), [`assign`] (who is billed on which
-//! plan) and [`sizing`] (limits and estimates). What a user does and what a plan bills are model
+//! plan) and [`sizing`] (limits and estimates); the points of a sweep run through `points`,
+//! which lets points with the same users share them (`shared`, decided by `keys`). What a user does and what a plan bills are model
 //! meaning: [`crate::model::user`] and [`crate::model::accounting`].
 //!
 //! Only D, the decile and a ranking key (25 bytes) are kept per user, in buffers reused from
@@ -20,9 +21,11 @@
 //! of trials or threads beyond the per-trial totals (a few hundred bytes per plan and trial).
 
 pub mod assign;
+mod keys;
 mod points;
 pub mod ranking;
 mod schedule;
+mod shared;
 mod sizing;
 pub mod streams;
 mod teams;
@@ -30,7 +33,9 @@ mod teams;
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
-pub use points::run_points;
+#[cfg(test)]
+pub(crate) use points::share_groups;
+pub use points::{run_points, size_problem_points};
 pub use schedule::trial_draws;
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, UserStreams, stream};

@@ -50,22 +50,22 @@ pub(super) fn trial(scn: &Scenario, t: u64) -> Result<Trial, EngineError> {
 }
 
 /// Per-block accumulators.
-struct BlockAcc {
-    totals: Vec<Totals>,
+pub(super) struct BlockAcc {
+    pub(super) totals: Vec<Totals>,
     /// `[row * months + month]`.
-    months: Vec<MonthTotals>,
+    pub(super) months: Vec<MonthTotals>,
     /// `[row * segments + segment]`.
-    segments: Vec<GroupTotals>,
+    pub(super) segments: Vec<GroupTotals>,
     /// `[row * 10 + decile]`.
-    deciles: Vec<GroupTotals>,
+    pub(super) deciles: Vec<GroupTotals>,
     /// `[option * segments + segment]` (menu mode).
-    choices: Vec<ChoiceTotals>,
+    pub(super) choices: Vec<ChoiceTotals>,
     /// `[month]` (menu mode).
-    population: Vec<PopulationMonth>,
+    pub(super) population: Vec<PopulationMonth>,
 }
 
 impl BlockAcc {
-    fn new(rows: usize, months: usize, segments: usize, options: usize) -> Self {
+    pub(super) fn new(rows: usize, months: usize, segments: usize, options: usize) -> Self {
         let menu = options > 0;
         BlockAcc {
             totals: vec![Totals::default(); rows],
@@ -76,7 +76,7 @@ impl BlockAcc {
             population: vec![PopulationMonth::default(); if menu { months } else { 0 }],
         }
     }
-    fn add(&mut self, o: &BlockAcc) {
+    pub(super) fn add(&mut self, o: &BlockAcc) {
         for (a, b) in self.totals.iter_mut().zip(&o.totals) {
             a.add(b);
         }
@@ -99,19 +99,19 @@ impl BlockAcc {
 }
 
 /// Per-user state of one trial in flight.
-struct TrialBuf {
+pub(super) struct TrialBuf {
     /// Base demand D of each user.
-    demand: Vec<f64>,
+    pub(super) demand: Vec<f64>,
     /// Demand decile (0..10) of each user.
-    decile: Vec<u8>,
+    pub(super) decile: Vec<u8>,
     /// Scratch for ranking.
     keys: Vec<u128>,
     /// The first user of each account of the team segments ([`teams::deal`]).
-    starts: Vec<u64>,
+    pub(super) starts: Vec<u64>,
 }
 
 impl TrialBuf {
-    fn new(users: usize) -> Self {
+    pub(super) fn new(users: usize) -> Self {
         TrialBuf {
             demand: vec![0.0; users],
             decile: vec![0; users],
@@ -122,17 +122,44 @@ impl TrialBuf {
 }
 
 /// The cohort of user `u`: the index of the first cohort that ends after it.
-fn cohort_of(cohorts: &[Cohort], u: u64) -> usize {
+pub(super) fn cohort_of(cohorts: &[Cohort], u: u64) -> usize {
     cohorts.partition_point(|c| c.end <= u)
 }
 
 /// The shape of the sums: rows, months, segments and menu options.
 #[derive(Clone, Copy)]
-struct Shape {
-    rows: usize,
-    months: usize,
-    segments: usize,
-    options: usize,
+pub(super) struct Shape {
+    pub(super) rows: usize,
+    pub(super) months: usize,
+    pub(super) segments: usize,
+    pub(super) options: usize,
+}
+
+impl Shape {
+    /// The shape of `scn`'s sums.
+    pub(super) fn of(scn: &Scenario) -> Shape {
+        Shape {
+            rows: scn.rows().len(),
+            months: scn.simulation.months as usize,
+            segments: scn.segments.len(),
+            options: scn.options().len(),
+        }
+    }
+
+    /// Empty sums of this shape.
+    pub(super) fn acc(self) -> BlockAcc {
+        BlockAcc::new(self.rows, self.months, self.segments, self.options)
+    }
+
+    /// Empty results of this shape.
+    pub(super) fn results(self) -> RunResults {
+        let r = RunResults::new(super::provenance(), self.rows, self.segments, self.months);
+        if self.options > 0 {
+            r.with_menu(self.options)
+        } else {
+            r
+        }
+    }
 }
 
 /// Runs trials `range` of `scn` with the assignment `assign`; `Ok(None)` once `stop` is set.
@@ -146,22 +173,9 @@ pub(super) fn run_range<A: Assign>(
 ) -> Result<Option<RunResults>, EngineError> {
     let stopped = || stop.load(Ordering::Relaxed);
     let sim = &scn.simulation;
-    let shape = Shape {
-        rows: scn.rows().len(),
-        months: sim.months as usize,
-        segments: scn.segments.len(),
-        options: scn.options().len(),
-    };
+    let shape = Shape::of(scn);
     let chunk = trials_in_flight(scn) as usize;
-    let mut results = RunResults::new(
-        super::provenance(),
-        shape.rows,
-        shape.segments,
-        shape.months,
-    );
-    if shape.options > 0 {
-        results = results.with_menu(shape.options);
-    }
+    let mut results = shape.results();
     results
         .trials
         .reserve((range.end - range.start).min(1 << 20) as usize);
@@ -182,34 +196,7 @@ pub(super) fn run_range<A: Assign>(
             .par_iter_mut()
             .zip(trials.par_iter())
             .enumerate()
-            .for_each(|(ti, (buf, st))| {
-                let t = first + ti as u64;
-                let n = st.population() as usize;
-                buf.demand.resize(n, 0.0);
-                buf.decile.resize(n, 0);
-                buf.demand
-                    .par_chunks_mut(BLOCK_USERS)
-                    .enumerate()
-                    .for_each(|(b, out)| {
-                        if stopped() {
-                            return;
-                        }
-                        let base = (b * BLOCK_USERS) as u64;
-                        let mut c = cohort_of(&st.cohorts, base);
-                        for (i, x) in out.iter_mut().enumerate() {
-                            let u = base + i as u64;
-                            while st.cohorts[c].end <= u {
-                                c += 1;
-                            }
-                            let seg = st.cohorts[c].segment;
-                            *x = base_demand(st, seg, &UserStreams::new(sim.seed, t, u));
-                        }
-                    });
-                if !stopped() {
-                    rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile, &stopped);
-                }
-                buf.starts = teams::deal(st, sim.seed, t);
-            });
+            .for_each(|(ti, (buf, st))| phase0((sim.seed, first + ti as u64), st, buf, stop));
         if stopped() {
             return Ok(None);
         }
@@ -254,8 +241,44 @@ pub(super) fn run_range<A: Assign>(
     Ok(Some(results))
 }
 
+/// Phase 0 of the trial keyed `(seed, t)`: every user's base demand into `buf`, the demand
+/// deciles, and the team accounts; stops early (leaving `buf` partial) once `stop` is set.
+pub(super) fn phase0((seed, t): (u64, u64), st: &Trial, buf: &mut TrialBuf, stop: &AtomicBool) {
+    let stopped = || stop.load(Ordering::Relaxed);
+    let n = st.population() as usize;
+    buf.demand.resize(n, 0.0);
+    buf.decile.resize(n, 0);
+    buf.demand
+        .par_chunks_mut(BLOCK_USERS)
+        .enumerate()
+        .for_each(|(b, out)| {
+            if stopped() {
+                return;
+            }
+            let base = (b * BLOCK_USERS) as u64;
+            let mut c = cohort_of(&st.cohorts, base);
+            for (i, x) in out.iter_mut().enumerate() {
+                let u = base + i as u64;
+                while st.cohorts[c].end <= u {
+                    c += 1;
+                }
+                let seg = st.cohorts[c].segment;
+                *x = base_demand(st, seg, &UserStreams::new(seed, t, u));
+            }
+        });
+    if !stopped() {
+        rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile, &stopped);
+    }
+    buf.starts = teams::deal(st, seed, t);
+}
+
 /// One trial's result and group sums from its summed blocks.
-fn finish_trial(t: u64, st: Trial, mut acc: BlockAcc, shape: Shape) -> (TrialResult, TrialGroups) {
+pub(super) fn finish_trial(
+    t: u64,
+    st: Trial,
+    mut acc: BlockAcc,
+    shape: Shape,
+) -> (TrialResult, TrialGroups) {
     for mt in &mut acc.months {
         mt.overhead = st.per_user_month * mt.active_users as f64;
         mt.profit = mt.revenue - mt.cost - mt.fees - mt.overhead;
@@ -380,23 +403,13 @@ fn simulate_block<A: Assign>(
             continue;
         }
         done += 1;
-        let streams = UserStreams::new(seed, trial, u as u64);
-        let size = if st.segments[seg].tasks.is_some() {
-            // Only D is kept per user: a task user's tasks and tokens per task are drawn again
-            // from their streams.
-            draw_size(st, seg, &streams)
-        } else {
-            Size::tokens(buf.demand[u])
-        };
-        live(st, seg, month, size, &streams, &mut life);
-        if life.is_tasks {
-            draw_successes(st, &streams, &mut life);
-        }
+        let key = (seed, trial);
+        live_user(key, st, (seg, month), u, &buf.demand, &mut life);
         if has_commitments {
-            commitment::draw_amounts(st, &streams, &mut life);
+            draw_commitments(key, st, u, &mut life);
         }
         if A::NEEDS_TASTE {
-            draw_taste(st, &life, &streams, &mut taste);
+            draw_user_taste(key, st, u, &life, &mut taste);
         }
         let mut sinks = Sinks {
             rows: &mut rows,
@@ -411,8 +424,56 @@ fn simulate_block<A: Assign>(
     done
 }
 
+/// Lives user `u` (of segment and arrival month `at`) of the trial keyed `(seed, trial)` into
+/// `life`: everything that does not depend on the plans (phases 0, 1 and 3).
+#[inline]
+pub(super) fn live_user(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    (seg, month): (usize, usize),
+    u: usize,
+    demand: &[f64],
+    life: &mut UserLife,
+) {
+    let streams = UserStreams::new(seed, trial, u as u64);
+    let size = if st.segments[seg].tasks.is_some() {
+        // Only D is kept per user: a task user's tasks and tokens per task are drawn again
+        // from their streams.
+        draw_size(st, seg, &streams)
+    } else {
+        Size::tokens(demand[u])
+    };
+    live(st, seg, month, size, &streams, life);
+    if life.is_tasks {
+        draw_successes(st, &streams, life);
+    }
+}
+
+/// User `u`'s commitment amounts on `st`'s plans.
+#[inline]
+pub(super) fn draw_commitments(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    u: usize,
+    life: &mut UserLife,
+) {
+    commitment::draw_amounts(st, &UserStreams::new(seed, trial, u as u64), life);
+}
+
+/// User `u`'s taste on `st`'s menu.
+#[inline]
+pub(super) fn draw_user_taste(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    u: usize,
+    life: &UserLife,
+    taste: &mut Taste,
+) {
+    draw_taste(st, life, &UserStreams::new(seed, trial, u as u64), taste);
+}
+
 /// Adds one user's totals on every row (`rows[r]`) to the block's sums, by segment and decile.
-fn add_user(acc: &mut BlockAcc, rows: &[Totals], seg: usize, decile: usize) {
+pub(super) fn add_user(acc: &mut BlockAcc, rows: &[Totals], seg: usize, decile: usize) {
     let n_segs = acc.segments.len() / rows.len().max(1);
     for (r, o) in rows.iter().enumerate() {
         if o.users == 0 {

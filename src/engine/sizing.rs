@@ -53,10 +53,8 @@ impl Footprint {
         let months = f64::from(sim.months);
         let plans = scn.plans.len() as f64;
         let segs = scn.segments.len() as f64;
-        let in_flight = trials_in_flight(scn) as f64;
         let block = block_bytes(plans, months, segs);
-        let in_flight_state = in_flight * (users * PER_USER + trial_state_bytes(scn))
-            + team_bytes(scn, threads, in_flight * users);
+        let in_flight_state = in_flight_bytes(scn, threads);
         // The trial being merged: its summed blocks and its per-plan copy of the group sums.
         let merging = 2.0 * block;
         let run_sums = plans
@@ -76,6 +74,27 @@ impl Footprint {
             seconds: work / (RATE_PER_THREAD * threads.max(1) as f64),
         }
     }
+}
+
+/// Bytes of the state of `scn`'s trials in flight on `threads` threads: their per-user
+/// buffers, setups and block sums, and what teams add.
+pub(super) fn in_flight_bytes(scn: &Scenario, threads: usize) -> f64 {
+    let in_flight = trials_in_flight(scn) as f64;
+    let users = scn.max_population() as f64;
+    in_flight * (users * PER_USER + trial_state_bytes(scn))
+        + team_bytes(scn, threads, in_flight * users)
+}
+
+/// [`in_flight_bytes`] for `points` sharing their users ([`super::shared`]): the per-user
+/// buffers once, each point's setup and block sums, for [`trials_in_flight_shared`] trials.
+pub(super) fn in_flight_bytes_shared(points: &[&Scenario], threads: usize) -> f64 {
+    let Some(lead) = points.first() else {
+        return 0.0;
+    };
+    let in_flight = trials_in_flight_shared(points) as f64;
+    let users = lead.max_population() as f64;
+    let state: f64 = points.iter().map(|s| trial_state_bytes(s)).sum();
+    in_flight * (users * PER_USER + state) + team_bytes(lead, threads, in_flight * users)
 }
 
 /// Bytes of a heap allocation of `n` bytes: glibc malloc's chunk (8 bytes of header, 16-byte
@@ -250,6 +269,20 @@ pub(super) fn trials_in_flight(scn: &Scenario) -> u64 {
     let by_users = USERS_IN_FLIGHT / scn.max_population().max(1);
     let by_state = (TRIAL_STATE_IN_FLIGHT as f64 / trial_state_bytes(scn).max(1.0)) as u64;
     by_users.min(by_state).clamp(1, sim.trials.max(1))
+}
+
+/// [`trials_in_flight`] for `points` sharing their users (the same population): the per-user
+/// buffers are the first point's, the trial state every point's.
+pub(super) fn trials_in_flight_shared(points: &[&Scenario]) -> u64 {
+    let Some(lead) = points.first() else {
+        return 1;
+    };
+    let by_users = USERS_IN_FLIGHT / lead.max_population().max(1);
+    let state: f64 = points.iter().map(|s| trial_state_bytes(s)).sum();
+    let by_state = (TRIAL_STATE_IN_FLIGHT as f64 / state.max(1.0)) as u64;
+    by_users
+        .min(by_state)
+        .clamp(1, lead.simulation.trials.max(1))
 }
 
 /// Bytes as "12.3 GB" / "45 MB".

@@ -105,12 +105,25 @@ pub(super) fn simulate_account(
     months: &mut [MonthTotals],
 ) {
     let n = seats.len();
-    let n_months = st.months();
     live_seats((seed, trial), st, seg, month, seats, demand, scratch, false);
+    bill_seats(st, n, scratch, months, &|_| true);
+}
+
+/// Bills the `n` seats lived in `scratch` on the plans `bill` selects (each mode):
+/// `scratch.rows[j][r]` becomes seat j's totals on row r (left as they were on the others),
+/// and the month sums are added to `months` (`[row * months + month]`).
+pub(super) fn bill_seats(
+    st: &Trial,
+    n: usize,
+    scratch: &mut TeamScratch,
+    months: &mut [MonthTotals],
+    bill: &dyn Fn(usize) -> bool,
+) {
+    let n_months = st.months();
     let lives = &mut scratch.lives[..n];
     scratch.pooled.resize(n, Totals::default());
     let pooled = &mut scratch.pooled[..n];
-    for p in 0..st.plans() {
+    for p in (0..st.plans()).filter(|&p| bill(p)) {
         let acc = &mut months[p * n_months..(p + 1) * n_months];
         if st.per_seat[p] {
             bill_account(st, p, lives, acc, pooled);
@@ -130,10 +143,26 @@ pub(super) fn simulate_account(
 /// by seat churn only, the first seat's churn uniforms kept in `scratch.leave_u`.
 #[allow(clippy::too_many_arguments)]
 fn live_seats(
-    (seed, trial): (u64, u64),
+    key: (u64, u64),
     st: &Trial,
     seg: usize,
     month: usize,
+    seats: Range<usize>,
+    demand: &[f64],
+    scratch: &mut TeamScratch,
+    menu: bool,
+) {
+    live_seat_lives(key, st, (seg, month), seats.clone(), demand, scratch, menu);
+    if st.has_commitments() {
+        draw_seat_commitments(key, st, seats, scratch);
+    }
+}
+
+/// [`live_seats`] without the commitment amounts: what does not depend on the plans.
+pub(super) fn live_seat_lives(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    (seg, month): (usize, usize),
     seats: Range<usize>,
     demand: &[f64],
     scratch: &mut TeamScratch,
@@ -167,15 +196,43 @@ fn live_seats(
     } else {
         end_seats(st, lives, seat_rng);
     }
-    let has_commitments = st.has_commitments();
     for (life, u) in lives.iter_mut().zip(seats) {
         let streams = UserStreams::new(seed, trial, u as u64);
         if life.is_tasks {
             draw_successes(st, &streams, life);
         }
-        if has_commitments {
-            commitment::draw_amounts(st, &streams, life);
-        }
+    }
+}
+
+/// The commitment amounts on `st`'s plans of the seats `seats` lived in `scratch`.
+fn draw_seat_commitments(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    seats: Range<usize>,
+    scratch: &mut TeamScratch,
+) {
+    for (life, u) in scratch.lives.iter_mut().zip(seats) {
+        let streams = UserStreams::new(seed, trial, u as u64);
+        commitment::draw_amounts(st, &streams, life);
+    }
+}
+
+/// What the seats `seats` lived in `scratch` (by [`live_seat_lives`]) take from `st`'s cards
+/// and plans: the retail and cost values of a token (as [`crate::model::user::live`] sets
+/// them) and the commitment amounts (none when no plan has a commitment).
+pub(super) fn plan_seats(
+    key: (u64, u64),
+    st: &Trial,
+    seats: Range<usize>,
+    scratch: &mut TeamScratch,
+) {
+    for life in &mut scratch.lives[..seats.len()] {
+        life.k_retail = st.retail.per_output_token(&life.mix);
+        life.k_cost = st.cost.per_output_token(&life.mix);
+        life.commit.clear();
+    }
+    if st.has_commitments() {
+        draw_seat_commitments(key, st, seats, scratch);
     }
 }
 
@@ -194,8 +251,6 @@ pub(super) fn simulate_account_menu(
     scratch: &mut TeamScratch,
     sinks: &mut Sinks<'_>,
 ) {
-    let n = seats.len();
-    let u0 = seats.start as u64;
     live_seats(
         (seed, trial),
         st,
@@ -206,6 +261,20 @@ pub(super) fn simulate_account_menu(
         scratch,
         true,
     );
+    choose_seats((seed, trial), st, seats, scratch, sinks);
+}
+
+/// The menu-mode rest of [`simulate_account_menu`] for the seats `seats` lived in `scratch`:
+/// their taste on `st`'s menu, their choices and bills.
+pub(super) fn choose_seats(
+    (seed, trial): (u64, u64),
+    st: &Trial,
+    seats: Range<usize>,
+    scratch: &mut TeamScratch,
+    sinks: &mut Sinks<'_>,
+) {
+    let n = seats.len();
+    let u0 = seats.start as u64;
     for row in &mut scratch.rows[..n] {
         row.resize(sinks.rows.len(), Totals::default());
     }

@@ -58,6 +58,8 @@ pub struct Scratch {
     plans: Vec<Totals>,
     /// Each plan's offer at the latest choice.
     offers: Vec<Offer>,
+    /// Each plan's offer at the user's arrival.
+    pub arrival: Vec<Offer>,
 }
 
 /// Where a user (or a team's account, [`super::team_menu`]) is.
@@ -114,6 +116,20 @@ pub fn live_menu(
     scratch: &mut Scratch,
     sinks: &mut Sinks<'_>,
 ) {
+    live_menu_with(trial, life, taste, None, scratch, sinks);
+}
+
+/// [`live_menu`], taking plan p's offer at arrival from `known = (offers, same)` where
+/// `same[p]` (the caller knows it is the offer this plan makes this user: the same plan,
+/// cards, market and taste), and leaving every plan's offer at arrival in `scratch.arrival`.
+pub fn live_menu_with(
+    trial: &Trial,
+    life: &UserLife,
+    taste: &Taste,
+    known: Option<(&[Offer], &[bool])>,
+    scratch: &mut Scratch,
+    sinks: &mut Sinks<'_>,
+) {
     let n = trial.plans();
     let n_months = trial.months();
     let seg = life.segment;
@@ -135,9 +151,15 @@ pub fn live_menu(
         tenure: 0,
     };
     for p in 0..n {
-        let work = life.expected(typical, 1.0);
-        scratch.offers[p] = offer(trial, p, joining, work, taste.value, life, &fresh(p));
+        scratch.offers[p] = match known {
+            Some((offers, same)) if same[p] => offers[p],
+            _ => {
+                let work = life.expected(typical, 1.0);
+                offer(trial, p, joining, work, taste.value, life, &fresh(p))
+            }
+        };
     }
+    scratch.arrival.clone_from(&scratch.offers);
     let mut state = State::chosen(pick(trial, &scratch.offers, taste));
     for o in 0..=n {
         sinks.choices[o * segs + seg].choosers += 1;

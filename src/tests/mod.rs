@@ -10,6 +10,7 @@ mod commitment;
 mod counts;
 mod outcome;
 mod plans;
+mod points;
 mod prices;
 mod properties;
 mod seats;

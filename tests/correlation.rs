@@ -49,7 +49,15 @@ fn run(dir: &Path, config: &str, out: &str, threads: &str, extra: &[&str]) {
     std::fs::write(dir.join("c.toml"), config).unwrap();
     let status = Command::new(env!("CARGO_BIN_EXE_plansim"))
         .current_dir(dir)
-        .args(["run", "c.toml", "--quiet", "--threads", threads, "--out", out])
+        .args([
+            "run",
+            "c.toml",
+            "--quiet",
+            "--threads",
+            threads,
+            "--out",
+            out,
+        ])
         .args(extra)
         .stdout(std::process::Stdio::null())
         .status()
@@ -77,7 +85,10 @@ fn run_json_reports_target_and_achieved_rank_correlation() {
     assert_eq!(pair["target"], 0.8);
     // Within 4 sampling sds of Spearman's rho over 300 trials: 4 (1 - 0.64) / sqrt(300).
     let achieved = pair["achieved"].as_f64().unwrap();
-    assert!((achieved - 0.8).abs() <= 4.0 * 0.36 / 300f64.sqrt(), "{achieved}");
+    assert!(
+        (achieved - 0.8).abs() <= 4.0 * 0.36 / 300f64.sqrt(),
+        "{achieved}"
+    );
     // Without [[correlation]], no key.
     run(dir.path(), SCN, "plain", "2", &[]);
     let json: serde_json::Value =
@@ -91,7 +102,10 @@ fn a_shorter_run_has_the_same_first_trials() {
     let config = format!("{SCN}{TABLE}");
     run(dir.path(), &config, "short", "2", &["--trials", "150"]);
     run(dir.path(), &config, "long", "2", &["--trials", "300"]);
-    let (short, long) = (read(dir.path(), "short/trials.csv"), read(dir.path(), "long/trials.csv"));
+    let (short, long) = (
+        read(dir.path(), "short/trials.csv"),
+        read(dir.path(), "long/trials.csv"),
+    );
     // One row per trial and plan (two plans): the header and trials 0..149.
     let rows = 1 + 150 * 2;
     let head: Vec<&str> = long.lines().take(rows).collect();
@@ -106,9 +120,21 @@ fn one_two_and_eight_threads_write_identical_files() {
     let dir = tempfile::tempdir().unwrap();
     let config = format!("{SCN}{TABLE}");
     for t in ["1", "2", "8"] {
-        run(dir.path(), &config, &format!("t{t}"), t, &["--trials", "250"]);
+        run(
+            dir.path(),
+            &config,
+            &format!("t{t}"),
+            t,
+            &["--trials", "250"],
+        );
     }
-    for f in ["summary.csv", "trials.csv", "segments.csv", "deciles.csv", "monthly.csv"] {
+    for f in [
+        "summary.csv",
+        "trials.csv",
+        "segments.csv",
+        "deciles.csv",
+        "monthly.csv",
+    ] {
         let x = read(dir.path(), &format!("t1/{f}"));
         assert!(!x.is_empty());
         assert_eq!(x, read(dir.path(), &format!("t2/{f}")), "{f}");

@@ -208,11 +208,9 @@ fn paths(t: &Tbl<'_, '_>, slots: &[Slot]) -> Result<Vec<usize>, ConfigError> {
             ));
         }
         if out.contains(&s) {
-            return Err(t.src.err(
-                &item.span(),
-                &at,
-                format!("`{p}` is listed twice"),
-            ));
+            return Err(t
+                .src
+                .err(&item.span(), &at, format!("`{p}` is listed twice")));
         }
         out.push(s);
     }
@@ -279,6 +277,7 @@ fn entry(t: &Tbl<'_, '_>, v: &Value<'_>, path: &str) -> Result<f64, ConfigError>
 }
 
 /// A k x k matrix: unit diagonal, symmetric, entries in [-1, 1]; its upper triangle's pairs.
+#[allow(clippy::needless_range_loop)] // cells[i][j] against cells[j][i]
 fn matrix<'a, 'i>(
     t: &Tbl<'a, 'i>,
     m: &'a Value<'i>,
@@ -330,7 +329,9 @@ fn matrix<'a, 'i>(
                 return Err(t.src.err(
                     &w.span(),
                     &format!("{path}[{j}][{i}]"),
-                    format!("the matrix must be symmetric: [{j}][{i}] is {y} but [{i}][{j}] is {x}"),
+                    format!(
+                        "the matrix must be symmetric: [{j}][{i}] is {y} but [{i}][{j}] is {x}"
+                    ),
                 ));
             }
             pairs.push((i, j, x, v));

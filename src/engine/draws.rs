@@ -114,7 +114,12 @@ impl Blocks {
     ///
     /// # Errors
     /// As [`block`].
-    pub(super) fn prepare(&mut self, scn: &Scenario, first: u64, last: u64) -> Result<(), EngineError> {
+    pub(super) fn prepare(
+        &mut self,
+        scn: &Scenario,
+        first: u64,
+        last: u64,
+    ) -> Result<(), EngineError> {
         if scn.correlation.is_none() || first >= last {
             return Ok(());
         }

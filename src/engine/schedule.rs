@@ -15,9 +15,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::assign::Assign;
+use super::draws::Blocks;
 use super::ranking::rank_deciles;
 use super::sizing::trials_in_flight;
-use super::draws::Blocks;
 use super::streams::UserStreams;
 use super::teams::{
     self, TeamScratch, block_users, in_team, simulate_account, simulate_account_menu,

@@ -53,9 +53,8 @@ struct PairInfo<'a> {
 
 impl<'a> CorrelationInfo<'a> {
     fn of(c: &'a Correlation, results: &RunResults) -> Self {
-        let column = |slot: usize| -> Vec<f64> {
-            results.trials.iter().map(|t| t.draws[slot]).collect()
-        };
+        let column =
+            |slot: usize| -> Vec<f64> { results.trials.iter().map(|t| t.draws[slot]).collect() };
         let columns: Vec<Vec<f64>> = c.slots.iter().map(|&s| column(s)).collect();
         let k = c.paths.len();
         let pairs = (0..k)

@@ -54,7 +54,10 @@ pub struct NotPsd {
 
 /// The smallest eigenvalue of a symmetric matrix (`+inf` for an empty one).
 pub fn min_eigenvalue(m: &[Vec<f64>]) -> f64 {
-    symmetric_eigen(m).0.into_iter().fold(f64::INFINITY, f64::min)
+    symmetric_eigen(m)
+        .0
+        .into_iter()
+        .fold(f64::INFINITY, f64::min)
 }
 
 impl Correlation {
@@ -127,7 +130,9 @@ impl Correlation {
 
 /// The van der Waerden scores Phi^-1(i / (n + 1)), i = 1..n.
 pub fn scores(n: usize) -> Vec<f64> {
-    (1..=n).map(|i| norm_inv(i as f64 / (n + 1) as f64)).collect()
+    (1..=n)
+        .map(|i| norm_inv(i as f64 / (n + 1) as f64))
+        .collect()
 }
 
 /// The sample (Pearson) correlation matrix of the columns of `s` (rows = observations).

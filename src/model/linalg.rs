@@ -2,6 +2,9 @@
 //! eigenvalues by the cyclic Jacobi method, the Cholesky factor of a positive definite matrix,
 //! and the inverse of a lower-triangular matrix. Matrices are row-major `Vec<Vec<f64>>`.
 
+// Index loops read as the textbook algorithms they implement.
+#![allow(clippy::needless_range_loop)]
+
 /// A square matrix, row-major.
 pub type Matrix = Vec<Vec<f64>>;
 
@@ -102,7 +105,9 @@ pub fn mul(a: &[Vec<f64>], b: &[Vec<f64>]) -> Matrix {
 /// `a'`.
 pub fn transpose(a: &[Vec<f64>]) -> Matrix {
     let m = a.first().map_or(0, Vec::len);
-    (0..m).map(|j| a.iter().map(|row| row[j]).collect()).collect()
+    (0..m)
+        .map(|j| a.iter().map(|row| row[j]).collect())
+        .collect()
 }
 
 /// The n x n identity.

@@ -47,8 +47,14 @@ fn two(a: &str, b: &str, rank: f64) -> String {
 
 /// Input `path`'s draws in trials `trials`.
 fn column(scn: &Scenario, path: &str, trials: std::ops::Range<u64>) -> Vec<f64> {
-    let i = scn.draw_names().iter().position(|p| *p == path).expect("an input");
-    trials.map(|t| trial_draws(scn, t).expect("draws")[i]).collect()
+    let i = scn
+        .draw_names()
+        .iter()
+        .position(|p| *p == path)
+        .expect("an input");
+    trials
+        .map(|t| trial_draws(scn, t).expect("draws")[i])
+        .collect()
 }
 
 /// Four sampling sds of Spearman's rho at `rho` over `n` trials.
@@ -59,7 +65,10 @@ fn tolerance(rho: f64, n: usize) -> f64 {
 fn assert_near(scn: &Scenario, a: &str, b: &str, target: f64, n: u64) {
     let got = spearman(&column(scn, a, 0..n), &column(scn, b, 0..n)).expect("defined");
     let tol = tolerance(target, n as usize);
-    assert!((got - target).abs() <= tol, "{a} ~ {b}: {got} vs {target} +- {tol}");
+    assert!(
+        (got - target).abs() <= tol,
+        "{a} ~ {b}: {got} vs {target} +- {tol}"
+    );
 }
 
 #[test]
@@ -160,12 +169,18 @@ fn marginals_and_other_inputs_are_unchanged_within_each_block() {
             assert_eq!(x, y, "{path}'s values in block {b}");
         }
         for path in [RETAIL, OVERHEAD] {
-            assert_eq!(column(&plain, path, trials.clone()), column(&corr, path, trials.clone()));
+            assert_eq!(
+                column(&plain, path, trials.clone()),
+                column(&corr, path, trials.clone())
+            );
         }
         // The price is drawn around its trial's (correlated) mean with the same normal draw:
         // price - mean is the same trial by trial (the floor at 0 is never reached).
         let diff = |s: &Scenario| -> Vec<f64> {
-            let (p, m) = (column(s, PRICE, trials.clone()), column(s, MEAN, trials.clone()));
+            let (p, m) = (
+                column(s, PRICE, trials.clone()),
+                column(s, MEAN, trials.clone()),
+            );
             p.iter().zip(&m).map(|(p, m)| p - m).collect()
         };
         let (d0, d1) = (diff(&plain), diff(&corr));
@@ -184,11 +199,21 @@ fn a_trials_values_depend_only_on_its_block() {
     }
     // A run, a range of trials (crossing a block) and single trials agree.
     let full = run(&long, &|_| {}).expect("runs");
-    let part = run_trials(&long, 130..260, &RunOptions::default(), &|_| {}, &AtomicBool::new(false))
-        .expect("runs")
-        .expect("not stopped");
+    let part = run_trials(
+        &long,
+        130..260,
+        &RunOptions::default(),
+        &|_| {},
+        &AtomicBool::new(false),
+    )
+    .expect("runs")
+    .expect("not stopped");
     for t in &part.trials {
-        assert_eq!(t.draws, full.trials[t.trial as usize].draws, "trial {}", t.trial);
+        assert_eq!(
+            t.draws, full.trials[t.trial as usize].draws,
+            "trial {}",
+            t.trial
+        );
         assert_eq!(t.draws, trial_draws(&long, t.trial).expect("draws"));
     }
     let short_run = run(&short, &|_| {}).expect("runs");
@@ -201,7 +226,10 @@ fn a_trials_values_depend_only_on_its_block() {
 fn results_do_not_depend_on_the_thread_count() {
     let scn = scenario(250, &two(COST, RETAIL, 0.8));
     let draws = |threads: usize| -> Vec<Vec<f64>> {
-        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
         let r = pool.install(|| run(&scn, &|_| {})).expect("runs");
         r.trials.into_iter().map(|t| t.draws).collect()
     };

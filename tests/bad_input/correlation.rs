@@ -175,7 +175,10 @@ fn correlations_that_are_possible_pass_check() {
         pair("rank = -1"),
         format!("[[correlation]]\n{THREE}\nmatrix = [[1, 0.8, 0.2], [0.8, 1, 0.3], [0.2, 0.3, 1]]"),
         // Two tables sharing an input; the third pair is not given (target 0).
-        format!("{}\n\n[[correlation]]\npaths = [\"cost.payment_fee_rate\", \"cost.per_user_month\"]\nrank = 0.5", pair("rank = 0.5")),
+        format!(
+            "{}\n\n[[correlation]]\npaths = [\"cost.payment_fee_rate\", \"cost.per_user_month\"]\nrank = 0.5",
+            pair("rank = 0.5")
+        ),
     ] {
         let dir = with_config(edit(BASE, &with(&tables)));
         let r = plansim(dir.path(), &["check", CONFIG]);

@@ -53,6 +53,15 @@ pub fn read(root: &Tbl<'_, '_>, slots: &[Slot]) -> Result<Option<Correlation>, C
                 }
             })
             .collect();
+        if inputs.len() > MAX_INPUTS {
+            return Err(t.err_for(
+                "paths",
+                format!(
+                    "{} correlated inputs: at most {MAX_INPUTS} (half a block of trials)",
+                    inputs.len()
+                ),
+            ));
+        }
         for (i, j, rank, v) in values(t, local.len())? {
             let (a, b) = (at[i].min(at[j]), at[i].max(at[j]));
             if let Some(p) = pairs.iter().find(|p| (p.a, p.b) == (a, b)) {
@@ -73,16 +82,6 @@ pub fn read(root: &Tbl<'_, '_>, slots: &[Slot]) -> Result<Option<Correlation>, C
                 table: ti,
             });
         }
-    }
-    if inputs.len() > MAX_INPUTS {
-        return Err(tables[0].src.err(
-            &root.get("correlation").map(|v| v.span()).unwrap_or(0..0),
-            "correlation",
-            format!(
-                "{} correlated inputs: at most {MAX_INPUTS} (half a block of trials)",
-                inputs.len()
-            ),
-        ));
     }
     let k = inputs.len();
     let mut target = vec![vec![0.0; k]; k];

@@ -87,14 +87,41 @@ fn draws_in(scn: &Scenario, t: u64, block: Option<&Block>) -> Result<Vec<f64>, D
 /// # Errors
 /// As [`Scenario::draw_slots`].
 pub fn trial_draws(scn: &Scenario, t: u64) -> Result<Vec<f64>, DrawError> {
-    let block = block(scn, t / BLOCK).map_err(|e| match e {
+    let block = block(scn, t / BLOCK).map_err(draw_error)?;
+    draws_in(scn, t, block.as_ref())
+}
+
+/// The trial-level draws of trials `trials`, in order, each block computed once (for
+/// diagnostics over many trials).
+pub fn trials_draws(
+    scn: &Scenario,
+    trials: std::ops::Range<u64>,
+) -> Vec<Result<Vec<f64>, DrawError>> {
+    let mut held: Option<(u64, Result<Option<Block>, DrawError>)> = None;
+    trials
+        .map(|t| {
+            let b = t / BLOCK;
+            if held.as_ref().is_none_or(|(i, _)| *i != b) {
+                held = Some((b, block(scn, b).map_err(draw_error)));
+            }
+            match held.as_ref().map(|(_, x)| x) {
+                Some(Ok(block)) => draws_in(scn, t, block.as_ref()),
+                Some(Err(e)) => Err(e.clone()),
+                None => unreachable!("held is set above"),
+            }
+        })
+        .collect()
+}
+
+/// The draw error inside an engine error.
+fn draw_error(e: EngineError) -> DrawError {
+    match e {
         EngineError::Draw { source, .. } => source,
         other => DrawError {
             path: String::new(),
             reason: other.to_string(),
         },
-    })?;
-    draws_in(scn, t, block.as_ref())
+    }
 }
 
 /// The scenario with trial `t`'s draws applied.

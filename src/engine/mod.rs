@@ -31,7 +31,9 @@ mod teams;
 use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
+#[cfg(test)]
 pub use draws::trial_draws;
+pub use draws::trials_draws;
 pub use points::run_points;
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, UserStreams, stream};

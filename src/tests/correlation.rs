@@ -12,7 +12,7 @@ use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
 use crate::config::parse;
-use crate::engine::{RunOptions, run, run_trials, trial_draws};
+use crate::engine::{RunOptions, run, run_trials, trial_draws, trials_draws};
 use crate::model::Scenario;
 use crate::model::correlation::{BLOCK, Correlation, spearman};
 
@@ -216,6 +216,11 @@ fn a_trials_values_depend_only_on_its_block() {
         );
         assert_eq!(t.draws, trial_draws(&long, t.trial).expect("draws"));
     }
+    // Diagnostics' draws of many trials (each block once) are the run's.
+    let many = trials_draws(&long, 0..300);
+    for (t, d) in full.trials.iter().zip(many) {
+        assert_eq!(t.draws, d.expect("draws"), "trial {}", t.trial);
+    }
     let short_run = run(&short, &|_| {}).expect("runs");
     for t in &short_run.trials {
         assert_eq!(t.draws, full.trials[t.trial as usize].draws);
@@ -234,4 +239,43 @@ fn results_do_not_depend_on_the_thread_count() {
         r.trials.into_iter().map(|t| t.draws).collect()
     };
     assert_eq!(draws(1), draws(3));
+}
+
+#[test]
+fn at_most_50_inputs_are_correlated() {
+    // 51 plans with a drawn price, chained by pairs of rank 0.1 (diagonally dominant, so
+    // positive semi-definite): the 51st input is one too many.
+    let plans: String = (0..51)
+        .map(|i| {
+            format!(
+                "[[plan]]\nname = \"p{i}\"\nkind = \"flat\"\n\
+                 price = {{ dist = \"uniform\", min = 10, max = 20 }}\n"
+            )
+        })
+        .collect();
+    let tables = |n: usize| -> String {
+        (1..n)
+            .map(|i| {
+                format!(
+                    "[[correlation]]\npaths = [\"plan.p{}.price\", \"plan.p{i}.price\"]\nrank = 0.1\n",
+                    i - 1
+                )
+            })
+            .collect()
+    };
+    let text = |n: usize| {
+        format!(
+            "name = \"many\"\n[retail]\ninput = 1\noutput = 1\n[cost]\ninput = 1\noutput = 1\n\
+             [[segment]]\nname = \"s\"\nshare = 1\noutput_tokens = 10\n{plans}{}",
+            tables(n)
+        )
+    };
+    assert!(parse(&text(50), "many.toml").is_ok());
+    let err = parse(&text(51), "many.toml")
+        .expect_err("51 inputs")
+        .to_string();
+    assert!(
+        err.contains("correlation[49].paths: 51 correlated inputs: at most 50"),
+        "{err}"
+    );
 }

@@ -123,8 +123,9 @@ fn trial_draws(scn: &Scenario) -> Vec<Vec<f64>> {
         return vec![Vec::new()];
     }
     let n = scn.simulation.trials.clamp(1, TRIAL_DRAWS);
-    (0..n)
-        .filter_map(|t| engine::trial_draws(scn, t).ok())
+    engine::trials_draws(scn, 0..n)
+        .into_iter()
+        .filter_map(Result::ok)
         .collect()
 }
 

@@ -7,6 +7,7 @@
 //! reported at once ([`ConfigErrors`]); any other problem does.
 
 mod commitment;
+mod correlation;
 pub mod dist;
 mod field_path;
 mod file;
@@ -107,6 +108,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         "segment",
         "plan",
         "market",
+        "correlation",
     ])?;
     let name = checked_name(&root, "name")?;
     let description = root.opt_string("description")?.map(str::to_string);
@@ -132,6 +134,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
     };
     market::check(&root, &simulation, &market, &segments, &plans)?;
     segment::check_outcome(&root, &segments, &plans)?;
+    let correlation = correlation::read(&root, &draws.slots)?;
     Ok(Some(Scenario {
         name,
         description,
@@ -143,6 +146,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         plans,
         market,
         slots: draws.slots,
+        correlation,
     }))
 }
 

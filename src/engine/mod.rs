@@ -21,6 +21,7 @@
 //! of trials or threads beyond the per-trial totals (a few hundred bytes per plan and trial).
 
 pub mod assign;
+mod draws;
 mod keys;
 mod points;
 pub mod ranking;
@@ -35,8 +36,8 @@ use std::sync::atomic::AtomicBool;
 
 #[cfg(test)]
 pub(crate) use points::share_groups;
+pub use draws::{trial_draws, trials_draws};
 pub use points::{run_points, size_problem_points};
-pub use schedule::trial_draws;
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, UserStreams, stream};
 
@@ -160,7 +161,7 @@ pub fn run_trials(
 /// # Errors
 /// [`EngineError::Draw`] when a per-trial draw is out of range (validation prevents it).
 pub(crate) fn trial(scn: &Scenario, t: u64) -> Result<crate::model::Trial, EngineError> {
-    schedule::trial(scn, t)
+    draws::trial(scn, t)
 }
 
 /// Simulates a single user of a scenario (trial `trial`'s draws, segment `seg`, base demand
@@ -180,7 +181,7 @@ pub fn simulate_user(
 ) -> Result<Vec<crate::model::accounting::UserOutcome>, EngineError> {
     use crate::model::user::{Size, UserLife, draw_size, draw_successes, live};
     use crate::results::MonthTotals;
-    let st = schedule::trial(scn, trial)?;
+    let st = draws::trial(scn, trial)?;
     let mut life = UserLife::with_capacity(st.months());
     let mut months = vec![MonthTotals::default(); st.plans() * st.months()];
     let seed = scn.simulation.seed;

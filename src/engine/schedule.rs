@@ -15,9 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::assign::Assign;
+use super::draws::Blocks;
 use super::ranking::rank_deciles;
 use super::sizing::trials_in_flight;
-use super::streams::{UserStreams, slot_stream};
+use super::streams::UserStreams;
 use super::teams::{
     self, TeamScratch, block_users, in_team, simulate_account, simulate_account_menu,
 };
@@ -27,27 +28,11 @@ use crate::model::choice::{Taste, draw_taste};
 use crate::model::commitment;
 use crate::model::menu::{Scratch, Sinks};
 use crate::model::user::{Size, UserLife, base_demand, draw_size, draw_successes, live};
-use crate::model::{DrawError, Scenario, Trial};
+use crate::model::{Scenario, Trial};
 use crate::results::{
     ChoiceTotals, DECILES, GroupTotals, MonthTotals, PlanTrial, PopulationMonth, RunResults,
     SegmentProfit, Totals, TrialGroups, TrialResult,
 };
-
-/// Trial `t`'s trial-level draws, each slot from its own stream ([`slot_stream`]).
-///
-/// # Errors
-/// As [`Scenario::draw_slots`].
-pub fn trial_draws(scn: &Scenario, t: u64) -> Result<Vec<f64>, DrawError> {
-    let seed = scn.simulation.seed;
-    scn.draw_slots(|key| slot_stream(seed, t, key))
-}
-
-/// The scenario with trial `t`'s draws applied.
-pub(super) fn trial(scn: &Scenario, t: u64) -> Result<Trial, EngineError> {
-    let at = |source| EngineError::Draw { trial: t, source };
-    let draws = trial_draws(scn, t).map_err(at)?;
-    Trial::resolve(scn, draws).map_err(at)
-}
 
 /// Per-block accumulators.
 pub(super) struct BlockAcc {
@@ -183,13 +168,15 @@ pub(super) fn run_range<A: Assign>(
     let mut bufs: Vec<TrialBuf> = (0..chunk)
         .map(|_| TrialBuf::new(sim.users as usize))
         .collect();
+    let mut blocks = Blocks::default();
     let mut first = range.start;
     while first < range.end {
         let last = (first + chunk as u64).min(range.end);
         let in_flight = (last - first) as usize;
+        blocks.prepare(scn, first, last)?;
         let trials = (first..last)
             .into_par_iter()
-            .map(|t| trial(scn, t))
+            .map(|t| blocks.trial(scn, t))
             .collect::<Result<Vec<_>, EngineError>>()?;
         // Phase 0: base demand of every user, then demand deciles.
         bufs[..in_flight]

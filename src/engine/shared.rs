@@ -26,9 +26,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use rayon::prelude::*;
 
 use super::keys::Keys;
+use super::draws::Blocks;
 use super::schedule::{
     self, BlockAcc, Shape, TrialBuf, add_user, cohort_of, draw_commitments, draw_user_taste,
-    finish_trial, live_user, phase0, trial,
+    finish_trial, live_user, phase0,
 };
 use super::sizing::trials_in_flight_shared;
 use super::teams::{
@@ -110,16 +111,22 @@ pub(super) fn run_shared(
     let mut bufs: Vec<TrialBuf> = (0..chunk)
         .map(|_| TrialBuf::new(sim.users as usize))
         .collect();
+    // Each point's correlated blocks ([[correlation]]), computed once per block.
+    let mut blocks: Vec<Blocks> = points.iter().map(|_| Blocks::default()).collect();
     let mut first = range.start;
     while first < range.end {
         let last = (first + chunk as u64).min(range.end);
         let in_flight = (last - first) as usize;
+        for (b, s) in blocks.iter_mut().zip(points) {
+            b.prepare(s, first, last)?;
+        }
         let trials = (first..last)
             .into_par_iter()
             .map(|t| {
                 points
                     .iter()
-                    .map(|s| trial(s, t))
+                    .zip(&blocks)
+                    .map(|(s, b)| b.trial(s, t))
                     .collect::<Result<Vec<_>, _>>()
             })
             .collect::<Result<Vec<Vec<Trial>>, EngineError>>()?;

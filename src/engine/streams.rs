@@ -20,6 +20,9 @@ pub const RNG_NAME: &str = "Xoshiro256PlusPlus (rand_xoshiro 0.8), one stream pe
 
 /// Unit id of the trial-level streams.
 pub const TRIAL_UNIT: u64 = u64::MAX;
+/// Unit id of the score permutations of correlated inputs: the stream of input j in block b
+/// is `stream(seed, b, CORRELATION_UNIT, key_j)` ([`super::draws`]).
+pub const CORRELATION_UNIT: u64 = u64::MAX - 1;
 
 /// The generator for one work unit.
 pub fn stream(seed: u64, trial: u64, unit: u64, phase: u64) -> Xoshiro256PlusPlus {

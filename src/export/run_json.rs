@@ -11,6 +11,8 @@ use super::{Exporter, Report};
 use crate::analysis::precision::{RowPrecision, assess};
 use crate::model::Scenario;
 use crate::model::precision::Precision;
+use crate::model::correlation::{BLOCK, Correlation, spearman};
+use crate::results::RunResults;
 
 /// The run.json exporter.
 pub struct RunJson;
@@ -31,6 +33,51 @@ struct RunInfo<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     precision: Option<PrecisionInfo>,
     scenario: &'a Scenario,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correlation: Option<CorrelationInfo<'a>>,
+}
+
+/// run.json's `correlation`: the method, the block size, the target rank correlations and, per
+/// pair, the Spearman rank correlation achieved over all trials of the run (`null` when it is
+/// undefined: fewer than 2 trials, or an input constant over them).
+#[derive(Serialize)]
+struct CorrelationInfo<'a> {
+    method: &'static str,
+    block_trials: u64,
+    inputs: &'a [String],
+    target: &'a [Vec<f64>],
+    pairs: Vec<PairInfo<'a>>,
+}
+
+#[derive(Serialize)]
+struct PairInfo<'a> {
+    inputs: [&'a str; 2],
+    target: f64,
+    achieved: Option<f64>,
+}
+
+impl<'a> CorrelationInfo<'a> {
+    fn of(c: &'a Correlation, results: &RunResults) -> Self {
+        let column =
+            |slot: usize| -> Vec<f64> { results.trials.iter().map(|t| t.draws[slot]).collect() };
+        let columns: Vec<Vec<f64>> = c.slots.iter().map(|&s| column(s)).collect();
+        let k = c.paths.len();
+        let pairs = (0..k)
+            .flat_map(|i| (i + 1..k).map(move |j| (i, j)))
+            .map(|(i, j)| PairInfo {
+                inputs: [&c.paths[i], &c.paths[j]],
+                target: c.target[i][j],
+                achieved: spearman(&columns[i], &columns[j]),
+            })
+            .collect();
+        CorrelationInfo {
+            method: "Iman-Conover (1982) with van der Waerden scores, in fixed blocks of trials",
+            block_trials: BLOCK,
+            inputs: &c.paths,
+            target: &c.target,
+            pairs,
+        }
+    }
 }
 
 /// Precision mode's outcome: the target, the trials used and each row's half-width there.
@@ -71,6 +118,11 @@ impl Exporter for RunJson {
                 }
             }),
             scenario: r.scenario,
+            correlation: r
+                .scenario
+                .correlation
+                .as_ref()
+                .map(|c| CorrelationInfo::of(c, r.results)),
         };
         serde_json::to_writer_pretty(&mut *out, &info).map_err(std::io::Error::other)?;
         out.write_all(b"\n")

@@ -8,6 +8,8 @@ pub mod accounting;
 pub mod arrivals;
 pub mod choice;
 pub mod commitment;
+pub mod correlation;
+mod linalg;
 pub mod market;
 pub mod menu;
 pub mod plans;
@@ -176,6 +178,10 @@ pub struct Scenario {
     pub(crate) market: Market,
     /// Per-trial draws, in draw order (a slot's parameters come before it).
     pub(crate) slots: Vec<Slot>,
+    /// Target rank correlations between slots (`[[correlation]]`), imposed per block of
+    /// trials ([`correlation`]); written at run.json's top level, not in its scenario.
+    #[serde(skip)]
+    pub(crate) correlation: Option<correlation::Correlation>,
 }
 
 impl Scenario {

@@ -3,10 +3,11 @@
 //! and choice shares, the property tests (random scenarios through the engine, the billing
 //! rules and the exporters; prices that move over time), task segments with outcome pricing,
 //! teams on per_seat plans (in menu mode too: an account choosing for its seats), and
-//! committed-use discounts with true-up.
+//! committed-use discounts with true-up, and correlated trial-level inputs (Iman-Conover).
 
 mod breakeven;
 mod commitment;
+mod correlation;
 mod counts;
 mod outcome;
 mod plans;

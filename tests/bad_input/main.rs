@@ -22,7 +22,8 @@
 //! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), task segments and outcome plans
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
 //! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]; teams and
-//! per_seat plans: [`seats`]; committed-use discounts: [`commitment`]), names ([`names`]), run sizes in the file and on the command line
+//! per_seat plans: [`seats`]; committed-use discounts: [`commitment`]), correlated inputs
+//! ([`correlation`]), names ([`names`]), run sizes in the file and on the command line
 //! ([`sizes`]), precision mode's terms ([`precision`]), `--set`, `--sweep` and `[[sweep]]`
 //! ([`sweeps`]), the command line itself ([`flags`]), the output folder and the file system
 //! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
@@ -82,6 +83,7 @@ macro_rules! run_refusals {
 }
 
 mod commitment;
+mod correlation;
 mod distributions;
 mod escapes;
 mod extremes;

@@ -48,6 +48,7 @@ mod error;
 mod export;
 mod interrupt;
 mod model;
+pub mod report;
 pub mod results;
 
 #[cfg(test)]

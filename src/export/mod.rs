@@ -7,6 +7,7 @@
 //! plansim refuses to replace a folder that holds anything besides what its manifest
 //! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]).
 
+mod added;
 mod choices;
 mod deciles;
 mod folder;
@@ -33,6 +34,7 @@ use crate::error::Error;
 use crate::model::Scenario;
 use crate::results::RunResults;
 
+pub use added::add_file;
 pub use folder::{Outcome, OutputFolder};
 
 /// What a run produced, with the facts run.json records.

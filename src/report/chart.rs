@@ -150,6 +150,32 @@ fn scaled(x: f64) -> (&'static str, String) {
     (if digits == "0" { "" } else { sign }, format!("{digits}{unit}"))
 }
 
+/// Tick labels for a money axis over `range` with about `ticks` ticks: one unit (k, M, B, T)
+/// for the whole axis, from its largest magnitude, and as many decimals as the tick step
+/// needs, so that neighbouring ticks never read the same.
+pub(super) fn money_axis(range: &Range<f64>, ticks: usize) -> impl Fn(&f64) -> String {
+    let big = range.start.abs().max(range.end.abs());
+    let (scale, unit) = [(1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k")]
+        .into_iter()
+        .find(|(s, _)| big >= *s)
+        .unwrap_or((1.0, ""));
+    let step = (range.end - range.start).abs() / ticks.max(1) as f64 / scale;
+    let decimals = if step > 0.0 {
+        (-step.log10().floor()).clamp(0.0, 6.0) as usize
+    } else {
+        0
+    };
+    move |v: &f64| {
+        let x = v / scale;
+        let text = format!("{:.decimals$}", x.abs());
+        if text.bytes().all(|b| b == b'0' || b == b'.') {
+            return "$0".into();
+        }
+        let sign = if *v < 0.0 { "-" } else { "" };
+        format!("{sign}${text}{unit}")
+    }
+}
+
 /// A number of at most three significant digits with trailing zeros dropped.
 fn short(v: f64) -> String {
     let digits = if v >= 100.0 {
@@ -350,6 +376,20 @@ mod tests {
         assert_eq!(percent(0.025), "2.5%");
         assert_eq!(percent(0.0025), "0.25%");
         assert_eq!(percent(-0.0), "0%");
+    }
+
+    #[test]
+    fn money_axes_tell_neighbouring_ticks_apart() {
+        let f = money_axis(&(2_450_000.0..2_480_000.0), 6);
+        assert_eq!(f(&2_455_000.0), "$2.455M");
+        assert_eq!(f(&2_460_000.0), "$2.460M");
+        let f = money_axis(&(-200_000.0..800_000.0), 5);
+        assert_eq!(f(&-200_000.0), "-$200k");
+        assert_eq!(f(&0.0), "$0");
+        let f = money_axis(&(0.0..50.0), 5);
+        assert_eq!(f(&20.0), "$20");
+        let f = money_axis(&(0.0..2.0), 5);
+        assert_eq!(f(&0.5), "$0.5");
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{FONT, SMALL, Ticked, header, mesh, WIDE, color, label, percent, svg};
+use super::chart::{FONT, Key, SMALL, Ticked, header, mesh, WIDE, color, label, percent, svg};
 use super::table::Table;
-use super::{ReportError, Section, html};
+use super::{ReportError, Section};
 
 /// The outside option's colour.
 const NONE: RGBColor = RGBColor(200, 200, 200);
@@ -16,7 +16,7 @@ const NONE: RGBColor = RGBColor(200, 200, 200);
 /// # Errors
 /// choices.csv without `option`, `segment`, `share_of_segment`, or a share that is not a
 /// number.
-pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
+pub(super) fn section(t: &Table, plans: &[String]) -> Result<Section, ReportError> {
     let (opt_col, seg_col, share_col) = (
         t.col("option")?,
         t.col("segment")?,
@@ -24,13 +24,24 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
     );
     let options = t.distinct(opt_col);
     let segments = t.distinct(seg_col);
+    // Our plans keep their colours; other options (external plans) follow them.
+    let others: Vec<&String> = options
+        .iter()
+        .filter(|o| !plans.contains(o) && o.as_str() != "none")
+        .collect();
     let colour = |o: &str| {
         if o == "none" {
             NONE
+        } else if let Some(i) = plans.iter().position(|p| p == o) {
+            color(i)
         } else {
-            color(options.iter().position(|x| x == o).unwrap_or(0))
+            color(plans.len() + others.iter().position(|x| *x == o).unwrap_or(0))
         }
     };
+    let legend: Vec<(String, Key)> = options
+        .iter()
+        .map(|o| (label(o, 30), Key::Fill(colour(o), 1.0)))
+        .collect();
     // (segment index, option, share)
     let mut cells = Vec::new();
     for row in 0..t.rows.len() {
@@ -47,8 +58,8 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
     let longest = names.iter().map(|s| s.chars().count()).max().unwrap_or(0);
     let label_area = (longest as u32 * 8 + 20).clamp(60, 260);
     let keys: Vec<f64> = (1..=n).map(|k| k as f64).collect();
-    let chart = svg(WIDE, 90 + 40 * n.max(1) as u32, |area| {
-        let rest = header(area, &"First choice by segment", &[])?;
+    let chart = svg(WIDE, 110 + 40 * n.max(1) as u32, |area| {
+        let rest = header(area, "First choice by segment", &legend)?;
         let mut c = ChartBuilder::on(&rest)
             .margin(8)
             .margin_right(24)
@@ -89,15 +100,6 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
         }))?;
         Ok(())
     })?;
-    let mut key = String::from("<p>");
-    for o in &options {
-        let RGBColor(r, g, b) = colour(o);
-        key.push_str(&format!(
-            "<span class=\"swatch\" style=\"background:rgb({r},{g},{b})\"></span>{}",
-            html(o)
-        ));
-    }
-    key.push_str("</p>\n");
     Ok(Section {
         id: "choices",
         title: "Menu mode: choice shares by segment".into(),
@@ -106,6 +108,6 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
                 <code>none</code>, the outside option of not buying. Re-choices later in the \
                 horizon are in the file's switch columns.</p>"
             .into(),
-        body: format!("{key}<figure>{chart}</figure>\n"),
+        body: format!("<figure>{chart}</figure>\n"),
     })
 }

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, FONT, HALF, Ticked, header, label, mesh, money, padded, percent, svg};
+use super::chart::{self, FONT, HALF, Ticked, header, label, mesh, money_axis, padded, percent, svg};
 use super::table::Table;
 use super::{ReportError, Section, plans_in};
 
@@ -65,7 +65,7 @@ fn chart_of(plan: &str, bars: &[(f64, f64, Option<f64>)]) -> Result<String, Repo
             .margin(8)
             .margin_right(16)
             .x_label_area_size(40)
-            .y_label_area_size(60)
+            .y_label_area_size(72)
             .build_cartesian_2d(
                 Ticked::new((first - 0.6)..(last + 0.6), keys.clone()),
                 y.clone(),
@@ -74,7 +74,7 @@ fn chart_of(plan: &str, bars: &[(f64, f64, Option<f64>)]) -> Result<String, Repo
             .disable_x_mesh()
             .y_labels(6)
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| money(*v))
+            .y_label_formatter(&money_axis(&y, 6))
             .x_desc("demand decile (1 lightest, 10 heaviest)")
             .y_desc("profit per user ($)")
             .draw()?;

@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 
 use super::chart::{
-    self, HALF, Key, WIDE, color, header, label, mesh, money, padded, percent, svg,
+    self, HALF, Key, WIDE, color, header, label, mesh, money, money_axis, padded, percent, svg,
 };
 use super::table::Table;
 use super::{ReportError, Section, plan_index, plans_in};
@@ -102,12 +102,12 @@ fn histogram(i: usize, plan: &str, sorted: &[f64]) -> Result<String, ReportError
             .margin_right(16)
             .x_label_area_size(40)
             .y_label_area_size(48)
-            .build_cartesian_2d(x_range, 0.0..top * 1.08)?;
+            .build_cartesian_2d(x_range.clone(), 0.0..top * 1.08)?;
         mesh(&mut c)
             .disable_x_mesh()
             .x_labels(5)
             .y_labels(5)
-            .x_label_formatter(&|v| money(*v))
+            .x_label_formatter(&money_axis(&x_range, 5))
             .y_label_formatter(&|v| format!("{v:.0}"))
             .x_desc("profit per trial ($)")
             .y_desc("trials")
@@ -146,12 +146,12 @@ fn cdf(per_plan: &[(usize, String, Vec<f64>)]) -> Result<String, ReportError> {
             .margin(10)
             .margin_right(20)
             .x_label_area_size(44)
-            .y_label_area_size(56)
+            .y_label_area_size(72)
             .build_cartesian_2d(x_range.clone(), 0.0..1.0)?;
         mesh(&mut c)
             .x_labels(8)
             .y_labels(11)
-            .x_label_formatter(&|v| money(*v))
+            .x_label_formatter(&money_axis(&x_range, 8))
             .y_label_formatter(&|v| percent(*v))
             .x_desc("profit per trial ($)")
             .y_desc("share of trials")

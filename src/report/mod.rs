@@ -133,7 +133,7 @@ pub fn render(files: &[(String, String)]) -> Result<String, ReportError> {
         sections.push(tornado::section(&t?, &plans)?);
     }
     if let Some(t) = at("choices.csv") {
-        sections.push(choices::section(&t?)?);
+        sections.push(choices::section(&t?, &plans)?);
     }
     let run_json = get(files, &format!("{prefix}run.json"));
     Ok(page::page(

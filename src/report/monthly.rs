@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::chart::{self, HALF, Key, color, header, label, mesh, money, padded, svg};
+use super::chart::{self, HALF, Key, color, header, label, mesh, money_axis, padded, svg};
 use super::table::Table;
 use super::{ReportError, Section, plan_index, plans_in};
 
@@ -73,13 +73,13 @@ fn band(i: usize, plan: &str, months: &[(f64, f64, f64, f64)]) -> Result<String,
             .margin(8)
             .margin_right(16)
             .x_label_area_size(40)
-            .y_label_area_size(60)
-            .build_cartesian_2d(padded(m0, m1), y)?;
+            .y_label_area_size(72)
+            .build_cartesian_2d(padded(m0, m1), y.clone())?;
         mesh(&mut c)
             .x_labels(12)
             .y_labels(6)
             .x_label_formatter(&|v| format!("{v:.0}"))
-            .y_label_formatter(&|v| money(*v))
+            .y_label_formatter(&money_axis(&y, 6))
             .x_desc("month")
             .y_desc("profit in the month ($)")
             .draw()?;

@@ -18,13 +18,12 @@ a{color:#1f5fa8}
 .grid figure{flex:0 0 460px}
 figure{margin:8px 0}
 svg{max-width:100%;height:auto;display:block}
-table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
-th,td{padding:3px 7px;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
-th{background:#eef1f5;vertical-align:bottom}
+table{border-collapse:collapse;font-size:.8em;margin:.5em 0}
+th,td{padding:3px 6px;border-bottom:1px solid #e3e6eb;text-align:right;white-space:nowrap}
+th{background:#eef1f5;vertical-align:bottom;white-space:normal}
 td:first-child,th:first-child,td.text{text-align:left}
 td small{color:#6a7180}
 .scroll{overflow-x:auto}
-.swatch{display:inline-block;width:11px;height:11px;margin:0 4px 0 12px;vertical-align:-1px}
 .note{color:#6a7180;font-size:.9em}
 ";
 

@@ -4,7 +4,7 @@
 
 use plotters::prelude::*;
 
-use super::chart::{self, HALF, Key, Ticked, color, header, label, mesh, money, padded, svg};
+use super::chart::{self, HALF, Key, Ticked, color, header, label, mesh, money_axis, padded, svg};
 use super::table::Table;
 use super::{ReportError, Section, html};
 
@@ -167,12 +167,12 @@ fn chart_of(plan: &str, metric: &str, x: &XAxis<'_>, lines: &[Line]) -> Result<S
             .margin(8)
             .margin_right(20)
             .x_label_area_size(44)
-            .y_label_area_size(60)
+            .y_label_area_size(72)
             .build_cartesian_2d(Ticked::new(xr.clone(), keys_x.clone()), y.clone())?;
         mesh(&mut c)
             .y_labels(6)
             .x_label_formatter(&x_label)
-            .y_label_formatter(&|v| money(*v))
+            .y_label_formatter(&money_axis(&y, 6))
             .x_desc(desc.as_str())
             .y_desc(y_desc.as_str())
             .draw()?;

@@ -68,7 +68,7 @@ fn tornado(plan: &str, bars: &[(String, Option<f64>, Option<f64>)]) -> Result<St
         let rest = header(area, &label(plan, 60), &[])?;
         let mut c = ChartBuilder::on(&rest)
             .margin(8)
-            .margin_right(24)
+            .margin_right(56)
             .x_label_area_size(44)
             .y_label_area_size(label_area)
             .build_cartesian_2d(-1.0..1.0, Ticked::new(0.4..n as f64 + 0.6, keys.clone()))?;

@@ -48,14 +48,16 @@ pub(crate) fn read_outputs(dir: &Path) -> Result<Vec<(String, String)>, Error> {
         Err(e) => return Err(Error::Usage(format!("report: {shown}: {e}"))),
     }
     if let Err(e) = std::fs::read_dir(dir) {
-        return Err(Error::Usage(format!("report: {shown}: cannot list it ({e})")));
+        return Err(Error::Usage(format!(
+            "report: {shown}: cannot list it ({e})"
+        )));
     }
     let mut files = Vec::new();
     for name in SWEEP_FILES.iter().chain(&RUN_FILES) {
         read(dir, (*name).to_string(), &mut files)?;
     }
-    let prefix = report::detail_folder(&files)
-        .map_err(|e| Error::Usage(format!("report: {shown}: {e}")))?;
+    let prefix =
+        report::detail_folder(&files).map_err(|e| Error::Usage(format!("report: {shown}: {e}")))?;
     if let Some(prefix) = prefix {
         for name in RUN_FILES {
             read(dir, format!("{prefix}{name}"), &mut files)?;

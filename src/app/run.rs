@@ -1,6 +1,7 @@
 //! `plansim run`: load the scenario with the command line's overrides, check sizes and the
 //! output folder, simulate with a progress bar, refuse non-finite results, write the outputs
-//! as a set, print the table and say which earlier results were replaced.
+//! as a set (report.html with `--report`), print the table and say which earlier results were
+//! replaced.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -144,6 +145,14 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     match written? {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
+    }
+    // `--report`: for now added to the set once it is in place, as `plansim report DIR` does
+    // (atomically, and listed in the manifest). To move into the atomic file set when the
+    // writer takes extra files: render `crate::report::render` from the texts written into
+    // the temporary folder (`super::report::read_outputs` on it) and write report.html there.
+    if args.report {
+        let (_, notes) = super::report::write_report(&out)?;
+        print::stderr_lines(&notes);
     }
     let line = format!(
         "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",

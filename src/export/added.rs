@@ -42,11 +42,18 @@ pub fn add_file(dir: &Path, name: &str, contents: &[u8]) -> Result<Vec<String>, 
         OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
         Mode::empty(),
     )
-    .map_err(|e| refuse(format!("cannot open its parent folder ({})", io::Error::from(e))))?;
+    .map_err(|e| {
+        refuse(format!(
+            "cannot open its parent folder ({})",
+            io::Error::from(e)
+        ))
+    })?;
     match lstat(&parent, &fname).map_err(|e| Error::io(dir, e))? {
         Some(st) if kind(&st) == FileType::Directory => {}
         Some(st) if kind(&st) == FileType::Symlink => {
-            return Err(refuse("is a symbolic link; give the folder it points to".into()));
+            return Err(refuse(
+                "is a symbolic link; give the folder it points to".into(),
+            ));
         }
         Some(_) => return Err(refuse("is not a folder".into())),
         None => return Err(refuse("does not exist".into())),

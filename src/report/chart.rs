@@ -147,7 +147,10 @@ fn scaled(x: f64) -> (&'static str, String) {
         (a, "")
     };
     let digits = short(v);
-    (if digits == "0" { "" } else { sign }, format!("{digits}{unit}"))
+    (
+        if digits == "0" { "" } else { sign },
+        format!("{digits}{unit}"),
+    )
 }
 
 /// Tick labels for a money axis over `range` with about `ticks` ticks: one unit (k, M, B, T)
@@ -226,7 +229,11 @@ pub(super) fn percent(x: f64) -> String {
     } else {
         s
     };
-    if s == "-0" { "0%".into() } else { format!("{s}%") }
+    if s == "-0" {
+        "0%".into()
+    } else {
+        format!("{s}%")
+    }
 }
 
 /// `lo..hi` widened by 5% on each side, and to a unit around a single value, so that every
@@ -310,7 +317,9 @@ pub(super) fn header<'a>(
         TextStyle::from((FONT, TITLE).into_font()).pos(centre),
     ))?;
     for (r, row) in rows.iter().enumerate() {
-        let used = row.last().map_or(0, |(x, k)| x + 30 + 7 * k.0.chars().count() as i32);
+        let used = row
+            .last()
+            .map_or(0, |(x, k)| x + 30 + 7 * k.0.chars().count() as i32);
         let x0 = ((w - used) / 2).max(0);
         let y = title_h + row_h * r as i32 + row_h / 2;
         for (x, (text, key)) in row {
@@ -328,8 +337,7 @@ pub(super) fn header<'a>(
             top.draw(&Text::new(
                 text.clone(),
                 (x + 28, y),
-                TextStyle::from((FONT, SMALL).into_font())
-                    .pos(Pos::new(HPos::Left, VPos::Center)),
+                TextStyle::from((FONT, SMALL).into_font()).pos(Pos::new(HPos::Left, VPos::Center)),
             ))?;
         }
     }

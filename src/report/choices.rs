@@ -4,7 +4,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{FONT, Key, SMALL, Ticked, header, mesh, WIDE, color, label, percent, svg};
+use super::chart::{FONT, Key, SMALL, Ticked, WIDE, color, header, label, mesh, percent, svg};
 use super::table::Table;
 use super::{ReportError, Section};
 
@@ -92,12 +92,16 @@ pub(super) fn section(t: &Table, plans: &[String]) -> Result<Section, ReportErro
             Rectangle::new([(x0, y - 0.34), (x1, y + 0.34)], col.filled())
         }))?;
         // The share inside its bar where there is room.
-        c.draw_series(bars.iter().filter(|b| b.4 >= 0.06).map(|&(x0, x1, y, _, share)| {
-            let style = TextStyle::from((FONT, SMALL).into_font())
-                .color(&BLACK)
-                .pos(Pos::new(HPos::Center, VPos::Center));
-            Text::new(percent(share), ((x0 + x1) / 2.0, y), style)
-        }))?;
+        c.draw_series(
+            bars.iter()
+                .filter(|b| b.4 >= 0.06)
+                .map(|&(x0, x1, y, _, share)| {
+                    let style = TextStyle::from((FONT, SMALL).into_font())
+                        .color(&BLACK)
+                        .pos(Pos::new(HPos::Center, VPos::Center));
+                    Text::new(percent(share), ((x0 + x1) / 2.0, y), style)
+                }),
+        )?;
         Ok(())
     })?;
     Ok(Section {

@@ -4,7 +4,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{self, FONT, HALF, Ticked, header, label, mesh, money_axis, padded, percent, svg};
+use super::chart::{
+    self, FONT, HALF, Ticked, header, label, mesh, money_axis, padded, percent, svg,
+};
 use super::table::Table;
 use super::{ReportError, Section, plans_in};
 
@@ -14,11 +16,8 @@ use super::{ReportError, Section, plans_in};
 /// deciles.csv without the columns `plan`, `decile`, `profit_per_user`, or a cell there that
 /// is not a number.
 pub(super) fn section(t: &Table, plans: &[String]) -> Result<Section, ReportError> {
-    let (plan_col, dec_col, ppu_col) = (
-        t.col("plan")?,
-        t.col("decile")?,
-        t.col("profit_per_user")?,
-    );
+    let (plan_col, dec_col, ppu_col) =
+        (t.col("plan")?, t.col("decile")?, t.col("profit_per_user")?);
     let share_col = t.find("share_of_profit");
     let mut body = String::from("<div class=\"grid\">\n");
     for plan in plans_in(t, plan_col, plans) {

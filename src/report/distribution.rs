@@ -35,10 +35,7 @@ pub(super) fn sections(t: &Table, plans: &[String]) -> Result<Vec<Section>, Repo
     }
     let mut hist = String::from("<div class=\"grid\">\n");
     for (i, plan, v) in &per_plan {
-        hist.push_str(&format!(
-            "<figure>{}</figure>\n",
-            histogram(*i, plan, v)?
-        ));
+        hist.push_str(&format!("<figure>{}</figure>\n", histogram(*i, plan, v)?));
     }
     hist.push_str("</div>\n");
     let cdf_body = format!("<figure>{}</figure>\n", cdf(&per_plan)?);

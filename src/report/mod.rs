@@ -22,9 +22,9 @@ mod page;
 mod summary;
 mod sweep;
 mod table;
-mod tornado;
 #[cfg(test)]
 mod tests;
+mod tornado;
 
 use table::Table;
 
@@ -191,7 +191,11 @@ fn plan_values(
 /// file's order.
 fn plans_in(t: &Table, plan_col: usize, plans: &[String]) -> Vec<String> {
     let found = t.distinct(plan_col);
-    let mut out: Vec<String> = plans.iter().filter(|p| found.contains(p)).cloned().collect();
+    let mut out: Vec<String> = plans
+        .iter()
+        .filter(|p| found.contains(p))
+        .cloned()
+        .collect();
     out.extend(found.into_iter().filter(|p| !plans.contains(p)));
     out
 }

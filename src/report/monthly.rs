@@ -58,8 +58,7 @@ pub(super) fn section(t: &Table, plans: &[String]) -> Result<Section, ReportErro
 
 /// One plan's band: (month, p05, p50, p95).
 fn band(i: usize, plan: &str, months: &[(f64, f64, f64, f64)]) -> Result<String, ReportError> {
-    let (lo, hi) =
-        chart::extent(months.iter().flat_map(|m| [m.1, m.3, 0.0])).unwrap_or((0.0, 1.0));
+    let (lo, hi) = chart::extent(months.iter().flat_map(|m| [m.1, m.3, 0.0])).unwrap_or((0.0, 1.0));
     let (m0, m1) = chart::extent(months.iter().map(|m| m.0)).unwrap_or((0.0, 1.0));
     let y = padded(lo, hi);
     let col = color(i);
@@ -85,7 +84,10 @@ fn band(i: usize, plan: &str, months: &[(f64, f64, f64, f64)]) -> Result<String,
             .draw()?;
         let mut outline: Vec<(f64, f64)> = months.iter().map(|m| (m.0, m.3)).collect();
         outline.extend(months.iter().rev().map(|m| (m.0, m.1)));
-        c.draw_series(std::iter::once(Polygon::new(outline, col.mix(0.25).filled())))?;
+        c.draw_series(std::iter::once(Polygon::new(
+            outline,
+            col.mix(0.25).filled(),
+        )))?;
         c.draw_series(LineSeries::new(
             months.iter().map(|m| (m.0, m.2)),
             col.stroke_width(2),

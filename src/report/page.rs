@@ -43,7 +43,11 @@ pub(super) fn page(heading: &str, sections: &[Section]) -> String {
     s.push_str(heading);
     s.push_str("<nav>");
     for sec in sections {
-        s.push_str(&format!("<a href=\"#{}\">{}</a> ", sec.id, html(&sec.title)));
+        s.push_str(&format!(
+            "<a href=\"#{}\">{}</a> ",
+            sec.id,
+            html(&sec.title)
+        ));
     }
     s.push_str("</nav>\n");
     for sec in sections {

@@ -58,10 +58,9 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
                 Format::Count => t.num(row, i)?.map(|x| format!("{x:.0}")),
             };
             let mut cell = cell.unwrap_or_else(|| "–".into());
-            if let (Some(lo), Some(hi)) = (
-                t.find(&format!("{col}_lo")),
-                t.find(&format!("{col}_hi")),
-            ) && let (Some(lo), Some(hi)) = (t.num(row, lo)?, t.num(row, hi)?)
+            if let (Some(lo), Some(hi)) =
+                (t.find(&format!("{col}_lo")), t.find(&format!("{col}_hi")))
+                && let (Some(lo), Some(hi)) = (t.num(row, lo)?, t.num(row, hi)?)
             {
                 cell.push_str(&format!(
                     "<br><small>{} to {}</small>",

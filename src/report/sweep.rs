@@ -29,7 +29,9 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
         None => (point_col, Vec::new()),
     };
     let x_values = t.distinct(x_col);
-    let numeric = x_values.iter().all(|v| v.trim().parse::<f64>().is_ok_and(f64::is_finite));
+    let numeric = x_values
+        .iter()
+        .all(|v| v.trim().parse::<f64>().is_ok_and(f64::is_finite));
     let x_of = |row: usize| -> f64 {
         let v = t.text(row, x_col);
         if numeric {
@@ -45,7 +47,10 @@ pub(super) fn section(t: &Table) -> Result<Section, ReportError> {
             let Some(m_col) = t.find(metric) else {
                 continue;
             };
-            let (lo_col, hi_col) = (t.find(&format!("{metric}_lo")), t.find(&format!("{metric}_hi")));
+            let (lo_col, hi_col) = (
+                t.find(&format!("{metric}_lo")),
+                t.find(&format!("{metric}_hi")),
+            );
             let mut lines: Vec<Line> = Vec::new();
             for row in 0..t.rows.len() {
                 if t.text(row, plan_col) != plan {
@@ -119,11 +124,16 @@ struct XAxis<'a> {
     categories: Option<&'a [String]>,
 }
 
-fn chart_of(plan: &str, metric: &str, x: &XAxis<'_>, lines: &[Line]) -> Result<String, ReportError> {
+fn chart_of(
+    plan: &str,
+    metric: &str,
+    x: &XAxis<'_>,
+    lines: &[Line],
+) -> Result<String, ReportError> {
     let all = || lines.iter().flat_map(|(_, pts)| pts.iter());
     let (x0, x1) = chart::extent(all().map(|p| p.0)).unwrap_or((0.0, 1.0));
-    let (y0, y1) = chart::extent(all().flat_map(|p| [Some(p.1), p.2, p.3]).flatten())
-        .unwrap_or((0.0, 1.0));
+    let (y0, y1) =
+        chart::extent(all().flat_map(|p| [Some(p.1), p.2, p.3]).flatten()).unwrap_or((0.0, 1.0));
     let y = padded(y0, y1);
     let xr = if x.categories.is_some() {
         (x0 - 0.5)..(x1 + 0.5)
@@ -138,7 +148,10 @@ fn chart_of(plan: &str, metric: &str, x: &XAxis<'_>, lines: &[Line]) -> Result<S
     let keys_x: Vec<f64> = ticks.into_iter().step_by(every).collect();
     let single = lines.len() == 1;
     let has_band = |pts: &[(f64, f64, Option<f64>, Option<f64>)]| {
-        pts.iter().filter(|p| p.2.is_some() && p.3.is_some()).count() > 1
+        pts.iter()
+            .filter(|p| p.2.is_some() && p.3.is_some())
+            .count()
+            > 1
     };
     let mut keys: Vec<(String, Key)> = Vec::new();
     for (k, (name, pts)) in lines.iter().enumerate() {
@@ -183,7 +196,10 @@ fn chart_of(plan: &str, metric: &str, x: &XAxis<'_>, lines: &[Line]) -> Result<S
             if band.len() > 1 {
                 let mut outline: Vec<(f64, f64)> = band.iter().map(|b| (b.0, b.2)).collect();
                 outline.extend(band.iter().rev().map(|b| (b.0, b.1)));
-                c.draw_series(std::iter::once(Polygon::new(outline, col.mix(0.2).filled())))?;
+                c.draw_series(std::iter::once(Polygon::new(
+                    outline,
+                    col.mix(0.2).filled(),
+                )))?;
             }
             c.draw_series(
                 LineSeries::new(pts.iter().map(|p| (p.0, p.1)), col.stroke_width(2)).point_size(3),

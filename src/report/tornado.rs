@@ -5,7 +5,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::chart::{Ticked, header, mesh, self, FONT, WIDE, label, percent, svg};
+use super::chart::{self, FONT, Ticked, WIDE, header, label, mesh, percent, svg};
 use super::table::Table;
 use super::{ReportError, Section, plans_in};
 
@@ -30,7 +30,11 @@ pub(super) fn section(t: &Table, plans: &[String]) -> Result<Section, ReportErro
                 Some(c) => t.num(row, c)?,
                 None => None,
             };
-            bars.push((t.text(row, input_col).to_string(), t.num(row, rho_col)?, share));
+            bars.push((
+                t.text(row, input_col).to_string(),
+                t.num(row, rho_col)?,
+                share,
+            ));
         }
         if !bars.is_empty() {
             body.push_str(&format!("<figure>{}</figure>\n", tornado(&plan, &bars)?));
@@ -103,7 +107,8 @@ fn tornado(plan: &str, bars: &[(String, Option<f64>, Option<f64>)]) -> Result<St
             } else {
                 (rho + 0.02, HPos::Left)
             };
-            let style = TextStyle::from((FONT, chart::SMALL).into_font()).pos(Pos::new(h, VPos::Center));
+            let style =
+                TextStyle::from((FONT, chart::SMALL).into_font()).pos(Pos::new(h, VPos::Center));
             Some(Text::new(percent(share), (x, y), style))
         }))?;
         c.draw_series(std::iter::once(PathElement::new(

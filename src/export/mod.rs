@@ -5,7 +5,8 @@
 //! ([`folder`]), so a reader never sees a half-written file or a new summary.csv beside an old
 //! trials.csv. On any error the temporary folder is removed and the destination is untouched.
 //! plansim refuses to replace a folder that holds anything besides what its manifest
-//! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]).
+//! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]). A file made
+//! from a set already in place (report.html) is added to it, manifest included ([`added`]).
 
 mod added;
 mod choices;

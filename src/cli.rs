@@ -56,6 +56,17 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// Compare every plan with PLAN (a plan, or `portfolio` in menu mode) at the same point,
+    /// trial by trial: writes compare.csv.
+    #[arg(long, value_name = "PLAN")]
+    pub baseline: Option<String>,
+    /// In a sweep without --baseline, compare every plan with itself at point K [default: 1].
+    #[arg(long, value_name = "K")]
+    pub baseline_point: Option<usize>,
+    /// Order the table by a summary.csv column, highest first (`-COLUMN`: lowest first); in a
+    /// sweep, also the column each plan's best point is picked by [default: profit_p50].
+    #[arg(long, value_name = "COLUMN", allow_hyphen_values = true)]
+    pub rank_by: Option<String>,
     /// Also write report.html (tables and charts) into the output folder.
     #[arg(long)]
     pub report: bool,

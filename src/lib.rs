@@ -55,6 +55,7 @@ pub mod results;
 #[cfg(test)]
 mod tests;
 
+pub use analysis::compare::{Baseline, Comparison, compare};
 pub use analysis::summary::{PlanSummary, summarize};
 pub use app::run as run_command;
 pub use config::sweep::{Point, Points, SweepArg, load_points};
@@ -64,7 +65,7 @@ pub use engine::{
     run_until, size_problem,
 };
 pub use error::{ConfigError, ConfigErrors, Error};
-pub use export::{Report, output_names, write_all};
+pub use export::{PointReport, Report, RunSet, output_names, point_folder, write_all, write_run};
 pub use model::{Scenario, Simulation};
 
 /// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.
@@ -85,10 +86,12 @@ pub mod internals {
     }
 
     /// The engine's draws without the engine, for the bench's bare loop: same streams, same
-    /// samplers, same order (per user: base demand, top-up uniform; per user-month: the
-    /// mean-one lognormal noise and a churn uniform), summed into one number. Trial 0's
+    /// samplers (per user: base demand, top-up uniform; per user-month: the mean-one lognormal
+    /// noise and a churn uniform, each purpose from its own stream), summed into one number. Trial 0's
     /// scenario values must be fixed (no trial-level draws in the segments).
     pub fn bare_loop(scn: &Scenario, users: std::ops::Range<u64>, trial: u64) -> f64 {
+        use crate::engine::UserStreams;
+        use crate::model::purpose::{Purpose, Streams};
         use rand::RngExt;
         use rand_distr::{Distribution, StandardNormal};
         let sizes = scn.segment_sizes();
@@ -118,14 +121,14 @@ pub mod internals {
                 seg += 1;
                 end += sizes[seg];
             }
-            let mut r0 = stream(seed, trial, u, 0);
-            acc += samplers[seg].sample(&mut r0);
-            let mut r1 = stream(seed, trial, u, 1);
-            acc += r1.random::<f64>();
+            let streams = UserStreams::new(seed, trial, u);
+            acc += samplers[seg].sample(&mut streams.rng(Purpose::BaseDemand));
+            acc += streams.rng(Purpose::TopUp).random::<f64>();
+            let (mut noise, mut churn) = (streams.rng(Purpose::Noise), streams.rng(Purpose::Churn));
             for _ in 0..months {
                 // The monthly draw is the mean-one lognormal noise exp(v z - v^2 / 2).
-                let z: f64 = StandardNormal.sample(&mut r1);
-                acc += (vol[seg] * z - half_var[seg]).exp() + r1.random::<f64>();
+                let z: f64 = StandardNormal.sample(&mut noise);
+                acc += (vol[seg] * z - half_var[seg]).exp() + churn.random::<f64>();
             }
         }
         acc

@@ -15,12 +15,14 @@ use tempfile::TempDir;
 const BIN: &str = env!("CARGO_BIN_EXE_plansim");
 
 /// The CSV outputs of a run (run.json, which names the config, is compared separately).
-const CSVS: [&str; 5] = [
+const CSVS: [&str; 7] = [
     "summary.csv",
     "trials.csv",
     "segments.csv",
     "deciles.csv",
     "monthly.csv",
+    "sensitivity.csv",
+    "tail.csv",
 ];
 
 /// Runs plansim in `dir` with `args`, feeding `stdin` (an empty stdin when `None`).

@@ -22,6 +22,8 @@ fn assert_same(a: &Path, b: &Path) {
         "segments.csv",
         "deciles.csv",
         "monthly.csv",
+        "sensitivity.csv",
+        "tail.csv",
     ] {
         let (x, y) = (
             std::fs::read(a.join(f)).unwrap(),

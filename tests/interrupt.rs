@@ -70,8 +70,8 @@ fn interrupt_run(signal: u32, expected_code: i32) {
     let before = snapshot(work.path());
     assert_eq!(
         before.len(),
-        8,
-        "six outputs, the manifest and their folder: {:?}",
+        10,
+        "eight outputs, the manifest and their folder: {:?}",
         before.keys()
     );
 

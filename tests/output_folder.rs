@@ -28,12 +28,14 @@ use tempfile::TempDir;
 const DEADLINE: Duration = Duration::from_secs(30);
 
 const MANIFEST: &str = ".plansim.manifest";
-const OUTPUTS: [&str; 6] = [
+const OUTPUTS: [&str; 8] = [
     "deciles.csv",
     "monthly.csv",
     "run.json",
     "segments.csv",
+    "sensitivity.csv",
     "summary.csv",
+    "tail.csv",
     "trials.csv",
 ];
 
@@ -303,7 +305,7 @@ fn is_new_set(out: &Path) -> bool {
     fs::read_to_string(out.join("run.json")).is_ok_and(|j| j.contains("\"trials\": 4,"))
 }
 
-/// A folder of six files named like the outputs plus notes.txt, none written by plansim.
+/// A folder of files named like the outputs plus notes.txt, none written by plansim.
 fn victim(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let v = dir.join("victim");
     fs::create_dir(&v).expect("mkdir");
@@ -621,7 +623,7 @@ fn a_kill_right_after_the_swap_leaves_the_new_set_complete_and_is_repaired() {
     let old = kill_at(d, "cleanup", &[]);
     // Atomic: `out/` is the whole new set; the whole old set is aside.
     assert!(is_new_set(&d.join("out")));
-    assert_eq!(names(&d.join("out")).len(), 6);
+    assert_eq!(names(&d.join("out")).len(), OUTPUTS.len());
     assert_eq!(snapshot(&aside(d, "out")), old);
     next_run_repairs(d, &["note: output folder out: removed .out.plansim-tmp-"]);
 }
@@ -632,7 +634,11 @@ fn a_kill_while_the_old_set_is_removed_is_repaired() {
     let d = dir.path();
     kill_at(d, "cleanup-midway", &[]);
     assert!(is_new_set(&d.join("out")));
-    assert_eq!(names(&aside(d, "out")).len(), 5, "one file removed");
+    assert_eq!(
+        names(&aside(d, "out")).len(),
+        OUTPUTS.len() - 1,
+        "one file removed"
+    );
     next_run_repairs(d, &["note: output folder out: removed .out.plansim-tmp-"]);
 }
 
@@ -768,6 +774,8 @@ fn a_run_writes_the_manifest_of_its_set() {
         "segments.csv",
         "deciles.csv",
         "monthly.csv",
+        "sensitivity.csv",
+        "tail.csv",
         "run.json",
     ] {
         expected.push_str(&format!("file {name}\n"));
@@ -889,7 +897,12 @@ fn the_default_folder_created_by_another_run_meanwhile_is_used() {
     b.paused("create-root");
     plansim(d, &default_run("a.toml"), &[]).expect(0);
     b.resume().finish().expect(0);
-    assert_eq!(names(&d.join("output")).len(), 14, "two sets");
+    // Each set: its folder and its files.
+    assert_eq!(
+        names(&d.join("output")).len(),
+        2 * (OUTPUTS.len() + 1),
+        "two sets"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

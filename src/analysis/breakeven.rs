@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use super::figures::SegmentCheck;
 use super::stats::{percentile_sorted, sorted};
-use crate::engine::{stream, streams::TRIAL_UNIT};
+use crate::engine;
 use crate::model::plans::PlanKind;
 use crate::model::{Billing, Rates, Scenario};
 
@@ -124,10 +124,7 @@ fn trial_draws(scn: &Scenario) -> Vec<Vec<f64>> {
     }
     let n = scn.simulation.trials.clamp(1, TRIAL_DRAWS);
     (0..n)
-        .filter_map(|t| {
-            let mut rng = stream(scn.simulation.seed, t, TRIAL_UNIT, 0);
-            scn.draw_slots(&mut rng).ok()
-        })
+        .filter_map(|t| engine::trial_draws(scn, t).ok())
         .collect()
 }
 

@@ -173,9 +173,11 @@ fn sampled(
     // Sums of the prompt-mix fields, for the typical mix.
     let mut mix_sums = [0.0; 3];
     for i in 0..n_draws as u64 {
-        // Fresh trial-level draws for each sample, so drawn parameters are integrated over.
-        let mut rng = stream(scn.simulation.seed, i, seg, 7);
-        let Ok(draws) = scn.draw_slots(&mut rng) else {
+        // Fresh trial-level draws for each sample (unit `seg`, each slot's phase its key), so
+        // drawn parameters are integrated over; the per-user fields from phase 7.
+        let seed = scn.simulation.seed;
+        let mut rng = stream(seed, i, seg, 7);
+        let Ok(draws) = scn.draw_slots(|key| stream(seed, i, seg, key)) else {
             continue; // out-of-range draws are refused at validation; a guard only
         };
         let resolve = |p: &PerUser| p.resolve(&draws).unwrap_or(Sampler::constant(f64::NAN));

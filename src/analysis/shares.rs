@@ -15,16 +15,17 @@
 //! 1 / (1 + sum_k exp(S_k/scale)). Otherwise the shares are estimated from simulated users of the
 //! segment (the command uses [`super::check::CHECK_DRAWS`]), each with their own streams, with
 //! the standard error sqrt(P (1 - P) / n). A team segment's shares are of accounts, always
-//! estimated: simulated accounts (a team size, then each seat's life and taste, from one stream
-//! per account) choose by [`crate::model::team_month::arrival_offers`] and `pick`, until the
+//! estimated: simulated accounts (a team size from the first seat's streams, then each seat's
+//! life and taste from its own streams) choose by [`crate::model::team_month::arrival_offers`] and `pick`, until the
 //! draws' number of seats is used; n is then the number of accounts.
 
 use std::fmt::Write;
 
-use crate::engine::{self, EngineError, stream};
+use crate::engine::{self, EngineError, UserStreams};
 use crate::model::choice::{At, Offer, Taste, draw_taste, offer, pick};
 use crate::model::commitment::draw_amounts;
 use crate::model::plans::PlanKind;
+use crate::model::purpose::{Purpose, sample};
 use crate::model::team::seats_of;
 use crate::model::team_month::arrival_offers;
 use crate::model::user::{UserLife, draw_size, draw_successes, live};
@@ -32,8 +33,19 @@ use crate::model::{Billing, PerUser, Scenario, Segment, SegmentValue, Trial};
 
 /// The trial whose draws are used.
 pub const TRIAL: u64 = 0;
-/// The stream phase of the simulated users (no run uses it).
-const PHASE: u64 = 8;
+/// The bit set in the unit of every simulated user, so they are none of a run's users (whose
+/// units stay far below it).
+const UNIT_BIT: u64 = 1 << 63;
+
+/// The streams of simulated user `u` of segment `seg` (the unit packs the segment and the
+/// user, so every segment has its own users).
+fn user_streams(scn: &Scenario, seg: usize, u: u64) -> UserStreams {
+    UserStreams::new(
+        scn.simulation.seed,
+        TRIAL,
+        UNIT_BIT | ((seg as u64) << 32) | u,
+    )
+}
 
 /// How a segment's shares were found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -180,16 +192,16 @@ fn offers_at_arrival(trial: &Trial, life: &UserLife, value: f64, offers: &mut Ve
 /// The closed-form shares of segment `seg`, whose per-user inputs are all fixed.
 fn closed_form(scn: &Scenario, trial: &Trial, seg: usize) -> SegmentShares {
     let n = trial.plans();
-    // Every draw that matters is constant; the stream only feeds the top-up uniform (replaced
+    // Every draw that matters is constant; the streams only feed the top-up uniform (replaced
     // below) and the taste draws (not used: the closed form integrates them).
-    let mut rng = stream(scn.simulation.seed, TRIAL, seg as u64, PHASE);
+    let streams = user_streams(scn, seg, 0);
     let mut life = UserLife::with_capacity(1);
-    let size = draw_size(trial, seg, &mut rng);
-    live(trial, seg, 0, size, &mut rng, &mut life);
-    draw_successes(trial, &mut rng, &mut life);
+    let size = draw_size(trial, seg, &streams);
+    live(trial, seg, 0, size, &streams, &mut life);
+    draw_successes(trial, &streams, &mut life);
     let mut taste = Taste::default();
-    draw_taste(trial, &life, &mut rng, &mut taste);
-    draw_amounts(trial, &mut rng, &mut life);
+    draw_taste(trial, &life, &streams, &mut taste);
+    draw_amounts(trial, &streams, &mut life);
     let probabilities: Vec<f64> = scn
         .plans
         .iter()
@@ -227,7 +239,7 @@ fn closed_form(scn: &Scenario, trial: &Trial, seg: usize) -> SegmentShares {
 }
 
 /// The shares of segment `seg` estimated from `draws` simulated users, each living from their
-/// own stream: base demand, life (top-up uniform, prompt mix), taste, then the choice.
+/// own streams: base demand, life (top-up uniform, prompt mix), taste, then the choice.
 fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> SegmentShares {
     let n = trial.plans();
     let mut counts = vec![0u64; n + 1];
@@ -235,14 +247,12 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
     let mut taste = Taste::default();
     let mut offers = Vec::with_capacity(n);
     for u in 0..draws as u64 {
-        // The unit packs the segment and the user, so every segment has its own users.
-        let unit = ((seg as u64) << 32) | u;
-        let mut rng = stream(scn.simulation.seed, TRIAL, unit, PHASE);
-        let size = draw_size(trial, seg, &mut rng);
-        live(trial, seg, 0, size, &mut rng, &mut life);
-        draw_successes(trial, &mut rng, &mut life);
-        draw_taste(trial, &life, &mut rng, &mut taste);
-        draw_amounts(trial, &mut rng, &mut life);
+        let streams = user_streams(scn, seg, u);
+        let size = draw_size(trial, seg, &streams);
+        live(trial, seg, 0, size, &streams, &mut life);
+        draw_successes(trial, &streams, &mut life);
+        draw_taste(trial, &life, &streams, &mut taste);
+        draw_amounts(trial, &streams, &mut life);
         offers_at_arrival(trial, &life, taste.value, &mut offers);
         counts[pick(trial, &offers, &taste).unwrap_or(n)] += 1;
     }
@@ -262,8 +272,9 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
 
 /// The shares of team segment `seg` estimated from simulated accounts until `draws` seats
 /// are simulated (at least one account): each account's team size, then each seat's base
-/// demand, life, taste and commitment amounts, from one stream per account; the account chooses with the summed
-/// value of its seats and its first seat's Gumbel draws.
+/// demand, life, taste and commitment amounts from the seat's own streams (simulated users in
+/// seat order; the team size from the account's first seat's); the account chooses with the
+/// summed value of its seats and its first seat's Gumbel draws.
 fn accounts(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> SegmentShares {
     let n = trial.plans();
     let mut counts = vec![0u64; n + 1];
@@ -273,18 +284,18 @@ fn accounts(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> SegmentS
     let (mut seats, mut total) = (0, 0u64);
     let size = trial.segments[seg].team_size.as_ref();
     while seats < draws {
-        let unit = ((seg as u64) << 32) | total;
-        let mut rng = stream(scn.simulation.seed, TRIAL, unit, PHASE);
-        let k = size.map_or(1, |d| seats_of(d.sample(&mut rng))) as usize;
+        let first = user_streams(scn, seg, seats as u64);
+        let k = size.map_or(1, |d| seats_of(sample(d, &first, Purpose::TeamSize))) as usize;
         lives.resize_with(k, || UserLife::with_capacity(1));
         tastes.resize_with(k, Taste::default);
         values.clear();
-        for (life, taste) in lives.iter_mut().zip(tastes.iter_mut()) {
-            let size = draw_size(trial, seg, &mut rng);
-            live(trial, seg, 0, size, &mut rng, life);
-            draw_successes(trial, &mut rng, life);
-            draw_taste(trial, life, &mut rng, taste);
-            draw_amounts(trial, &mut rng, life);
+        for (j, (life, taste)) in lives.iter_mut().zip(tastes.iter_mut()).enumerate() {
+            let streams = user_streams(scn, seg, (seats + j) as u64);
+            let size = draw_size(trial, seg, &streams);
+            live(trial, seg, 0, size, &streams, life);
+            draw_successes(trial, &streams, life);
+            draw_taste(trial, life, &streams, taste);
+            draw_amounts(trial, &streams, life);
             values.push(taste.value);
         }
         arrival_offers(trial, &lives[..k], &values, &mut offers);

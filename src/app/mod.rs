@@ -2,8 +2,10 @@
 //! command ([`run`], [`check`], [`report`], [`init`]; [`completions`] holds `completions` and `man`); the
 //! table printed after a run is [`table`].
 
+mod best;
 mod check;
 mod completions;
+mod decide;
 mod init;
 mod print;
 mod report;
@@ -12,8 +14,6 @@ mod table;
 
 use crate::cli::{Cli, Command};
 use crate::error::Error;
-
-pub use table::summary_table;
 
 /// Runs the command the user asked for.
 ///

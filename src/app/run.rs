@@ -1,34 +1,41 @@
-//! `plansim run`: load the scenario with the command line's overrides, check sizes and the
-//! output folder, simulate with a progress bar, refuse non-finite results, write the outputs
-//! as a set (report.html with `--report`), print the table and say which earlier results were
-//! replaced.
+//! `plansim run`: load the scenario's points (one, or a sweep's grid) with the command line's
+//! overrides, check `--baseline`/`--rank-by`, sizes and the output folder, simulate every
+//! point on common random numbers with one progress bar, refuse non-finite results (naming
+//! the point), compare (compare.csv), write the outputs as one set (a sweep: sweep.csv,
+//! compare.csv, run.json and `points/NNN/`; report.html with `--report`), print the table and
+//! say which earlier results were replaced.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
-use super::{MAX_THREADS, default_threads, print, summary_table};
+use super::{MAX_THREADS, best, decide, default_threads, print, table};
+use crate::analysis::compare::{self, Baseline};
 use crate::analysis::summary;
 use crate::cli::RunArgs;
 use crate::config::Override;
 use crate::error::Error;
-use crate::export::{self, Outcome, Report};
+use crate::export::{self, Outcome, PointReport, Report, RunSet};
+use crate::model::Scenario;
 use crate::{config, engine, interrupt};
 
 pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let started_at = SystemTime::now();
-    let points = config::sweep::load_points(&args.config, &size_overrides(args), &[])?;
-    let mut scn = points
+    let config_name = config::source_name(&args.config);
+    let loaded = config::sweep::load_points(&args.config, &size_overrides(args), &[])?;
+    let sweep = loaded.is_sweep();
+    let paths = loaded.paths;
+    let (values, mut scns): (Vec<Vec<String>>, Vec<Scenario>) = loaded
         .points
         .into_iter()
-        .next()
-        .expect("at least one point")
-        .scenario;
-    debug_assert!(points.paths.is_empty(), "sweeps are not run yet");
+        .map(|p| (p.values, p.scenario))
+        .unzip();
     // Not an override: a TOML integer cannot hold every u64.
     if let Some(seed) = args.seed {
-        scn.simulation.seed = seed;
+        for scn in &mut scns {
+            scn.simulation.seed = seed;
+        }
     }
     let threads = match args.threads {
         Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
@@ -40,18 +47,21 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         Some(n) => n,
         None => default_threads(),
     };
-    if let Some(problem) = engine::size_problem(&scn, threads) {
-        return Err(Error::TooLarge {
-            config: None,
-            problem,
-        });
+    let decide = decide::resolve(args, sweep, &scns)?;
+    for scn in &scns {
+        if let Some(problem) = engine::size_problem(scn, threads) {
+            return Err(Error::TooLarge {
+                config: None,
+                problem,
+            });
+        }
     }
     // Claimed (checked, locked, leftovers repaired) before simulating. The default output/
     // folder is created if missing, and removed again if nothing is written into it.
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from("output").join(&scn.name));
+        .unwrap_or_else(|| PathBuf::from("output").join(&scns[0].name));
     let mut notes = Vec::new();
     let claimed = export::OutputFolder::claim(&out, args.out.is_none(), &mut notes);
     print::stderr_lines(&notes);
@@ -69,43 +79,20 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         .num_threads(threads)
         .build()
         .map_err(|e| Error::System(format!("cannot start {threads} threads: {e}")))?;
-    let sim = &scn.simulation;
-    let bar = if args.quiet {
-        ProgressBar::hidden()
-    } else {
-        let bar = ProgressBar::with_draw_target(
-            Some(sim.trials.saturating_mul(scn.max_population())),
-            ProgressDrawTarget::stderr(),
-        );
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated{eta}",
-            )
-            .expect("static template is valid")
-            .with_key(
-                "eta",
-                |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                    let total = state.len().unwrap_or(0);
-                    if let Some(left) = eta(state.elapsed(), state.pos(), total) {
-                        let _ = write!(w, ", eta {left}");
-                    }
-                },
-            ),
-        );
-        bar
-    };
+    let total = scns.iter().fold(0u64, |t, scn| {
+        t.saturating_add(scn.simulation.trials.saturating_mul(scn.max_population()))
+    });
+    let bar = progress_bar(args.quiet, total);
     let started = Instant::now();
     let results = pool
         .install(|| {
             let opts = engine::RunOptions::default();
-            let range = 0..scn.simulation.trials;
-            let points = std::slice::from_ref(&scn);
-            engine::run_points(points, range, &opts, &|n| bar.inc(n), interrupt::flag())
-                .map(|r| r.map(|mut v| v.remove(0)))
+            let range = 0..scns[0].simulation.trials;
+            engine::run_points(&scns, range, &opts, &|n| bar.inc(n), interrupt::flag())
         })
         // A drawn parameter out of range: the scenario's fault, though only a draw shows it.
         .map_err(|source| Error::Engine {
-            config: config::source_name(&args.config),
+            config: config_name.clone(),
             source,
         })?;
     let wall_seconds = started.elapsed().as_secs_f64();
@@ -113,55 +100,88 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     let Some(results) = results else {
         return Err(interrupted(interrupt::requested().unwrap_or(2)));
     };
-    let summaries = summary::summarize(&scn, &results);
-    // The results' plan index is the row index of the per-plan outputs.
-    let rows = scn.rows();
-    let overflowed = results.non_finite_plan().map(|p| rows[p].0).or_else(|| {
-        summaries
-            .iter()
-            .find(|s| !s.is_finite())
-            .map(|s| s.plan.as_str())
-    });
-    if let Some(plan) = overflowed {
-        return Err(Error::Overflow {
-            config: config::source_name(&args.config),
-            plan: plan.to_string(),
+    let mut summaries = Vec::with_capacity(scns.len());
+    for (i, (scn, res)) in scns.iter().zip(&results).enumerate() {
+        let rows = summary::summarize(scn, res);
+        // The results' plan index is the row index of the per-plan outputs.
+        let names = scn.rows();
+        let overflowed = res.non_finite_plan().map(|p| names[p].0).or_else(|| {
+            rows.iter()
+                .find(|s| !s.is_finite())
+                .map(|s| s.plan.as_str())
         });
+        if let Some(plan) = overflowed {
+            let at = if sweep {
+                format!(" at point {}", i + 1)
+            } else {
+                String::new()
+            };
+            return Err(Error::Overflow {
+                config: config_name.clone(),
+                plan: format!("{plan}{at}"),
+            });
+        }
+        summaries.push(rows);
     }
+    let compared = decide.baseline.as_ref().map(|b| {
+        let points: Vec<_> = scns.iter().zip(&results).collect();
+        compare::compare(&points, b)
+    });
+    let run = RunSet {
+        paths: paths.clone(),
+        points: scns
+            .iter()
+            .zip(&results)
+            .zip(&summaries)
+            .zip(values)
+            .map(|(((scn, res), sums), values)| PointReport {
+                values,
+                report: Report {
+                    scenario: scn,
+                    results: res,
+                    summaries: sums,
+                    config_path: config_name.clone(),
+                    threads,
+                    wall_seconds,
+                    started_at,
+                },
+            })
+            .collect(),
+        compare: compared,
+    };
+    let table = stdout_table(&run, &decide)?;
     // Read before the old outputs are replaced: the notice printed once the new ones are in.
     let replaced = previous_run(&out);
-    let written = folder.write(
-        &Report {
-            scenario: &scn,
-            results: &results,
-            summaries: &summaries,
-            config_path: config::source_name(&args.config),
-            threads,
-            wall_seconds,
-            started_at,
-        },
-        interrupt::flag(),
-    );
-    match written? {
+    let files = run.files().map_err(|e| Error::io(&out, e))?;
+    // `--report`: report.html, drawn from the texts of the files just written, joins the set.
+    let report = args.report.then(|| -> export::set::Derive<'_> {
+        Box::new(|texts| {
+            let html = crate::report::render(texts).map_err(std::io::Error::other)?;
+            Ok(vec![(
+                crate::report::FILE_NAME.to_string(),
+                html.into_bytes(),
+            )])
+        })
+    });
+    match folder.write_set(files, report, interrupt::flag())? {
         Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
         Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
     }
-    // `--report`: for now added to the set once it is in place, as `plansim report DIR` does
-    // (atomically, and listed in the manifest). To move into the atomic file set when the
-    // writer takes extra files: render `crate::report::render` from the texts written into
-    // the temporary folder (`super::report::read_outputs` on it) and write report.html there.
-    if args.report {
-        let (_, notes) = super::report::write_report(&out)?;
-        print::stderr_lines(&notes);
-    }
+    let sim = &scns[0].simulation;
+    let points = if sweep {
+        format!("{} points x ", scns.len())
+    } else {
+        String::new()
+    };
     let line = format!(
-        "{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; wrote {}\n",
+        "{points}{} trials x {} users x {} months in {wall_seconds:.2} s on {threads} threads; \
+         wrote {}\n",
         sim.trials,
         sim.users,
         sim.months,
         out.display()
     );
-    let mut text = summary_table(&scn, &results, &summaries) + &line;
+    let mut text = table + &line;
     if let Some(previous) = replaced {
         text.push_str(&format!(
             "Replaced the previous results in {} ({previous}).\n",
@@ -169,6 +189,85 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         ));
     }
     print::stdout(&text)
+}
+
+/// The table printed after the run: a plain run's rows (ranked by `--rank-by`, the
+/// `--baseline` flagged), or a sweep's best point per plan.
+fn stdout_table(run: &RunSet<'_>, decide: &decide::Decide) -> Result<String, Error> {
+    let cells = |r: &Report<'_>| {
+        export::summary_cells(r).map_err(|e| Error::System(format!("summary table: {e}")))
+    };
+    if run.is_sweep() {
+        let views = run
+            .points
+            .iter()
+            .map(|p| {
+                Ok(best::PointView {
+                    values: &p.values,
+                    scenario: p.report.scenario,
+                    summaries: p.report.summaries,
+                    cells: cells(&p.report)?,
+                })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        return Ok(best::sweep_table(
+            &run.paths,
+            &views,
+            decide.rank.as_ref(),
+            decide.baseline.as_ref(),
+        ));
+    }
+    let r = &run.points[0].report;
+    let order = match &decide.rank {
+        Some(rank) => Some(decide::order(
+            &decide::values(&cells(r)?, &rank.column),
+            rank.lowest_first,
+        )),
+        None => None,
+    };
+    let legend;
+    let marked = match &decide.baseline {
+        Some(Baseline::Plan(p)) => {
+            legend =
+                format!("* baseline: compare.csv compares every plan with {p}, trial by trial.");
+            r.summaries
+                .iter()
+                .position(|s| s.plan == *p)
+                .map(|i| (i, legend.as_str()))
+        }
+        _ => None,
+    };
+    Ok(table::ranked_table(
+        r.scenario,
+        r.results,
+        r.summaries,
+        order.as_deref(),
+        marked,
+    ))
+}
+
+/// The progress bar on stderr (hidden with `--quiet`) over `total` users simulated.
+fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
+    if quiet {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated{eta}",
+        )
+        .expect("static template is valid")
+        .with_key(
+            "eta",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let total = state.len().unwrap_or(0);
+                if let Some(left) = eta(state.elapsed(), state.pos(), total) {
+                    let _ = write!(w, ", eta {left}");
+                }
+            },
+        ),
+    );
+    bar
 }
 
 /// What the outputs in `dir` came from, if it holds any: `None` when there is nothing to

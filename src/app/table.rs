@@ -8,41 +8,30 @@ use crate::analysis::summary::PlanSummary;
 use crate::model::Scenario;
 use crate::results::{RunResults, per_trial};
 
-/// The human-readable table printed after a run, with the lines under it.
-pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary]) -> String {
+/// The human-readable table printed after a run, with the lines under it: its rows in `order`
+/// (row indices; `None`: file order) and, with `marked`, that row (the baseline) flagged with
+/// `*` and the legend line under the table.
+pub(super) fn ranked_table(
+    scn: &Scenario,
+    results: &RunResults,
+    rows: &[PlanSummary],
+    order: Option<&[usize]>,
+    marked: Option<(usize, &str)>,
+) -> String {
     let menu = scn.is_menu();
-    let width = rows.iter().map(|r| r.plan.len()).max().unwrap_or(4).max(4);
-    let subscribers = |text: String| {
-        if menu {
-            format!("  {text:>11}")
-        } else {
-            String::new()
-        }
-    };
-    let mut s = format!(
-        "{:<width$}{}  {:>14}  {:>14}  {:>14}  {:>10}  {:>9}  {:>15}\n",
-        "plan",
-        subscribers("subscribers".into()),
-        "profit_p05",
-        "profit_p50",
-        "profit_p95",
-        "margin_p50",
-        "prob_loss",
-        "loss_user_share"
-    );
-    for r in rows {
-        let margin = r.margin_pct[1].map_or("-".to_string(), |m| format!("{:.1}%", 100.0 * m));
-        s.push_str(&format!(
-            "{:<width$}{}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9}  {:>15}\n",
-            r.plan,
-            subscribers(format!("{:.0}", r.subscribers_mean)),
-            r.profit_pct[1],
-            r.profit_pct[4],
-            r.profit_pct[7],
-            margin,
-            share(r.prob_loss),
-            r.loss_user_share.map_or("-".to_string(), share)
-        ));
+    let order: Vec<usize> = order.map_or_else(|| (0..rows.len()).collect(), <[usize]>::to_vec);
+    let lines: Vec<Line<'_>> = order
+        .iter()
+        .map(|&i| Line {
+            lead: Vec::new(),
+            row: &rows[i],
+            marked: marked.is_some_and(|(m, _)| m == i),
+        })
+        .collect();
+    let mut s = rows_text(menu, &[], &lines);
+    if let Some((_, legend)) = marked {
+        s.push_str(legend);
+        s.push('\n');
     }
     let users = scn.simulation.users;
     let months = scn.simulation.months;
@@ -97,6 +86,83 @@ pub fn summary_table(scn: &Scenario, results: &RunResults, rows: &[PlanSummary])
     s
 }
 
+/// One line of the table: its leading cells (a sweep's point and swept values), its row, and
+/// whether it is the baseline (flagged with `*`).
+pub(super) struct Line<'a> {
+    pub lead: Vec<String>,
+    pub row: &'a PlanSummary,
+    pub marked: bool,
+}
+
+/// The header and one line per [`Line`]: plan, the leading columns headed `lead`, in menu
+/// mode subscribers, then the profit columns.
+pub(super) fn rows_text(menu: bool, lead: &[String], lines: &[Line<'_>]) -> String {
+    let name = |l: &Line<'_>| {
+        if l.marked {
+            format!("{} *", l.row.plan)
+        } else {
+            l.row.plan.clone()
+        }
+    };
+    let width = lines
+        .iter()
+        .map(|l| name(l).len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let lead_widths: Vec<usize> = lead
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let cells = lines.iter().map(|l| l.lead.get(i).map_or(0, String::len));
+            cells.chain([h.len()]).max().unwrap_or(0)
+        })
+        .collect();
+    let leading = |cells: &[String]| -> String {
+        cells
+            .iter()
+            .zip(&lead_widths)
+            .map(|(c, w)| format!("  {c:>w$}"))
+            .collect()
+    };
+    let subscribers = |text: String| {
+        if menu {
+            format!("  {text:>11}")
+        } else {
+            String::new()
+        }
+    };
+    let mut s = format!(
+        "{:<width$}{}{}  {:>14}  {:>14}  {:>14}  {:>10}  {:>9}  {:>15}\n",
+        "plan",
+        leading(lead),
+        subscribers("subscribers".into()),
+        "profit_p05",
+        "profit_p50",
+        "profit_p95",
+        "margin_p50",
+        "prob_loss",
+        "loss_user_share"
+    );
+    for l in lines {
+        let r = l.row;
+        let margin = r.margin_pct[1].map_or("-".to_string(), |m| format!("{:.1}%", 100.0 * m));
+        s.push_str(&format!(
+            "{:<width$}{}{}  {:>14.0}  {:>14.0}  {:>14.0}  {:>10}  {:>9}  {:>15}\n",
+            name(l),
+            leading(&l.lead),
+            subscribers(format!("{:.0}", r.subscribers_mean)),
+            r.profit_pct[1],
+            r.profit_pct[4],
+            r.profit_pct[7],
+            margin,
+            share(r.prob_loss),
+            r.loss_user_share.map_or("-".to_string(), share)
+        ));
+    }
+    s
+}
+
 /// A share in [0, 1] to three decimals, where a nonzero share never reads as 0 and a share
 /// below 1 never reads as 1: `0` (exactly), `<0.001`, `0.032`, `>0.999`, `1` (exactly).
 fn share(x: f64) -> String {
@@ -130,7 +196,7 @@ fn list<'a>(values: impl Iterator<Item = (&'a str, f64)>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{share, summary_table};
+    use super::{ranked_table, share};
     use crate::analysis::summary::summarize;
     use crate::results::{
         MonthTotals, PlanTrial, PopulationMonth, Provenance, RunResults, Totals, TrialGroups,
@@ -198,7 +264,7 @@ price = 20
             arrived: 10,
             ..PopulationMonth::default()
         };
-        let table = summary_table(&scn, &res, &summarize(&scn, &res));
+        let table = ranked_table(&scn, &res, &summarize(&scn, &res), None, None);
         let lines: Vec<Vec<&str>> = table
             .lines()
             .map(|l| l.split_whitespace().collect())

@@ -148,6 +148,21 @@ impl Sampler {
         }
     }
 
+    /// The value of a sampler that draws nothing (a fixed value without `zero`), `None` for
+    /// one that draws.
+    #[inline]
+    pub fn fixed(&self) -> Option<f64> {
+        match (&self.kind, self.zero) {
+            (Kind::Const(v), None) => Some(
+                v.max(self.floor)
+                    .min(self.ceiling)
+                    .clamp(-MAX_MAGNITUDE, MAX_MAGNITUDE)
+                    + 0.0,
+            ),
+            _ => None,
+        }
+    }
+
     fn has_modifier(&self) -> bool {
         self.floor.is_finite() || self.ceiling.is_finite() || self.zero.is_some()
     }

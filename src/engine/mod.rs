@@ -3,7 +3,8 @@
 //! A trial is one population. Its users are split into blocks of [`BLOCK_USERS`] (a constant,
 //! never derived from the thread count); a block is the unit of parallel work. Every random
 //! number comes from a stream keyed by `(seed, trial, unit, phase)` ([`streams`]), where the
-//! unit is a user (or the trial itself for trial-level draws), so results do not depend on how
+//! unit is a user (phase: the purpose of the draws) or the trial itself (phase: the hash of a
+//! trial-level input's path), so results do not depend on how
 //! work is scheduled, and a user's draws do not depend on any other user's. Sums are formed in
 //! user order within a block, in block order within a trial and in trial order across trials:
 //! the outputs are byte-identical for any thread count, and a range of trials gives the same
@@ -30,8 +31,9 @@ use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
 pub use points::run_points;
+pub use schedule::trial_draws;
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
-pub use streams::{RNG_NAME, stream};
+pub use streams::{RNG_NAME, UserStreams, stream};
 
 use crate::model::{DrawError, Scenario};
 use crate::results::{Provenance, RunResults};
@@ -158,7 +160,7 @@ pub(crate) fn trial(scn: &Scenario, t: u64) -> Result<crate::model::Trial, Engin
 
 /// Simulates a single user of a scenario (trial `trial`'s draws, segment `seg`, base demand
 /// `d`, user index `user`) and returns the outcome on every plan. On a task segment `d` is not
-/// used: the user's tasks and tokens per task come from their phase-0 stream, as in a run. For
+/// used: the user's tasks and tokens per task come from their streams, as in a run. For
 /// tests and diagnostics: the engine uses the same code path.
 ///
 /// # Errors
@@ -177,21 +179,14 @@ pub fn simulate_user(
     let mut life = UserLife::with_capacity(st.months());
     let mut months = vec![MonthTotals::default(); st.plans() * st.months()];
     let seed = scn.simulation.seed;
+    let streams = UserStreams::new(seed, trial, user);
     let size = match st.segments[seg].tasks {
-        Some(_) => draw_size(&st, seg, &mut stream(seed, trial, user, 0)),
+        Some(_) => draw_size(&st, seg, &streams),
         None => Size::tokens(d),
     };
-    live(
-        &st,
-        seg,
-        0,
-        size,
-        &mut stream(seed, trial, user, 1),
-        &mut life,
-    );
-    draw_successes(&st, &mut stream(seed, trial, user, 3), &mut life);
-    use crate::model::commitment::{PHASE, draw_amounts};
-    draw_amounts(&st, &mut stream(seed, trial, user, PHASE), &mut life);
+    live(&st, seg, 0, size, &streams, &mut life);
+    draw_successes(&st, &streams, &mut life);
+    crate::model::commitment::draw_amounts(&st, &streams, &mut life);
     let n_months = st.months();
     Ok((0..st.plans())
         .map(|p| {

@@ -3,8 +3,8 @@
 //!
 //! A chunk holds the trials in flight (bounded for memory by [`super::sizing`]). For each chunk,
 //! phase 0 draws every user's base demand and ranks the deciles; phase 1 lives and bills the
-//! users block by block (with a task user's successes from phase 3, and in menu mode each
-//! user's taste from phase 2) ([`BLOCK_USERS`] users, the fixed unit of parallel work; with
+//! users block by block (with a task user's successes, and in menu mode each user's taste;
+//! every purpose from its own stream, [`super::streams`]) ([`BLOCK_USERS`] users, the fixed unit of parallel work; with
 //! teams, the whole accounts starting in that span, [`super::teams`]); then the
 //! blocks are summed in block order within a trial and the trials pushed in trial order, so
 //! the results are byte-identical for any thread count.
@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::assign::Assign;
 use super::ranking::rank_deciles;
 use super::sizing::trials_in_flight;
-use super::streams::{TRIAL_UNIT, stream};
+use super::streams::{UserStreams, slot_stream};
 use super::teams::{
     self, TeamScratch, block_users, in_team, simulate_account, simulate_account_menu,
 };
@@ -27,17 +27,25 @@ use crate::model::choice::{Taste, draw_taste};
 use crate::model::commitment;
 use crate::model::menu::{Scratch, Sinks};
 use crate::model::user::{Size, UserLife, base_demand, draw_size, draw_successes, live};
-use crate::model::{Scenario, Trial};
+use crate::model::{DrawError, Scenario, Trial};
 use crate::results::{
     ChoiceTotals, DECILES, GroupTotals, MonthTotals, PlanTrial, PopulationMonth, RunResults,
     SegmentProfit, Totals, TrialGroups, TrialResult,
 };
 
-/// The scenario with trial `t`'s draws applied (the trial-level stream).
+/// Trial `t`'s trial-level draws, each slot from its own stream ([`slot_stream`]).
+///
+/// # Errors
+/// As [`Scenario::draw_slots`].
+pub fn trial_draws(scn: &Scenario, t: u64) -> Result<Vec<f64>, DrawError> {
+    let seed = scn.simulation.seed;
+    scn.draw_slots(|key| slot_stream(seed, t, key))
+}
+
+/// The scenario with trial `t`'s draws applied.
 pub(super) fn trial(scn: &Scenario, t: u64) -> Result<Trial, EngineError> {
     let at = |source| EngineError::Draw { trial: t, source };
-    let mut rng = stream(scn.simulation.seed, t, TRIAL_UNIT, 0);
-    let draws = scn.draw_slots(&mut rng).map_err(at)?;
+    let draws = trial_draws(scn, t).map_err(at)?;
     Trial::resolve(scn, draws).map_err(at)
 }
 
@@ -194,7 +202,7 @@ pub(super) fn run_range<A: Assign>(
                                 c += 1;
                             }
                             let seg = st.cohorts[c].segment;
-                            *x = base_demand(st, seg, &mut stream(sim.seed, t, u, 0));
+                            *x = base_demand(st, seg, &UserStreams::new(sim.seed, t, u));
                         }
                     });
                 if !stopped() {
@@ -372,24 +380,23 @@ fn simulate_block<A: Assign>(
             continue;
         }
         done += 1;
+        let streams = UserStreams::new(seed, trial, u as u64);
         let size = if st.segments[seg].tasks.is_some() {
             // Only D is kept per user: a task user's tasks and tokens per task are drawn again
-            // from their phase-0 stream.
-            draw_size(st, seg, &mut stream(seed, trial, u as u64, 0))
+            // from their streams.
+            draw_size(st, seg, &streams)
         } else {
             Size::tokens(buf.demand[u])
         };
-        let mut rng = stream(seed, trial, u as u64, 1);
-        live(st, seg, month, size, &mut rng, &mut life);
+        live(st, seg, month, size, &streams, &mut life);
         if life.is_tasks {
-            draw_successes(st, &mut stream(seed, trial, u as u64, 3), &mut life);
+            draw_successes(st, &streams, &mut life);
         }
         if has_commitments {
-            let mut rng = stream(seed, trial, u as u64, commitment::PHASE);
-            commitment::draw_amounts(st, &mut rng, &mut life);
+            commitment::draw_amounts(st, &streams, &mut life);
         }
         if A::NEEDS_TASTE {
-            draw_taste(st, &life, &mut stream(seed, trial, u as u64, 2), &mut taste);
+            draw_taste(st, &life, &streams, &mut taste);
         }
         let mut sinks = Sinks {
             rows: &mut rows,

@@ -4,7 +4,7 @@
 //!
 //! Within each run of a team segment's users who arrive together ([`Cohort`]; in each mode, all
 //! of the segment's users at month 0), accounts are dealt in user order: an account starting at
-//! user u takes [`seats_of`] of a draw of `team_size` from u's phase-4 stream, the run's last
+//! user u takes [`seats_of`] of a draw of `team_size` from u's team-size stream, the run's last
 //! account what is left. Every other user is an account of one. Block b holds the accounts
 //! whose first user is in `[b x BLOCK_USERS, (b + 1) x BLOCK_USERS)`: the boundaries depend
 //! only on the layout, never on threads, and without teams they are exactly the blocks of
@@ -13,22 +13,18 @@
 use std::ops::Range;
 
 use super::BLOCK_USERS;
-use super::streams::stream;
+use super::streams::UserStreams;
 use crate::model::Trial;
 use crate::model::accounting::bill_plan;
 use crate::model::arrivals::Cohort;
 use crate::model::choice::{Taste, draw_taste};
 use crate::model::commitment;
 use crate::model::menu::Sinks;
+use crate::model::purpose::{Purpose, Streams, sample};
 use crate::model::team::{bill_account, end_seats, end_seats_at, seats_of};
 use crate::model::team_menu::{TeamMenuScratch, TeamSinks, live_team_menu};
 use crate::model::user::{Size, UserLife, draw_size, draw_successes, live_with_churn};
 use crate::results::{MonthTotals, Totals};
-
-/// Stream phase of the account's team size (drawn from its first user's stream).
-pub const TEAM_PHASE: u64 = 4;
-/// Stream phase of a seat's seat-churn uniforms.
-pub const SEAT_PHASE: u64 = 5;
 
 /// The first user of every account of the trial's team segments, in user order (empty when no
 /// segment has `team_size`).
@@ -40,7 +36,8 @@ pub(super) fn deal(st: &Trial, seed: u64, trial: u64) -> Vec<u64> {
             let mut u = lo;
             while u < c.end {
                 starts.push(u);
-                let k = seats_of(size.sample(&mut stream(seed, trial, u, TEAM_PHASE)));
+                let streams = UserStreams::new(seed, trial, u);
+                let k = seats_of(sample(size, &streams, Purpose::TeamSize));
                 u = (u + k).min(c.end);
             }
         }
@@ -153,24 +150,17 @@ fn live_seats(
     );
     let lives = &mut scratch.lives[..n];
     for (life, u) in lives.iter_mut().zip(seats.clone()) {
-        let u = u as u64;
+        let streams = UserStreams::new(seed, trial, u as u64);
         let size = if st.segments[seg].tasks.is_some() {
-            draw_size(st, seg, &mut stream(seed, trial, u, 0))
+            draw_size(st, seg, &streams)
         } else {
-            Size::tokens(demand[u as usize])
+            Size::tokens(demand[u])
         };
-        live_with_churn(
-            st,
-            seg,
-            month,
-            size,
-            &mut stream(seed, trial, u, 1),
-            life,
-            0.0,
-        );
+        live_with_churn(st, seg, month, size, &streams, life, 0.0);
     }
     let first = seats.start as u64;
-    let seat_rng = |j: usize| stream(seed, trial, first + j as u64, SEAT_PHASE);
+    let seat_rng =
+        |j: usize| UserStreams::new(seed, trial, first + j as u64).rng(Purpose::SeatChurn);
     if menu {
         scratch.leave_u.clone_from(&lives[0].leave_u);
         end_seats_at(st, lives, 0.0, seat_rng);
@@ -179,18 +169,18 @@ fn live_seats(
     }
     let has_commitments = st.has_commitments();
     for (life, u) in lives.iter_mut().zip(seats) {
+        let streams = UserStreams::new(seed, trial, u as u64);
         if life.is_tasks {
-            draw_successes(st, &mut stream(seed, trial, u as u64, 3), life);
+            draw_successes(st, &streams, life);
         }
         if has_commitments {
-            let mut rng = stream(seed, trial, u as u64, commitment::PHASE);
-            commitment::draw_amounts(st, &mut rng, life);
+            commitment::draw_amounts(st, &streams, life);
         }
     }
 }
 
 /// Lives the account of users `seats` (of segment `seg`, arriving at `month`) in menu mode:
-/// each seat's value from its phase-2 stream, the account's Gumbel draws from its first
+/// each seat's value from its value stream, the account's Gumbel draws from its first
 /// seat's; `scratch.rows[j][r]` becomes seat j's totals on row r, and the month, choice and
 /// population sums are added to `sinks` (whose `rows` are ignored).
 #[allow(clippy::too_many_arguments)]
@@ -222,20 +212,12 @@ pub(super) fn simulate_account_menu(
     let lives = &scratch.lives[..n];
     scratch.values.clear();
     for (life, u) in lives.iter().zip(seats) {
-        draw_taste(
-            st,
-            life,
-            &mut stream(seed, trial, u as u64, 2),
-            &mut scratch.taste,
-        );
+        let streams = UserStreams::new(seed, trial, u as u64);
+        draw_taste(st, life, &streams, &mut scratch.taste);
         scratch.values.push(scratch.taste.value);
     }
-    draw_taste(
-        st,
-        &lives[0],
-        &mut stream(seed, trial, u0, 2),
-        &mut scratch.taste,
-    );
+    let streams = UserStreams::new(seed, trial, u0);
+    draw_taste(st, &lives[0], &streams, &mut scratch.taste);
     let mut team = TeamSinks {
         rows: &mut scratch.rows[..n],
         months: sinks.months,

@@ -16,8 +16,8 @@
 //! file and a default `output/` folder it created, unless they hold the new set.
 
 use std::ffi::OsString;
-use std::io::{self, BufWriter, Write};
-use std::os::fd::OwnedFd;
+use std::io::{self, Write};
+use std::os::fd::{AsFd, OwnedFd};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -25,13 +25,15 @@ use rustix::fs::{self as rfs, AtFlags, CWD, FileType, Mode, OFlags};
 use rustix::io::Errno;
 
 use super::handles::{
-    Id, cannot_remove, id, kind, lstat, mount_point, open_dir, proof, remove_set, unproven,
+    Id, cannot_remove, id, kind, lstat, mount_point, open_dir, open_path, proof, remove_set,
+    unproven,
 };
 use super::lock::{Lock, Refused};
-use super::manifest::{MANIFEST, Manifest};
+use super::manifest::{Kind, MANIFEST, Manifest};
 use super::names::{lock_name, split, working_name};
 use super::repair::repair;
-use super::{Report, exporters, hook};
+use super::set::{Derive, OutFile, check_paths, usual_files, write_file};
+use super::{Report, hook};
 use crate::error::Error;
 
 /// An output folder claimed for one run: locked, checked, with its temporary folder made.
@@ -60,7 +62,8 @@ pub(super) struct Temp {
     pub(super) name: OsString,
     pub(super) fd: OwnedFd,
     pub(super) id: Id,
-    pub(super) files: Vec<String>,
+    /// What was created in it so far, in order (for the removal of an unfinished set).
+    pub(super) files: Vec<(Kind, String)>,
 }
 
 impl OutputFolder {
@@ -168,39 +171,71 @@ impl OutputFolder {
         Ok(folder)
     }
 
-    /// Writes every output file and the manifest into the temporary folder, then swaps it in.
-    /// `stop` is checked before each file and before the swap; once it is set, nothing more
-    /// is written and [`Outcome::Stopped`] is returned with the folder untouched.
+    /// Writes the usual output files of `report` and the manifest into the temporary folder,
+    /// then swaps it in: [`Self::write_set`] with [`usual_files`] at the top of the folder.
     ///
     /// # Errors
-    /// [`Error::Io`] when writing fails; [`Error::Output`] when the folder changed during the
-    /// run in a way plansim may not touch. Either way the folder is left as it was.
-    pub fn write(mut self, report: &Report<'_>, stop: &AtomicBool) -> Result<Outcome, Error> {
+    /// As [`Self::write_set`].
+    pub fn write(self, report: &Report<'_>, stop: &AtomicBool) -> Result<Outcome, Error> {
+        self.write_set(usual_files(report, ""), None, stop)
+    }
+
+    /// Writes `files` in order (creating the folders their paths name, each listed in the
+    /// manifest before its contents), then the files `derive` computes from the texts of those
+    /// (see [`Derive`]), then the manifest, into the temporary folder, and swaps it in. `stop`
+    /// is checked before each file and before the swap; once it is set, nothing more is
+    /// written and [`Outcome::Stopped`] is returned with the folder untouched.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when writing fails; [`Error::Output`] when a path is not one plansim may
+    /// write (empty, `.`, `..`, twice) or the folder changed during the run in a way plansim
+    /// may not touch. Either way the folder is left as it was.
+    pub fn write_set(
+        mut self,
+        files: Vec<OutFile<'_>>,
+        derive: Option<Derive<'_>>,
+        stop: &AtomicBool,
+    ) -> Result<Outcome, Error> {
         let stopped = || stop.load(Ordering::SeqCst);
         let tmp = self
             .tmp
             .as_mut()
             .expect("claimed folders have a temporary folder");
         let at = self.shown.with_file_name(&tmp.name);
-        let mut names = Vec::new();
-        for ex in exporters(report.scenario) {
+        let mut texts: Option<Vec<(String, String)>> = derive.as_ref().map(|_| Vec::new());
+        let mut entries: Vec<(Kind, String)> = Vec::new();
+        check_paths(files.iter().map(|f| f.path.as_str()))?;
+        for file in files {
             if stopped() {
                 return Ok(Outcome::Stopped);
             }
-            let name = ex.file_name();
-            let file =
-                create(&tmp.fd, name, &mut tmp.files).map_err(|e| Error::io(at.join(name), e))?;
-            let mut w = BufWriter::new(file);
-            let written = ex.write(report, &mut w).and_then(|()| w.flush());
-            written
-                .and_then(|()| w.get_ref().sync_all())
-                .map_err(|e| Error::io(at.join(name), e))?;
-            names.push(name);
+            write_file(tmp, &at, &mut entries, file, texts.as_mut())?;
         }
-        let mut manifest = create(&tmp.fd, MANIFEST, &mut tmp.files)
+        if let (Some(derive), Some(texts)) = (derive, texts) {
+            if stopped() {
+                return Ok(Outcome::Stopped);
+            }
+            let extra = derive(&texts).map_err(|e| Error::io(&at, e))?;
+            let written = entries.iter().filter(|(k, _)| *k == Kind::File);
+            let paths = written.map(|(_, p)| p.as_str());
+            check_paths(paths.chain(extra.iter().map(|(p, _)| p.as_str())))?;
+            for (path, bytes) in extra {
+                if stopped() {
+                    return Ok(Outcome::Stopped);
+                }
+                write_file(tmp, &at, &mut entries, OutFile::bytes(path, bytes), None)?;
+            }
+        }
+        // Each folder's entries are durable before the manifest says the set is complete.
+        for (_, folder) in entries.iter().filter(|(k, _)| *k == Kind::Folder) {
+            open_path(tmp.fd.as_fd(), folder)
+                .and_then(|fd| Ok(rfs::fsync(fd)?))
+                .map_err(|e| Error::io(at.join(folder), e))?;
+        }
+        let mut manifest = create(&tmp.fd, MANIFEST, MANIFEST, &mut tmp.files)
             .map_err(|e| Error::io(at.join(MANIFEST), e))?;
         manifest
-            .write_all(Manifest::of_files(names).render().as_bytes())
+            .write_all(Manifest::of_entries(entries).render().as_bytes())
             .and_then(|()| manifest.sync_all())
             .and_then(|()| Ok(rfs::fsync(&tmp.fd)?))
             .map_err(|e| Error::io(at.join(MANIFEST), e))?;
@@ -293,7 +328,7 @@ impl Drop for OutputFolder {
         if let Some(tmp) = self.tmp.take()
             && matches!(lstat(&self.parent, &tmp.name), Ok(Some(st)) if id(&st) == tmp.id)
         {
-            let files = Manifest::of_files(tmp.files.iter().map(String::as_str));
+            let files = Manifest::of_entries(tmp.files);
             if remove_set(&tmp.fd, &files, &mut || {}).is_empty() {
                 let _ = rfs::unlinkat(&self.parent, &tmp.name, AtFlags::REMOVEDIR);
             }
@@ -307,10 +342,16 @@ impl Drop for OutputFolder {
     }
 }
 
-/// Creates the file `name` in the folder `dir` (it must not exist) and records it in `files`.
-fn create(dir: &OwnedFd, name: &str, files: &mut Vec<String>) -> io::Result<std::fs::File> {
+/// Creates the file `name` in the folder `dir` (it must not exist) and records it in `files`
+/// as `path` (its path in the set).
+pub(super) fn create(
+    dir: impl AsFd,
+    name: &str,
+    path: &str,
+    files: &mut Vec<(Kind, String)>,
+) -> io::Result<std::fs::File> {
     let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let fd = rfs::openat(dir, name, flags, Mode::from_raw_mode(0o666))?;
-    files.push(name.to_string());
+    files.push((Kind::File, path.to_string()));
     Ok(fd.into())
 }

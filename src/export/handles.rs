@@ -42,8 +42,9 @@ pub(super) fn open_dir(dir: impl AsFd, name: &OsStr) -> io::Result<OwnedFd> {
     Ok(rfs::openat(dir, name, flags, Mode::empty())?)
 }
 
-/// Opens the folder at a `/`-separated relative `path` under `dir`, one component at a time.
-fn open_path(dir: BorrowedFd<'_>, path: &str) -> io::Result<OwnedFd> {
+/// Opens the folder at a `/`-separated relative `path` under `dir` (`.` for `dir` itself),
+/// one component at a time, never following a link.
+pub(super) fn open_path(dir: BorrowedFd<'_>, path: &str) -> io::Result<OwnedFd> {
     let mut parts = path.split('/');
     let mut fd = open_dir(dir, OsStr::new(parts.next().unwrap_or(".")))?;
     for part in parts {

@@ -58,6 +58,12 @@ impl Manifest {
         }
     }
 
+    /// A set of files and folders, in the order they were written (a folder before its
+    /// contents).
+    pub fn of_entries(entries: Vec<(Kind, String)>) -> Self {
+        Manifest { entries }
+    }
+
     /// The set a folder without a manifest may hold.
     pub fn legacy() -> Self {
         Self::of_files(LEGACY)

@@ -7,9 +7,14 @@
 //! plansim refuses to replace a folder that holds anything besides what its manifest
 //! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]). A file made
 //! from a set already in place (report.html) is added to it, manifest included ([`added`]).
+//!
+//! A run writes a set of files at relative paths ([`set`]): the usual files of a plain run,
+//! and for a sweep or a comparison the files of [`run_set`] (sweep.csv, compare.csv, each
+//! point's files under `points/NNN/`).
 
 mod added;
 mod choices;
+mod compare;
 mod deciles;
 mod folder;
 mod handles;
@@ -21,9 +26,14 @@ mod names;
 mod rename;
 mod repair;
 mod run_json;
+mod run_set;
 mod segments;
+mod sensitivity;
+pub mod set;
 mod summary;
 mod swap;
+mod sweep;
+mod tail;
 mod trials;
 
 use std::io::Write;
@@ -37,6 +47,9 @@ use crate::results::RunResults;
 
 pub use added::add_file;
 pub use folder::{Outcome, OutputFolder};
+pub use run_set::{PointReport, RunSet, write_run};
+pub use set::{point_folder, render};
+pub use sweep::summary_cells;
 
 /// What a run produced, with the facts run.json records.
 pub struct Report<'a> {
@@ -67,8 +80,8 @@ pub trait Exporter {
     fn write(&self, report: &Report<'_>, out: &mut dyn Write) -> std::io::Result<()>;
 }
 
-/// The exporters of a run of `scenario`, in the order files are written: the six files of
-/// every run, and choices.csv in menu mode only.
+/// The exporters of a run of `scenario`, in the order files are written: the files of every
+/// run, and choices.csv in menu mode only (before run.json, which comes last).
 pub fn exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
     let mut all: Vec<Box<dyn Exporter>> = vec![
         Box::new(summary::Summary),
@@ -76,6 +89,8 @@ pub fn exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
         Box::new(segments::Segments),
         Box::new(deciles::Deciles),
         Box::new(monthly::Monthly),
+        Box::new(sensitivity::Sensitivity),
+        Box::new(tail::Tail),
     ];
     if scenario.is_menu() {
         all.push(Box::new(choices::Choices));
@@ -88,6 +103,11 @@ pub fn exporters(scenario: &Scenario) -> Vec<Box<dyn Exporter>> {
 /// manifest lists the same).
 pub fn output_names(scenario: &Scenario) -> Vec<&'static str> {
     exporters(scenario).iter().map(|e| e.file_name()).collect()
+}
+
+/// Column names of summary.csv (the columns `--rank-by` accepts, less `plan` and `kind`).
+pub fn summary_columns() -> Vec<&'static str> {
+    summary::COLUMNS.to_vec()
 }
 
 /// A float in shortest round-trip form, no exponent, no separators; a non-finite value (which

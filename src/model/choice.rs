@@ -16,14 +16,16 @@
 //! `logit` adds logit_scale x G to each option's surplus (G a standard Gumbel draw per user and
 //! option, `none` included) and takes the largest the same way.
 //!
-//! A user's taste (their value and Gumbel draws) comes from their own phase-2 stream, drawn
-//! once and kept for every later choice: first the value (or its multiple of the retail value of
-//! the typical month), then one Gumbel draw per plan in config order and one for `none`.
+//! A user's taste is drawn once and kept for every later choice: the value (or its multiple of
+//! the retail value of the typical month) from the user's value stream, and one Gumbel draw per
+//! plan in config order and one for `none` from their Gumbel stream
+//! ([`super::purpose::Purpose`]).
 
 use rand::{Rng, RngExt};
 use rand_distr::Open01;
 
 use super::plans::{Account, Billing};
+use super::purpose::{Purpose, Streams, sample};
 use super::trial::Trial;
 use super::user::{UserLife, Work};
 
@@ -36,17 +38,18 @@ pub struct Taste {
     pub gumbel: Vec<f64>,
 }
 
-/// Draws the taste of a user living `life` from their phase-2 stream `rng` into `taste`.
-pub fn draw_taste<R: Rng>(trial: &Trial, life: &UserLife, rng: &mut R, taste: &mut Taste) {
+/// Draws the taste of a user living `life` from their `streams` into `taste`.
+pub fn draw_taste<S: Streams>(trial: &Trial, life: &UserLife, streams: &S, taste: &mut Taste) {
     taste.value = match &trial.segments[life.segment].value {
         None => 0.0,
-        Some((false, v)) => v.sample(rng),
-        Some((true, v)) => v.sample(rng) * life.k_retail * life.base,
+        Some((false, v)) => sample(v, streams, Purpose::Value),
+        Some((true, v)) => sample(v, streams, Purpose::Value) * life.k_retail * life.base,
     };
     taste.gumbel.clear();
     if trial.market.logit_scale.is_some() {
+        let mut rng = streams.rng(Purpose::Gumbel);
         for _ in 0..=trial.plans() {
-            taste.gumbel.push(gumbel(rng));
+            taste.gumbel.push(gumbel(&mut rng));
         }
     }
 }

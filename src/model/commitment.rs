@@ -13,17 +13,15 @@
 //! billed in their last month on the plan. A term still open at the horizon is not billed; its
 //! shortfall so far, max(amount - billed so far, 0) against the whole amount (never prorated:
 //! what the customer would owe if the term ended with no more usage), is reported as
-//! `trueup_open`. Amounts are drawn once per user from their phase-6 stream, one per committed
-//! plan in plan order ([`draw_amounts`]), and never move with price schedules.
-
-use rand::Rng;
+//! `trueup_open`. Amounts are drawn once per user, one per committed plan, each from the user's
+//! commitment stream keyed by the plan's name ([`draw_amounts`]): adding or reordering plans
+//! moves no plan's amounts, and a copy of a plan under the same name draws the same amounts.
+//! They never move with price schedules.
 
 use super::plans::commitment::CommitTrial;
+use super::purpose::{Purpose, Streams};
 use super::trial::Trial;
 use super::user::UserLife;
-
-/// The stream phase of a user's commitment amounts.
-pub const PHASE: u64 = 6;
 
 /// The shortfall of `billed` against `owed`: what a true-up bills.
 #[inline]
@@ -99,14 +97,21 @@ impl Term {
     }
 }
 
-/// Draws the commitment amounts of a user from their phase-6 stream `rng` into
-/// `life.commit`: one per committed plan, in plan order (0 for plans without a commitment).
-/// Leaves it empty when no plan has a commitment.
-pub fn draw_amounts<R: Rng>(trial: &Trial, rng: &mut R, life: &mut UserLife) {
+/// Draws the commitment amounts of a user from their `streams` into `life.commit`: one per
+/// committed plan, in plan order (0 for plans without a commitment), each from the user's
+/// commitment stream keyed by the plan name's hash (a fixed amount draws nothing). Leaves it
+/// empty when no plan has a commitment.
+pub fn draw_amounts<S: Streams>(trial: &Trial, streams: &S, life: &mut UserLife) {
     life.commit.clear();
     for c in &trial.commits {
-        life.commit
-            .push(c.as_ref().map_or(0.0, |c| c.amount.sample(rng)));
+        life.commit.push(c.as_ref().map_or(0.0, |c| {
+            match c.amount.fixed() {
+                Some(v) => v,
+                None => c
+                    .amount
+                    .sample(&mut streams.keyed(Purpose::Commitment, c.key)),
+            }
+        }));
     }
 }
 
@@ -127,6 +132,7 @@ mod tests {
     fn commit(term: u64, prorate: bool) -> CommitTrial {
         CommitTrial {
             amount: Sampler::constant(1200.0),
+            key: 0,
             term,
             prorate,
         }

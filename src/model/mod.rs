@@ -12,6 +12,7 @@ pub mod market;
 pub mod menu;
 pub mod plans;
 pub mod prices;
+pub mod purpose;
 pub mod rates;
 pub mod team;
 pub mod team_menu;
@@ -174,19 +175,59 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// One trial's draws, one per slot in slot order (each slot's parameters are earlier slots).
+    /// The stream key of each slot, in slot order: the FNV-1a 64 hash of its path
+    /// ([`purpose::fnv1a`]). Paths are unique (one per field); should one ever repeat, its
+    /// n-th repeat (n >= 1) is keyed by the hash of `path#n`, so the keys stay distinct and
+    /// deterministic.
+    pub fn slot_keys(&self) -> Vec<u64> {
+        let mut keys = Vec::with_capacity(self.slots.len());
+        for (i, slot) in self.slots.iter().enumerate() {
+            let n = self.slots[..i]
+                .iter()
+                .filter(|s| s.path == slot.path)
+                .count();
+            keys.push(if n == 0 {
+                purpose::fnv1a(slot.path.as_bytes())
+            } else {
+                purpose::fnv1a(format!("{}#{n}", slot.path).as_bytes())
+            });
+        }
+        keys
+    }
+
+    /// Slot `i`'s draw from `rng` (its own stream), given the draws of the slots before it
+    /// (`earlier`, at least `i` long: its parameters may be earlier slots).
     ///
     /// # Errors
     /// [`DrawError`] when a drawn parameter is out of range (validation prevents it for the
     /// scenarios it accepts; kept as a guard).
-    pub fn draw_slots<R: rand::Rng + ?Sized>(&self, rng: &mut R) -> Result<Vec<f64>, DrawError> {
+    pub fn draw_slot<R: rand::Rng + ?Sized>(
+        &self,
+        i: usize,
+        earlier: &[f64],
+        rng: &mut R,
+    ) -> Result<f64, DrawError> {
+        let slot = &self.slots[i];
+        let s = slot.dist.resolve(earlier).map_err(|reason| DrawError {
+            path: slot.path.clone(),
+            reason,
+        })?;
+        Ok(s.sample(rng))
+    }
+
+    /// One trial's draws, one per slot in slot order, slot i from `rng_of(key_i)` (its own
+    /// stream, keyed by [`Scenario::slot_keys`]).
+    ///
+    /// # Errors
+    /// As [`Scenario::draw_slot`].
+    pub fn draw_slots<R: rand::Rng>(
+        &self,
+        mut rng_of: impl FnMut(u64) -> R,
+    ) -> Result<Vec<f64>, DrawError> {
         let mut draws = Vec::with_capacity(self.slots.len());
-        for slot in &self.slots {
-            let s = slot.dist.resolve(&draws).map_err(|reason| DrawError {
-                path: slot.path.clone(),
-                reason,
-            })?;
-            draws.push(s.sample(rng));
+        for (i, key) in self.slot_keys().into_iter().enumerate() {
+            let x = self.draw_slot(i, &draws, &mut rng_of(key))?;
+            draws.push(x);
         }
         Ok(draws)
     }

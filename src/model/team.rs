@@ -3,8 +3,8 @@
 //! A team segment's users are dealt into accounts in user order ([`seats_of`] rounds the drawn
 //! team size). Each seat is lived from its own streams as any user, every month to the horizon,
 //! and then ended ([`end_seats`]): the whole account leaves after month m when its first seat's
-//! phase-1 churn uniform of m is below `monthly_churn`; a seat leaves alone after month m when
-//! its own seat-churn uniform of m (phase 5) is below `seat_churn`. A plan without `per_seat`
+//! churn uniform of m is below `monthly_churn`; a seat leaves alone after month m when
+//! its own seat-churn uniform of m (its seat-churn stream) is below `seat_churn`. A plan without `per_seat`
 //! bills each seat on its own ([`super::accounting::bill_plan`]). A `per_seat` plan bills the
 //! account ([`bill_account`]): each month, the rule for its active seats
 //! ([`super::Billing::seats`]) meters the seats' summed usage on one account (one allowance,

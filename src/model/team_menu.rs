@@ -8,9 +8,9 @@
 //! served share is that of the account's expected demand, sum_j usage_response_j x s_j x d_j /
 //! sum_j d_j (the seats' shares averaged equally when the account's expected demand is 0), and
 //! surplus_p = V x quality_p x min(1, share)^value_curvature - b_p - anxiety_p, with V the sum
-//! of the active seats' values (each drawn first from that seat's phase-2 stream, as a user's)
+//! of the active seats' values (each from that seat's value stream, as a user's)
 //! and anxiety counted once per account (one chooser). The Gumbel draws are those of the first
-//! seat's phase-2 stream; `none` is worth 0. The shock test compares the account's bill with
+//! seat's Gumbel stream; `none` is worth 0. The shock test compares the account's bill with
 //! its expected bill at the typical demands and accounts of its last choice (for the seats
 //! active that month); after a shock month the whole team leaves with probability
 //! monthly_churn + shock_churn, tested with the first seat's churn uniform; `seat_churn`

@@ -227,6 +227,7 @@ impl Trial {
                             })?;
                             Ok(CommitTrial {
                                 amount,
+                                key: crate::model::purpose::fnv1a(p.name.as_bytes()),
                                 term: c.term_months,
                                 prorate: c.prorate_on_exit,
                             })

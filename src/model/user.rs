@@ -1,28 +1,31 @@
 //! The user behaviour model: one user's life in one trial, independent of plans.
 //!
-//! A user of segment s has a base demand D (drawn first, phase 0, so users can be ranked into
-//! demand deciles before anything else is drawn), then from their own phase-1 stream, in this
-//! order: the top-up uniform, the prompt ratio, the cache read share, the cache write share,
-//! and per month from their arrival month a standard normal (the mean-one lognormal noise) and
-//! a churn uniform, until the segment's monthly churn makes them leave. Nothing here depends on
+//! A user of segment s has a base demand D (drawn first, so users can be ranked into demand
+//! deciles before anything else is drawn), a top-up uniform, a prompt ratio, a cache read
+//! share, a cache write share, and per month from their arrival month a standard normal (the
+//! mean-one lognormal noise) and a churn uniform, until the segment's monthly churn makes them
+//! leave. Each of these purposes draws from its own stream of the user
+//! ([`super::purpose::Purpose`]): a fixed value draws nothing, no noise is drawn at zero
+//! volatility, and the i-th month's normal and uniform are the i-th draws of their streams. Nothing here depends on
 //! the plans, so every plan sees the same life (common random numbers). In menu mode a shock
 //! month can make a user leave earlier (a larger probability tested with the same churn
 //! uniform), never later, so the life drawn here holds every month a user can live.
 //!
-//! On a task segment the phase-0 stream draws the tasks of a typical month N, then the output
-//! tokens per task k, and D = N x k. A month's tasks are round(T_m), T_m = N x growth x noise
-//! (half away from zero), and its output tokens round(T_m) x k. The user's phase-3 stream
-//! draws their success rate p, then one Binomial(round(T_m), p) per month lived: the month's
-//! successes. Token segments draw nothing more, so no draw of theirs moves.
+//! On a task segment the tasks of a typical month N and the output tokens per task k come from
+//! their own streams, and D = N x k. A month's tasks are round(T_m), T_m = N x growth x noise
+//! (half away from zero), and its output tokens round(T_m) x k. The success rate p and the
+//! monthly successes, one Binomial(round(T_m), p) per month lived, have a stream each. Token
+//! segments draw none of these.
 
 use rand::{Rng, RngExt};
 use rand_distr::{Binomial, Distribution, StandardNormal};
 
 use super::Mix;
 use super::plans::Usage;
+use super::purpose::{Purpose, Streams, sample};
 use super::trial::Trial;
 
-/// A user's size, from their phase-0 stream.
+/// A user's size (base demand; tasks and tokens per task on a task segment).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Size {
     /// Base demand D: output tokens in a typical month.
@@ -112,7 +115,7 @@ pub struct UserLife {
     /// Successful tasks in each active month (empty on a token segment).
     pub successes: Vec<f64>,
     /// The commitment amount on each plan, in plan order (0 on a plan without one; empty
-    /// when no plan has one), from the phase-6 stream ([`crate::model::commitment`]).
+    /// when no plan has one), each from its plan's stream ([`crate::model::commitment`]).
     pub commit: Vec<f64>,
 }
 
@@ -207,41 +210,41 @@ impl UserLife {
     }
 }
 
-/// The size of a user of segment `seg`, from their phase-0 stream: D, or on a task segment the
-/// tasks N, then the output tokens per task k, with D = N x k.
+/// The size of a user of segment `seg`: D, or on a task segment the tasks N and the output
+/// tokens per task k (each from its own stream), with D = N x k.
 #[inline]
-pub fn draw_size<R: Rng + ?Sized>(trial: &Trial, seg: usize, rng: &mut R) -> Size {
+pub fn draw_size<S: Streams>(trial: &Trial, seg: usize, streams: &S) -> Size {
     let s = &trial.segments[seg];
-    let first = s.demand.sample(rng);
     match &s.tasks {
-        None => Size::tokens(first),
+        None => Size::tokens(sample(&s.demand, streams, Purpose::BaseDemand)),
         Some(t) => {
-            let per_task = t.per_task.sample(rng);
+            let tasks = sample(&s.demand, streams, Purpose::Tasks);
+            let per_task = sample(&t.per_task, streams, Purpose::PerTask);
             Size {
-                demand: first * per_task,
-                tasks: first,
+                demand: tasks * per_task,
+                tasks,
                 per_task,
             }
         }
     }
 }
 
-/// Base demand D of a user of segment `seg` (the user's phase-0 stream).
+/// Base demand D of a user of segment `seg`.
 #[inline]
-pub fn base_demand<R: Rng + ?Sized>(trial: &Trial, seg: usize, rng: &mut R) -> f64 {
-    draw_size(trial, seg, rng).demand
+pub fn base_demand<S: Streams>(trial: &Trial, seg: usize, streams: &S) -> f64 {
+    draw_size(trial, seg, streams).demand
 }
 
 /// Lives one user of segment `seg` who arrives at month `start` with `size`, from their
-/// phase-1 stream `rng`, into `life` (its buffers reused). Growth counts from `start`. On a
-/// task segment, [`draw_successes`] completes the life.
+/// `streams`, into `life` (its buffers reused). Growth counts from `start`. On a task segment,
+/// [`draw_successes`] completes the life.
 #[inline]
-pub fn live<R: Rng>(
+pub fn live<S: Streams>(
     trial: &Trial,
     seg: usize,
     start: usize,
     size: Size,
-    rng: &mut R,
+    streams: &S,
     life: &mut UserLife,
 ) {
     live_with_churn(
@@ -249,7 +252,7 @@ pub fn live<R: Rng>(
         seg,
         start,
         size,
-        rng,
+        streams,
         life,
         trial.segments[seg].churn,
     );
@@ -258,12 +261,12 @@ pub fn live<R: Rng>(
 /// [`live`] with the monthly churn `churn` in place of the segment's: a team's seats are lived
 /// with 0 (every month to the horizon, the same draws in the same order) and then ended by the
 /// team's and the seat's churn ([`super::team`]).
-pub fn live_with_churn<R: Rng>(
+pub fn live_with_churn<S: Streams>(
     trial: &Trial,
     seg: usize,
     start: usize,
     size: Size,
-    rng: &mut R,
+    streams: &S,
     life: &mut UserLife,
     churn: f64,
 ) {
@@ -276,10 +279,10 @@ pub fn live_with_churn<R: Rng>(
     life.success_rate = 0.0;
     life.tasks.clear();
     life.successes.clear();
-    life.top_up_u = rng.random();
-    let r = s.ratio.sample(rng);
-    let cr = s.cache_read.sample(rng);
-    let cw = s.cache_write.sample(rng);
+    life.top_up_u = streams.rng(Purpose::TopUp).random();
+    let r = sample(&s.ratio, streams, Purpose::Ratio);
+    let cr = sample(&s.cache_read, streams, Purpose::CacheRead);
+    let cw = sample(&s.cache_write, streams, Purpose::CacheWrite);
     life.mix = Mix::new(r, cr, cw);
     let half_var = s.vol * s.vol / 2.0;
     let n_months = trial.months();
@@ -289,14 +292,18 @@ pub fn live_with_churn<R: Rng>(
     life.noise.clear();
     life.leave_u.clear();
     life.left = false;
+    // No noise stream at zero volatility: the noise is 1 and nothing is drawn.
+    let mut noise_rng = (s.vol > 0.0).then(|| streams.rng(Purpose::Noise));
+    let mut churn_rng = streams.rng(Purpose::Churn);
     for m in start..n_months {
-        let z: f64 = StandardNormal.sample(rng);
-        let leave_u: f64 = rng.random();
-        let noise = if s.vol > 0.0 {
-            (s.vol * z - half_var).exp()
-        } else {
-            1.0
+        let noise = match &mut noise_rng {
+            Some(rng) => {
+                let z: f64 = StandardNormal.sample(rng);
+                (s.vol * z - half_var).exp()
+            }
+            None => 1.0,
         };
+        let leave_u: f64 = churn_rng.random();
         if life.is_tasks {
             let tasks = (size.tasks * s.growth[m - start] * noise).round();
             life.tasks.push(tasks);
@@ -315,18 +322,24 @@ pub fn live_with_churn<R: Rng>(
     life.k_cost = trial.cost.per_output_token(&life.mix);
 }
 
-/// Completes the life of a user of a task segment from their phase-3 stream `rng`: the success
-/// rate p, then the successes of each month lived, Binomial(tasks, p). Draws nothing on a token
-/// segment.
-pub fn draw_successes<R: Rng>(trial: &Trial, rng: &mut R, life: &mut UserLife) {
+/// Completes the life of a user of a task segment from their `streams`: the success rate p
+/// (its stream), then the successes of each month lived, Binomial(tasks, p) (theirs). Draws
+/// nothing on a token segment.
+pub fn draw_successes<S: Streams>(trial: &Trial, streams: &S, life: &mut UserLife) {
     let Some(t) = &trial.segments[life.segment].tasks else {
         return;
     };
-    let p = t.success_rate.sample(rng);
+    let p = sample(&t.success_rate, streams, Purpose::SuccessRate);
     life.success_rate = p;
     life.successes.clear();
+    // The stream is created only when p is strictly between 0 and 1 (else nothing is drawn).
+    let mut rng = (p > 0.0 && p < 1.0).then(|| streams.rng(Purpose::Successes));
     for &n in &life.tasks {
-        life.successes.push(successes(n, p, rng));
+        life.successes.push(match &mut rng {
+            Some(rng) => successes(n, p, rng),
+            None if p >= 1.0 => n,
+            None => 0.0,
+        });
     }
 }
 

@@ -12,9 +12,9 @@
 use proptest::prelude::*;
 
 use crate::config::parse;
-use crate::engine::{run, stream, trial};
+use crate::engine::{UserStreams, run, trial};
 use crate::model::accounting::bill_plan;
-use crate::model::commitment::{PHASE, draw_amounts};
+use crate::model::commitment::draw_amounts;
 use crate::model::user::{Size, UserLife, live};
 use crate::results::{MonthTotals, Totals};
 
@@ -48,19 +48,13 @@ fn leaver(months: u32, k: usize) -> Vec<(Totals, Vec<MonthTotals>)> {
     let scn = parse(&text, "leaver.toml").expect("valid");
     let st = trial(&scn, 0).expect("resolves");
     let mut life = UserLife::with_capacity(months as usize);
-    live(
-        &st,
-        0,
-        0,
-        Size::tokens(1e6),
-        &mut stream(2, 0, 0, 1),
-        &mut life,
-    );
+    let streams = UserStreams::new(2, 0, 0);
+    live(&st, 0, 0, Size::tokens(1e6), &streams, &mut life);
     for v in [&mut life.demand, &mut life.noise, &mut life.leave_u] {
         v.truncate(k + 1);
     }
     life.left = true;
-    draw_amounts(&st, &mut stream(2, 0, 0, PHASE), &mut life);
+    draw_amounts(&st, &streams, &mut life);
     assert_eq!(life.commit, [120.0; 3]);
     (0..st.plans())
         .map(|p| {

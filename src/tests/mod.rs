@@ -14,6 +14,7 @@ mod prices;
 mod properties;
 mod seats;
 mod shares;
+mod streams;
 mod team_commit;
 mod team_menu;
 mod tiers;

@@ -11,7 +11,7 @@
 use proptest::prelude::*;
 
 use crate::config::parse;
-use crate::engine::{run, stream};
+use crate::engine::run;
 use crate::model::accounting::bill_plan;
 use crate::model::user::{UserLife, draw_size, draw_successes, live};
 use crate::results::{MonthTotals, RunResults};
@@ -435,9 +435,10 @@ kind = "payg"
         let st = crate::engine::trial(&scn, 0).expect("draws");
         let mut life = UserLife::with_capacity(st.months());
         for u in 0..10u64 {
-            let size = draw_size(&st, 0, &mut stream(seed, 0, u, 0));
-            live(&st, 0, 0, size, &mut stream(seed, 0, u, 1), &mut life);
-            draw_successes(&st, &mut stream(seed, 0, u, 3), &mut life);
+            let streams = crate::engine::UserStreams::new(seed, 0, u);
+            let size = draw_size(&st, 0, &streams);
+            live(&st, 0, 0, size, &streams, &mut life);
+            draw_successes(&st, &streams, &mut life);
             prop_assert!((0.0..=1.0).contains(&life.success_rate));
             let mut bills = 0.0;
             for i in 0..life.demand.len() {

@@ -12,8 +12,9 @@ use rand::RngExt;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::config::parse;
-use crate::engine::{run, simulate_user, stream};
+use crate::engine::{UserStreams, run, simulate_user};
 use crate::model::plans::Usage;
+use crate::model::purpose::{Purpose, Streams};
 use crate::model::{Billing, Mix};
 use crate::results::{MonthTotals, RunResults};
 
@@ -532,8 +533,8 @@ fn prompt_tokens_own_rates_and_cost_decline() {
 }
 
 /// The monthly noise is e_m = exp(v z_m - v^2 / 2) of the user's own draws, and churn follows
-/// the user's churn uniforms, in the documented order of the user's phase-1 stream (the top-up
-/// uniform, then per month a standard normal and a churn uniform; fixed per-user fields draw
+/// the user's churn uniforms: the i-th month's standard normal is the i-th draw of the user's
+/// noise stream, its churn uniform the i-th of their churn stream (fixed per-user fields draw
 /// nothing). Six users, payg at retail ($10 per M output tokens), cost $1 per M declining
 /// 20% a year.
 #[test]
@@ -568,11 +569,12 @@ kind = "payg"
     let mut want = vec![MonthTotals::default(); months];
     let (mut churned, mut stayed, mut noise) = (0, 0, Vec::new());
     for user in 0..6 {
-        let mut rng = stream(3, 0, user, 1);
-        let _top_up: f64 = rng.random();
+        let streams = UserStreams::new(3, 0, user);
+        let (mut noise_rng, mut churn_rng) =
+            (streams.rng(Purpose::Noise), streams.rng(Purpose::Churn));
         for (m, w) in want.iter_mut().enumerate() {
-            let z: f64 = StandardNormal.sample(&mut rng);
-            let leave: f64 = rng.random();
+            let z: f64 = StandardNormal.sample(&mut noise_rng);
+            let leave: f64 = churn_rng.random();
             let e = (v * z - v * v / 2.0).exp();
             noise.push(e);
             let tokens = 1.0 * (1.0 + g).powi(m as i32) * e; // in M

@@ -366,7 +366,7 @@ proptest! {
         ),
     ) {
         let scn = w.scenario();
-        let draws = scn.draw_slots(&mut stream(3, 0, 0, 0)).expect("valid draws");
+        let draws = scn.draw_slots(|key| stream(3, 0, 0, key)).expect("valid draws");
         let trial = Trial::resolve(&scn, draws.clone()).expect("resolves");
         let mix = Mix::new(0.0, 0.0, 0.0);
         for (p, rule) in trial.rules.iter().enumerate() {

@@ -1097,8 +1097,9 @@ fn hybrid_tiered(
 
 /// The trial's rules through the [`Billing`] trait, with the draws they were resolved with.
 fn rules(scn: &Scenario, seed: u64) -> (Vec<f64>, Vec<Rule>) {
-    let mut rng = stream(seed, 1, 2, 3);
-    let draws = scn.draw_slots(&mut rng).expect("valid draws");
+    let draws = scn
+        .draw_slots(|key| stream(seed, 1, 2, key))
+        .expect("valid draws");
     let retail = scn.retail.resolve(&draws);
     let rules = scn
         .plans
@@ -1199,8 +1200,8 @@ proptest! {
             let st = Trial::resolve(&scn, draws.clone()).expect("valid draws");
             let mut life = UserLife::with_capacity(st.months());
             let seg = probe.seg % scn.segments.len();
-            let mut rng = stream(scn.simulation.seed, trial as u64, probe.user, 1);
-            live(&st, seg, 0, Size::tokens(probe.d), &mut rng, &mut life);
+            let streams = crate::engine::UserStreams::new(scn.simulation.seed, trial as u64, probe.user);
+            live(&st, seg, 0, Size::tokens(probe.d), &streams, &mut life);
             for (p, ((want, acct), got)) in spec_totals(&scn, draws, &life).iter().zip(&o).enumerate() {
                 totals_match(&got.totals, want, &format!("{probe:?} {}", NAMES[p]))?;
                 prop_assert!(
@@ -1519,7 +1520,7 @@ proptest! {
         let r3 = run_and_write(&scn, 3, &out3);
         prop_assert!(r1 == r3, "results differ between 1 and 3 threads");
         let (f1, f3) = (read_files(&out1), read_files(&out3));
-        prop_assert_eq!(f1.len(), 7, "six outputs and the manifest");
+        prop_assert_eq!(f1.len(), 9, "eight outputs and the manifest");
         prop_assert_eq!(f1.keys().collect::<Vec<_>>(), f3.keys().collect::<Vec<_>>());
         for (name, bytes) in &f1 {
             prop_assert!(!bytes.is_empty(), "{name} is empty");

@@ -304,7 +304,10 @@ fn seat_churn_of_one_ends_every_seat_after_its_first_month() {
     let scn = scenario(3, 4, "3", 0.0, "seat_churn = 1");
     let t = trial_of(&scn);
     let mut lives: Vec<UserLife> = (0..3).map(|_| seat(&t, &[1.0; 4])).collect();
-    end_seats(&t, &mut lives, |j| crate::engine::stream(1, 0, j as u64, 5));
+    end_seats(&t, &mut lives, |j| {
+        use crate::model::purpose::{Purpose, Streams};
+        crate::engine::UserStreams::new(1, 0, j as u64).rng(Purpose::SeatChurn)
+    });
     assert!(lives.iter().all(|l| l.demand.len() == 1 && l.left));
 }
 

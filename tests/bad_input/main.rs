@@ -113,15 +113,17 @@ const MARK: char = '¶';
 /// A plansim process still running after this long is killed and the case fails.
 const DEADLINE: Duration = Duration::from_secs(20);
 
-/// Everything a successful run writes, sorted: plansim's manifest of the set, then the six
+/// Everything a successful run writes, sorted: plansim's manifest of the set, then the eight
 /// outputs.
-const OUTPUTS: [&str; 7] = [
+const OUTPUTS: [&str; 9] = [
     ".plansim.manifest",
     "deciles.csv",
     "monthly.csv",
     "run.json",
     "segments.csv",
+    "sensitivity.csv",
     "summary.csv",
+    "tail.csv",
     "trials.csv",
 ];
 
@@ -477,7 +479,7 @@ fn base_config_runs_and_writes_the_output_set() {
 }
 
 #[test]
-fn minimal_config_runs_and_writes_exactly_the_six_outputs() {
+fn minimal_config_runs_and_writes_exactly_the_eight_outputs() {
     let dir = minimal_dir();
     let out_dir = dir.path().join("o");
     let out_arg = out_dir.to_str().expect("utf-8 temp path");

@@ -278,6 +278,8 @@ fn each_mode_run_with_the_menu_fields_writes_the_same_csvs_as_without() {
                 "segments.csv",
                 "deciles.csv",
                 "monthly.csv",
+                "sensitivity.csv",
+                "tail.csv",
             ]
             .map(read),
         );

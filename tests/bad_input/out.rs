@@ -80,7 +80,7 @@ fn out_is_the_current_folder() {
 #[test]
 fn out_is_the_current_folder_with_the_config_elsewhere() {
     // Run from an empty folder with the config in its parent: either refused (exit 2) with the
-    // folder left empty, or the six outputs written into it; the parent is untouched.
+    // folder left empty, or the outputs written into it; the parent is untouched.
     let dir = with_config(BASE);
     let cwd = dir.path().join("cwd");
     fs::create_dir(&cwd).expect("mkdir");

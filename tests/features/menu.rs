@@ -552,7 +552,9 @@ fn nobody_buys_and_no_file_has_nan_or_inf() {
     );
     for f in &files {
         let (header, rows) = common::read_csv(&out.join(f));
-        assert!(!rows.is_empty(), "{f} has no rows");
+        // The scenario draws nothing per trial: sensitivity.csv and tail.csv are headers only.
+        let header_only = f == "sensitivity.csv" || f == "tail.csv";
+        assert_eq!(rows.is_empty(), header_only, "{f}: {} rows", rows.len());
         for r in &rows {
             for (col, cell) in header.iter().zip(r) {
                 let lower = cell.to_ascii_lowercase();

@@ -618,7 +618,9 @@ loyalty = { after_months = 4, discount = 0.15 }
     for month in 0..12 {
         let (a, b) = (&e.months[re][month], &m.months[rm][month]);
         assert_eq!(a.active_users, b.active_users, "month {month}");
-        assert!(a.active_users > 300, "month {month}");
+        // Most users stay on it: the expected active users are at least 288 in every month
+        // (400 x 0.95^11 + 7 x (1 + 0.95 + ... + 0.95^10) at month 11), sd about 10.
+        assert!(a.active_users > 250, "month {month}");
         for (what, x, y) in [
             ("revenue", a.revenue, b.revenue),
             ("served", a.served_output_tokens, b.served_output_tokens),

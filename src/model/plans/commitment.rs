@@ -22,6 +22,8 @@ pub struct CommitmentSpec {
 pub struct CommitTrial {
     /// The per-user amount's sampler.
     pub amount: Sampler,
+    /// The key of the plan's amount stream: the FNV-1a 64 hash of the plan's name.
+    pub key: u64,
     /// Months per term.
     pub term: u64,
     /// Whether an exit owes only the elapsed share of the amount.

@@ -2,7 +2,8 @@
 //! sweep's: its top-level sweep.csv and compare.csv, and the run files of the point the
 //! report shows in detail, [`crate::report::detail_folder`]), written into the folder and
 //! added to its manifest ([`crate::export::add_file`]), so a later run still replaces the
-//! folder. `plansim run --report` calls [`write_report`] once its outputs are in place.
+//! folder. `plansim run --report` draws the same page with [`crate::report::render`] from the
+//! texts of the files it writes, as one more file of its set (`app/run.rs`).
 
 use std::io::ErrorKind;
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ pub(super) fn report_folder(args: &ReportArgs) -> Result<(), Error> {
 /// # Errors
 /// [`Error::Usage`] when `dir` is missing or unreadable, holds no summary.csv, or a file is
 /// not what plansim writes; what [`crate::export::add_file`] refuses.
-pub(crate) fn write_report(dir: &Path) -> Result<(PathBuf, Vec<String>), Error> {
+fn write_report(dir: &Path) -> Result<(PathBuf, Vec<String>), Error> {
     let html = report::render(&read_outputs(dir)?)
         .map_err(|e| Error::Usage(format!("report: {}: {e}", dir.display())))?;
     let notes = crate::export::add_file(dir, FILE_NAME, html.as_bytes())?;
@@ -37,7 +38,7 @@ pub(crate) fn write_report(dir: &Path) -> Result<(PathBuf, Vec<String>), Error> 
 /// # Errors
 /// [`Error::Usage`] when `dir` is not a readable folder or a file is not UTF-8 text;
 /// [`Error::Io`] when a file that is there cannot be read.
-pub(crate) fn read_outputs(dir: &Path) -> Result<Vec<(String, String)>, Error> {
+fn read_outputs(dir: &Path) -> Result<Vec<(String, String)>, Error> {
     let shown = dir.display();
     match std::fs::metadata(dir) {
         Ok(m) if m.is_dir() => {}

@@ -147,3 +147,38 @@ fn a_report_html_plansim_did_not_write_is_never_replaced() {
     assert_eq!(manifest(&out), before);
     assert_eq!(entries(tmp.path()), ["out"]);
 }
+
+#[test]
+fn a_sweeps_folder_gets_its_page_at_the_top() {
+    let tmp = TempDir::new().unwrap();
+    let out = tmp.path().join("sweep");
+    fs::create_dir_all(out.join("points/001")).unwrap();
+    fs::create_dir_all(out.join("points/002")).unwrap();
+    let summary = "plan,kind,profit_p05,profit_p50,profit_p95\npro,flat,1,2,3\n";
+    fs::write(out.join("points/001/summary.csv"), summary).unwrap();
+    fs::write(out.join("points/002/summary.csv"), summary).unwrap();
+    fs::write(
+        out.join("sweep.csv"),
+        "point,plan.pro.price,plan,kind,profit_p05,profit_p50\n\
+         1,10,pro,flat,1,2\n2,20,pro,flat,3,4\n",
+    )
+    .unwrap();
+    fs::write(
+        out.join("compare.csv"),
+        "point,plan,vs_point,vs_plan\n1,pro,2,pro\n2,pro,2,pro\n",
+    )
+    .unwrap();
+    let listed = "plansim output set 1\nfile sweep.csv\nfile compare.csv\nfolder points\n\
+                  folder points/001\nfile points/001/summary.csv\nfolder points/002\n\
+                  file points/002/summary.csv\n";
+    fs::write(out.join(".plansim.manifest"), listed).unwrap();
+    ok(&plansim(tmp.path(), &["report", "sweep"]), "report");
+    let page = fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(page.contains("<section id=\"sweep\">"));
+    // The baseline point compare.csv names is the one shown in detail.
+    assert!(page.contains("<code>points/002/</code>"), "{page}");
+    assert_eq!(manifest(&out), format!("{listed}file report.html\n"));
+    // Still a set plansim may replace.
+    ok(&small_run(tmp.path(), "sweep", &[]), "run over the sweep");
+    assert!(!out.join("points").exists() && !out.join("report.html").exists());
+}

@@ -20,6 +20,8 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and show each segment's usage and its retail vs cost value.
     Check(CheckArgs),
+    /// Write report.html (tables and charts, one self-contained page) from an output folder.
+    Report(ReportArgs),
     /// Write a commented starter scenario, NAME.toml, into the current folder.
     Init(InitArgs),
     /// Print a shell completion script to stdout.
@@ -76,6 +78,9 @@ pub struct RunArgs {
     /// Also write results.xlsx: every CSV table as a sheet, with charts.
     #[arg(long)]
     pub xlsx: bool,
+    /// Also write report.html (tables and charts) into the output folder.
+    #[arg(long)]
+    pub report: bool,
 }
 
 /// Arguments of `plansim check`.
@@ -109,6 +114,13 @@ pub struct FieldArgs {
     /// come after the file's. Every point is validated before anything runs.
     #[arg(long = "sweep", value_name = "PATH=VALUES")]
     pub sweep: Vec<String>,
+}
+
+/// Arguments of `plansim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// An output folder of `plansim run` (a sweep's too); report.html is written into it.
+    pub dir: PathBuf,
 }
 
 /// Arguments of `plansim init`.
@@ -147,7 +159,15 @@ pub struct ManArgs {
 }
 
 /// The commands `plansim man COMMAND` has a page for: all of them, clap's `help` included.
-pub const MAN_PAGES: [&str; 6] = ["run", "check", "init", "completions", "man", "help"];
+pub const MAN_PAGES: [&str; 7] = [
+    "run",
+    "check",
+    "report",
+    "init",
+    "completions",
+    "man",
+    "help",
+];
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,8 @@
 //!
 //! The public API is this facade: [`load`] or [`parse`] a scenario (optionally with
 //! [`Override`]s by field path), [`run`] it (or [`run_trials`] for a range of trials),
-//! [`summarize`] the [`results`], and [`write_all`] the output files.
+//! [`summarize`] the [`results`], and [`write_all`] the output files; [`report::render`] draws
+//! report.html from the files of an output folder.
 //!
 //! ```
 //! let text = r#"
@@ -48,6 +49,7 @@ mod error;
 mod export;
 mod interrupt;
 mod model;
+pub mod report;
 pub mod results;
 
 #[cfg(test)]

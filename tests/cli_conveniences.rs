@@ -214,7 +214,15 @@ fn completions_generate_for_each_shell() {
         assert!(script.len() > 500, "{shell}: {script}");
         assert!(script.contains("plansim"), "{shell}");
         // Every command and a flag of `run` can be completed.
-        for word in ["run", "check", "init", "completions", "man", "trials"] {
+        for word in [
+            "run",
+            "check",
+            "report",
+            "init",
+            "completions",
+            "man",
+            "trials",
+        ] {
             assert!(script.contains(word), "{shell} lacks {word}");
         }
     }
@@ -243,7 +251,7 @@ fn man_pages_render() {
     let page = ok(&plansim(dir.path(), &["man"], None), "man");
     assert!(page.contains(".TH plansim 1 "), "{page}");
     assert!(page.contains(".SH SYNOPSIS"), "{page}");
-    for command in ["run", "check", "init", "completions", "man"] {
+    for command in ["run", "check", "report", "init", "completions", "man"] {
         assert!(
             page.contains(&format!("plansim\\-{command}(1)")),
             "{command}"

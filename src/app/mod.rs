@@ -1,5 +1,5 @@
 //! The commands, each a straight line: load, validate, run, export, report. One file per
-//! command ([`run`], [`check`], [`init`]; [`completions`] holds `completions` and `man`); the
+//! command ([`run`], [`check`], [`report`], [`init`]; [`completions`] holds `completions` and `man`); the
 //! table printed after a run is [`table`].
 
 mod best;
@@ -8,6 +8,7 @@ mod completions;
 mod decide;
 mod init;
 mod print;
+mod report;
 mod run;
 mod table;
 
@@ -22,6 +23,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run_scenario(&args),
         Command::Check(args) => check::check_scenario(&args),
+        Command::Report(args) => report::report_folder(&args),
         Command::Init(args) => init::init_scenario(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),

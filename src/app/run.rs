@@ -2,8 +2,8 @@
 //! overrides, check `--baseline`/`--rank-by`, sizes and the output folder, simulate every
 //! point on common random numbers with one progress bar, refuse non-finite results (naming
 //! the point), compare (compare.csv), write the outputs as one set (a sweep: sweep.csv,
-//! compare.csv, run.json and `points/NNN/`), print the table and say which earlier results
-//! were replaced.
+//! compare.csv, run.json and `points/NNN/`; report.html with `--report`), print the table and
+//! say which earlier results were replaced.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
@@ -210,20 +210,29 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     print::stdout(&text)
 }
 
-/// The files built from the CSV texts of the set (`--xlsx`: results.xlsx), written into the
-/// temporary folder after the others and swapped in with them.
+/// The files built from the texts of the set's files, written into the temporary folder after
+/// the others and swapped in with them: report.html (`--report`) and results.xlsx (`--xlsx`).
 fn derived(args: &RunArgs) -> Option<export::set::Derive<'static>> {
-    if !args.xlsx {
+    let (report, xlsx) = (args.report, args.xlsx);
+    if !report && !xlsx {
         return None;
     }
-    Some(Box::new(|texts: &[(String, String)]| {
-        let csvs: Vec<(String, String)> = texts
-            .iter()
-            .filter(|(path, _)| path.ends_with(".csv"))
-            .cloned()
-            .collect();
-        let book = export::workbook::build(&csvs).map_err(std::io::Error::other)?;
-        Ok(vec![("results.xlsx".to_string(), book)])
+    Some(Box::new(move |texts: &[(String, String)]| {
+        let mut files = Vec::new();
+        if report {
+            let html = crate::report::render(texts).map_err(std::io::Error::other)?;
+            files.push((crate::report::FILE_NAME.to_string(), html.into_bytes()));
+        }
+        if xlsx {
+            let csvs: Vec<(String, String)> = texts
+                .iter()
+                .filter(|(path, _)| path.ends_with(".csv"))
+                .cloned()
+                .collect();
+            let book = export::workbook::build(&csvs).map_err(std::io::Error::other)?;
+            files.push(("results.xlsx".to_string(), book));
+        }
+        Ok(files)
     }))
 }
 

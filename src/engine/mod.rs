@@ -35,8 +35,10 @@ use std::ops::Range;
 use std::sync::atomic::AtomicBool;
 
 #[cfg(test)]
+pub use draws::trial_draws;
+pub use draws::trials_draws;
+#[cfg(test)]
 pub(crate) use points::share_groups;
-pub use draws::{trial_draws, trials_draws};
 pub use points::{run_points, size_problem_points};
 pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
 pub use streams::{RNG_NAME, UserStreams, stream};

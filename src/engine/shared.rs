@@ -25,8 +25,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use rayon::prelude::*;
 
-use super::keys::Keys;
 use super::draws::Blocks;
+use super::keys::Keys;
 use super::schedule::{
     self, BlockAcc, Shape, TrialBuf, add_user, cohort_of, draw_commitments, draw_user_taste,
     finish_trial, live_user, phase0,

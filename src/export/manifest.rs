@@ -69,7 +69,7 @@ impl Manifest {
         Self::of_files(LEGACY)
     }
 
-    /// This set with the file `path` added at the end, unless it is listed already.
+    /// This set with the file `path` added at its end (unchanged when it lists `path`).
     pub fn with_file(mut self, path: &str) -> Self {
         if self.kind_of(path).is_none() {
             self.entries.push((Kind::File, path.to_string()));
@@ -150,9 +150,10 @@ mod tests {
         assert_eq!(m.kind_of("points"), Some(Kind::Folder));
         assert_eq!(m.kind_of("points/p.csv"), Some(Kind::File));
         assert_eq!(m.render(), nested);
-        let added = m.clone().with_file("results.xlsx");
-        assert_eq!(added.render(), format!("{nested}file results.xlsx\n"));
-        assert_eq!(added.clone().with_file("results.xlsx"), added);
+        let added = m.clone().with_file("report.html");
+        assert_eq!(added.render(), format!("{nested}file report.html\n"));
+        assert_eq!(added.clone().with_file("report.html"), added);
+        assert_eq!(Manifest::parse(&added.render()), Some(added));
     }
 
     #[test]

@@ -5,16 +5,17 @@
 //! ([`folder`]), so a reader never sees a half-written file or a new summary.csv beside an old
 //! trials.csv. On any error the temporary folder is removed and the destination is untouched.
 //! plansim refuses to replace a folder that holds anything besides what its manifest
-//! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]).
+//! ([`manifest`]) says plansim wrote, and locks the folder for the run ([`lock`]). A file made
+//! from a set already in place (report.html) is added to it, manifest included ([`added`]).
 //!
 //! A run writes a set of files at relative paths ([`set`]): the usual files of a plain run,
 //! and for a sweep or a comparison the files of [`run_set`] (sweep.csv, compare.csv, each
 //! point's files under `points/NNN/`).
 
+mod added;
 mod choices;
 mod compare;
 mod deciles;
-mod extra;
 mod folder;
 mod handles;
 mod hook;
@@ -45,7 +46,7 @@ use crate::error::Error;
 use crate::model::Scenario;
 use crate::results::RunResults;
 
-pub use extra::{add_file, csv_files};
+pub use added::add_file;
 pub use folder::{Outcome, OutputFolder};
 pub use run_set::{PointReport, RunSet, write_run};
 pub use set::{point_folder, render};

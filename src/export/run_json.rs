@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::{Exporter, Report};
 use crate::analysis::precision::{RowPrecision, assess};
 use crate::model::Scenario;
-use crate::model::precision::Precision;
 use crate::model::correlation::{BLOCK, Correlation, spearman};
+use crate::model::precision::Precision;
 use crate::results::RunResults;
 
 /// The run.json exporter.

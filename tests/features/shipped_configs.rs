@@ -1,11 +1,14 @@
-//! Every shipped scenario (`configs/*.toml` and the `init` templates) passes `check` and runs
-//! at a small size, and the shipped menu scenario tells the story its comments promise: casual
-//! users take Pro or nothing, heavy users the Max plans, the open-weight host takes some.
+//! Every shipped scenario (`configs/*.toml` and the `init` templates) loads with its sweeps
+//! ([`load_points`]), passes `check` and runs at a small size (a sweep writes its whole folder:
+//! `sweep.csv` with one row per point and row, `compare.csv`, `points/001/`...), the shipped
+//! sweep is the 9 x 3 grid its comments promise, and the shipped menu scenario tells the story
+//! its comments promise: casual users take Pro or nothing, heavy users the Max plans, the
+//! open-weight host takes some.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use plansim::{Override, load_with, run};
+use plansim::{Override, load_points, load_with, run};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -43,6 +46,7 @@ fn every_shipped_config_checks_and_runs_at_a_small_size() {
         "coding-agent-decline.toml",
         "menu.toml",
         "minimal.toml",
+        "pricing-sweep.toml",
     ] {
         assert!(
             names.iter().any(|n| n == shipped),
@@ -51,7 +55,20 @@ fn every_shipped_config_checks_and_runs_at_a_small_size() {
     }
     configs.extend(tomls(&root().join("configs/templates")));
     let dir = tempfile::tempdir().unwrap();
+    let size = [
+        "--trials", "2", "--users", "300", "--months", "3", "--quiet",
+    ];
+    let sizes: Vec<Override> = size[..6]
+        .chunks(2)
+        .map(|f| {
+            let field = format!("simulation.{}", &f[0][2..]);
+            Override::new(&field, f[1].to_string(), f[0]).unwrap()
+        })
+        .collect();
+    let mut sweeps = 0;
     for (i, config) in configs.iter().enumerate() {
+        let points =
+            load_points(config, &sizes, &[]).unwrap_or_else(|e| panic!("load {config:?}: {e}"));
         let o = plansim(&["check"], config, &[]);
         assert!(
             o.status.success(),
@@ -59,9 +76,6 @@ fn every_shipped_config_checks_and_runs_at_a_small_size() {
             String::from_utf8_lossy(&o.stderr)
         );
         let out = dir.path().join(format!("o{i}"));
-        let size = [
-            "--trials", "2", "--users", "300", "--months", "3", "--quiet",
-        ];
         let o = plansim(
             &["run", "--out"],
             &out,
@@ -72,8 +86,55 @@ fn every_shipped_config_checks_and_runs_at_a_small_size() {
             "run {config:?}: {}",
             String::from_utf8_lossy(&o.stderr)
         );
-        let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
-        assert!(summary.lines().count() >= 2, "{config:?}: {summary}");
+        if !points.is_sweep() {
+            let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+            assert!(summary.lines().count() >= 2, "{config:?}: {summary}");
+            continue;
+        }
+        sweeps += 1;
+        // The decision table: a header, then one line per point and summary row.
+        let rows: usize = points.points.iter().map(|p| p.scenario.rows().len()).sum();
+        let sweep = std::fs::read_to_string(out.join("sweep.csv")).unwrap();
+        assert_eq!(sweep.lines().count(), 1 + rows, "{config:?}");
+        let header: Vec<&str> = sweep.lines().next().unwrap().split(',').collect();
+        assert_eq!(header[0], "point");
+        assert_eq!(
+            header[1..=points.paths.len()],
+            points.paths[..],
+            "{config:?}"
+        );
+        assert!(out.join("compare.csv").is_file(), "{config:?}");
+        assert!(!out.join("summary.csv").exists(), "{config:?}");
+        let n = points.points.len();
+        for k in 1..=n {
+            let summary = out.join(format!("points/{k:03}/summary.csv"));
+            let summary = std::fs::read_to_string(&summary).unwrap();
+            assert_eq!(
+                summary.lines().count(),
+                1 + points.points[k - 1].scenario.rows().len()
+            );
+        }
+        assert!(!out.join(format!("points/{:03}", n + 1)).exists());
+    }
+    assert!(sweeps >= 1, "no shipped sweep ran");
+}
+
+#[test]
+fn the_shipped_sweep_is_the_grid_its_comments_promise() {
+    let points = load_points(&root().join("configs/pricing-sweep.toml"), &[], &[]).unwrap();
+    assert_eq!(points.paths, ["plan.max-20x.price", "plan.max-20x.cap"]);
+    assert_eq!(points.points.len(), 27);
+    // First sweep slowest: $100 with each cap, then $125, ... up to $300 inclusive.
+    let values: Vec<Vec<String>> = points.points.iter().map(|p| p.values.clone()).collect();
+    assert_eq!(values[0], ["100", "1000"]);
+    assert_eq!(values[1], ["100", "2000"]);
+    assert_eq!(values[3], ["125", "1000"]);
+    assert_eq!(values[26], ["300", "4000"]);
+    // Menu mode at every point: our four plans and the portfolio in sweep.csv.
+    for p in &points.points {
+        assert!(p.scenario.is_menu());
+        let rows: Vec<&str> = p.scenario.rows().iter().map(|r| r.0).collect();
+        assert_eq!(rows, ["api", "pro", "max-5x", "max-20x", "portfolio"]);
     }
 }
 

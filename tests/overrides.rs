@@ -1,7 +1,10 @@
 //! `--set` end to end through the binary: setting a field from the command line gives the same
 //! CSV outputs, byte for byte, as a copy of the config edited by hand (run.json differs: it
 //! names the config), in each mode and in menu mode, with a bare word taken as a string
-//! (`--set market.mode=menu`); and `--set` comes before the size flags, which win.
+//! (`--set market.mode=menu`); and `--set` comes before the size flags, which win. A one-point
+//! sweep (`--sweep 'PATH=[VALUE]'`) writes into `points/001/` the same CSVs as `--set PATH=VALUE`
+//! writes at the top level and as the edited config, and its `sweep.csv` is that run's
+//! `summary.csv` with the point and the value in front.
 
 use std::fs;
 use std::path::Path;
@@ -176,4 +179,84 @@ fn the_size_flags_win_over_set() {
     let trials = fs::read_to_string(by_flag.join("trials.csv")).expect("trials.csv");
     // A header line and one line per trial and plan row (two plans).
     assert_eq!(trials.lines().count(), 1 + 3 * 2, "{trials}");
+}
+
+/// The names of the CSV files in `dir`, sorted.
+fn csvs(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".csv"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `--set PATH=VALUE` (top level), `--sweep 'PATH=[VALUE]'` (in `points/001/`) and `edit` by
+/// hand give the same CSVs, byte for byte, on `base`; `value` is the sweep's value as sweep.csv
+/// writes it.
+fn set_and_one_point_sweep_equal_the_edit(base: &str, path: &str, value: &str, edit: (&str, &str)) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    assert_eq!(base.matches(edit.0).count(), 1, "test setup: {edit:?}");
+    let edited = base.replacen(edit.0, edit.1, 1);
+    let by_hand = run(dir.path(), "hand.toml", &edited, "by-hand", &[]);
+    let set = format!("{path}={value}");
+    let by_set = run(dir.path(), "s.toml", base, "by-set", &["--set", &set]);
+    let sweep = format!("{path}=[{value}]");
+    let by_sweep = run(dir.path(), "s.toml", base, "by-sweep", &["--sweep", &sweep]);
+    let point = by_sweep.join("points/001");
+    // Every CSV of a plain run (sensitivity.csv, tail.csv, choices.csv in menu mode too).
+    let names = csvs(&by_hand);
+    assert!(names.len() > CSVS.len(), "{names:?}");
+    assert_eq!(csvs(&by_set), names);
+    assert_eq!(csvs(&point), names);
+    for name in &names {
+        let want = fs::read(by_hand.join(name)).expect("output");
+        assert!(
+            fs::read(by_set.join(name)).expect("output") == want,
+            "--set {set}: {name}"
+        );
+        assert!(
+            fs::read(point.join(name)).expect("output") == want,
+            "--sweep {sweep}: {name}"
+        );
+    }
+    // The sweep's table is summary.csv with `point` and the swept path in front.
+    let summary = fs::read_to_string(by_hand.join("summary.csv")).expect("summary.csv");
+    let table = fs::read_to_string(by_sweep.join("sweep.csv")).expect("sweep.csv");
+    let mut lines = summary.lines();
+    let mut want = vec![format!("point,{path},{}", lines.next().expect("header"))];
+    want.extend(lines.map(|l| format!("1,{value},{l}")));
+    assert_eq!(table.lines().collect::<Vec<_>>(), want);
+    assert!(by_sweep.join("compare.csv").is_file());
+    assert!(!by_sweep.join("points/002").exists());
+}
+
+#[test]
+fn set_and_a_one_point_sweep_give_the_same_csvs_as_editing_the_config() {
+    set_and_one_point_sweep_equal_the_edit(
+        SCENARIO,
+        "plan.max-20x.price",
+        "35",
+        ("price = 20", "price = 35"),
+    );
+    // Into an inline table.
+    set_and_one_point_sweep_equal_the_edit(
+        SCENARIO,
+        "plan.credits.top_up.price",
+        "12.5",
+        ("top_up = { price = 10,", "top_up = { price = 12.5,"),
+    );
+    // In menu mode (choices.csv too).
+    let menu = SCENARIO.replacen(
+        "name = \"set\"\n",
+        "name = \"set\"\n\n[market]\nmode = \"menu\"\n",
+        1,
+    );
+    set_and_one_point_sweep_equal_the_edit(
+        &menu,
+        "plan.max-20x.cap",
+        "60",
+        ("cap = 100", "cap = 60"),
+    );
 }

@@ -584,3 +584,82 @@ fn a_baseline_point_outside_the_sweep_is_a_usage_error() {
         ("2", "-5625")
     );
 }
+
+/// [`RAISE`] in menu mode: two segments that value the plans differently, so a price sweep
+/// moves users between `pro`, `api` and nothing.
+fn menu_raise() -> String {
+    RAISE
+        .replacen(
+            "name = \"raise\"\n",
+            "name = \"raise\"\n[market]\nmode = \"menu\"\nchoice = \"logit\"\nlogit_scale = 20\n",
+            1,
+        )
+        .replacen("share = 1\n", "share = 0.6\nvalue = 120\n", 1)
+        .replacen(
+            "[[plan]]\nname = \"api\"",
+            "[[segment]]\nname = \"light\"\nshare = 0.4\noutput_tokens = 100_000\nvalue = 40\n\
+             [[plan]]\nname = \"api\"",
+            1,
+        )
+}
+
+#[test]
+fn a_menu_mode_sweep_through_the_binary_is_byte_identical_on_1_2_and_8_threads() {
+    let (dir, _) = config(&menu_raise());
+    let mut sets = Vec::new();
+    for t in ["1", "2", "8"] {
+        let out = format!("t{t}");
+        ok(&plansim(
+            dir.path(),
+            &[
+                "--out",
+                &out,
+                "--threads",
+                t,
+                "--sweep",
+                "plan.pro.price=[50, 100, 150]",
+            ],
+        ));
+        sets.push(files(&dir.path().join(out), true));
+    }
+    assert_eq!(sets[0], sets[1]);
+    assert_eq!(sets[0], sets[2]);
+    let out = dir.path().join("t1");
+    // Three points of api, pro and the portfolio.
+    let (header, rows) = read_csv(&out.join("sweep.csv"));
+    assert_eq!(header[..3], ["point", "plan.pro.price", "plan"]);
+    let keys: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].as_str(), r[2].as_str()))
+        .collect();
+    let mut want = Vec::new();
+    for (p, v) in [("1", "50"), ("2", "100"), ("3", "150")] {
+        for plan in ["api", "pro", "portfolio"] {
+            want.push((p, v, plan));
+        }
+    }
+    assert_eq!(keys, want);
+    assert!(sets[0].contains_key("points/003/choices.csv"));
+    // The portfolio is compared with itself at point 1 too.
+    let cmp = compare_rows(&out);
+    assert_eq!(cmp[&("1".into(), "portfolio".into())]["diff_mean"], "0");
+    assert_eq!(cmp[&("3".into(), "portfolio".into())]["vs_point"], "1");
+    // Users choose: the price moves pro's subscribers, so the points differ.
+    let users = |p: &str| {
+        let (h, rows) = read_csv(&out.join(format!("points/{p}/choices.csv")));
+        assert!(h.contains(&"option".to_string()), "{h:?}");
+        rows
+    };
+    assert_ne!(users("001"), users("003"));
+    // Point 3 is a plain run of the config at that price, byte for byte for the CSVs.
+    std::fs::write(
+        dir.path().join("s.toml"),
+        menu_raise().replace("price = 100", "price = 150"),
+    )
+    .unwrap();
+    ok(&plansim(dir.path(), &["--out", "plain"]));
+    assert_eq!(
+        files(&out.join("points/003"), true),
+        files(&dir.path().join("plain"), true)
+    );
+}

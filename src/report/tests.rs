@@ -269,6 +269,60 @@ fn a_sweep_shows_its_table_and_one_point_in_detail() {
     assert!(!sweep.contains("confidence band") && !sweep.contains("<polygon"));
 }
 
+/// A grid of `plan.pro.price` [10, 20, 30] x `plan.pro.cap` [100, 200] on `pro`, with a third
+/// swept column, `plan.pro.fixed`, that holds one value (a sweep of a single value); p50 = price
+/// x 100 + cap.
+fn grid_csv() -> String {
+    let mut s = String::from(
+        "point,plan.pro.price,plan.pro.cap,plan.pro.fixed,plan,kind,profit_p05,profit_p50\n",
+    );
+    let mut point = 0;
+    for price in [10, 20, 30] {
+        for cap in [100, 200] {
+            point += 1;
+            let p50 = price * 100 + cap;
+            s.push_str(&format!(
+                "{point},{price},{cap},7,pro,flat,{},{p50}\n",
+                p50 - 50
+            ));
+        }
+    }
+    s
+}
+
+#[test]
+fn a_grid_of_two_paths_draws_the_first_on_x_and_a_line_per_value_of_the_second() {
+    let mut files = run_files("points/001/");
+    files.push(("sweep.csv".into(), grid_csv()));
+    let page = render(&files).unwrap();
+    let sweep = section(&page, "sweep").unwrap();
+    // pro's p50 and p05: each with the price on x and a keyed line per cap, three points each.
+    assert_eq!(sweep.matches("<svg").count(), 2);
+    assert_eq!(sweep.matches(&svg_text("plan.pro.price")).count(), 2);
+    for cap in ["plan.pro.cap=100", "plan.pro.cap=200"] {
+        assert_eq!(sweep.matches(&svg_text(cap)).count(), 2, "{cap}");
+    }
+    assert_eq!(sweep.matches("<circle").count(), 2 * 2 * 3);
+    // A swept column with one value is neither an axis nor a line.
+    assert!(!sweep.contains("plan.pro.fixed="));
+    assert!(sweep.contains("the first is on the x axis and each line is one combination"));
+    // When the first swept path does not vary, the next one is the x axis, with one line.
+    let one_price: String = grid_csv()
+        .lines()
+        .enumerate()
+        .filter(|(i, l)| *i == 0 || l.split(',').nth(1) == Some("20"))
+        .map(|(_, l)| format!("{l}\n"))
+        .collect();
+    files.pop();
+    files.push(("sweep.csv".into(), one_price));
+    let page = render(&files).unwrap();
+    let sweep = section(&page, "sweep").unwrap();
+    assert_eq!(sweep.matches(&svg_text("plan.pro.cap")).count(), 2);
+    assert!(!sweep.contains(&svg_text("plan.pro.price")));
+    assert!(sweep.contains(&svg_text("profit p50")));
+    assert_eq!(sweep.matches("<circle").count(), 2 * 2);
+}
+
 #[test]
 fn a_sweep_without_one_baseline_point_shows_point_one() {
     let mut files = run_files("points/001/");

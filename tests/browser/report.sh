@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# report.html as a user sees it: small runs of shipped scenarios (each mode, menu mode and a
-# sweep), their report.html rendered by headless Chromium. Fails when the page makes (or
+# report.html as a user sees it: small runs of shipped scenarios (each mode, menu mode and the
+# shipped sweep, configs/pricing-sweep.toml), their report.html rendered by headless Chromium. Fails when the page makes (or
 # tries) any request, when Chromium logs any console message (a script error, a blocked
 # load), when the DOM lacks a chart the file has, or when the screenshot is blank. The
 # checker is first shown a broken page and a blank one, which it must flag.
@@ -73,24 +73,21 @@ opts=(--trials 200 --users 2000 --quiet)
 "$bin" run configs/coding-agent.toml "${opts[@]}" --out "$work/each" --report >/dev/null
 "$bin" run configs/menu.toml "${opts[@]}" --out "$work/menu" >/dev/null
 "$bin" report "$work/menu" >/dev/null
-if "$bin" run --help | grep -q -- '--sweep'; then
-  "$bin" run configs/coding-agent.toml "${opts[@]}" --out "$work/sweep" \
-    --sweep 'plan.max-20x.price=[100, 200, 300]' --report >/dev/null
-else
-  # No --sweep yet: a sweep's folder assembled from plain runs at three prices.
-  points=()
-  for price in 100 200 300; do
-    sed "s/^price = 200$/price = $price/" configs/coding-agent.toml >"$work/p$price.toml"
-    "$bin" run "$work/p$price.toml" "${opts[@]}" --out "$work/p$price" >/dev/null
-    points+=("$price:$work/p$price")
-  done
-  python3 tests/browser/fake_sweep.py "$work/sweep" plan.max-20x.price "${points[@]}"
-  "$bin" report "$work/sweep" >/dev/null
-fi
+# The shipped sweep: menu mode, a grid of two swept paths (max-20x's price x its cap).
+"$bin" run configs/pricing-sweep.toml "${opts[@]}" --out "$work/sweep" --report >/dev/null
 
 failed=0
 for name in each menu sweep; do
   check "$name" "$work/$name/report.html" || failed=1
+done
+# The grid of two paths: the price on the x axis, one line per cap in every sweep chart (five
+# rows, two metrics: ten charts, each with a key naming the three caps).
+for line in plan.max-20x.price plan.max-20x.cap=1000 plan.max-20x.cap=2000 plan.max-20x.cap=4000; do
+  got=$(grep -cx "$line" "$work/sweep.dom.html" || true)
+  if [ "$got" -ne 10 ]; then
+    echo "sweep: \`$line\` (the x axis, or a cap's line) is in $got charts of the DOM, not 10"
+    failed=1
+  fi
 done
 if [ "$failed" -ne 0 ]; then
   echo "report.sh: report.html failed in the browser (files in $work)" >&2

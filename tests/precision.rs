@@ -412,7 +412,7 @@ fn a_sweep_in_precision_mode_equals_each_point_alone_with_the_trials_used() {
             &plain,
             &["--set", &set, "--trials", &n, "--threads", "1"],
         );
-        for f in CSVS {
+        for f in CSVS.iter().chain(&["sensitivity.csv", "tail.csv"]) {
             let a = fs::read(d.join("swept/points").join(point).join(f)).expect(f);
             let b = fs::read(d.join(&plain).join(f)).expect(f);
             assert!(a == b, "point {point}: {f} differs from --trials {n} alone");

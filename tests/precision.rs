@@ -5,7 +5,8 @@
 //! once per trial from a uniform distribution, one user, one month, no cost and no fees, so
 //! trial profit is the price and its q-quantile is min + (max - min) q. Precision mode stops
 //! earlier on a low-variance scenario than on a high-variance one and meets its target; its
-//! outputs equal those of `--trials N_used` byte for byte on 1 and 2 threads; a target not
+//! outputs equal those of `--trials N_used` byte for byte on 1 and 2 threads, and with a sweep
+//! each point's equal those of the point alone with `--trials N_used`; a target not
 //! reached by the maximum is exit 0 with a warning. No number from a particular seed is
 //! hard-coded: the streams may be re-keyed.
 
@@ -364,5 +365,57 @@ fn menu_mode_checks_the_portfolio_and_equals_a_run_of_the_trials_used() {
         let a = fs::read(d.join("precise").join(f)).expect(f);
         let b = fs::read(d.join("plain").join(f)).expect(f);
         assert!(a == b, "{f} differs from --trials {n}");
+    }
+}
+
+/// With a sweep, the batches run until every row of every point meets the target; each
+/// point's files under `points/NNN/` then equal those of that point alone (`--set`) run with
+/// `--trials N_used`. The wider point needs more trials than the narrow one alone.
+#[test]
+fn a_sweep_in_precision_mode_equals_each_point_alone_with_the_trials_used() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let config = scenario(10, 10.0, 30.0, 20_000, 3, "");
+    let precision = ["--precision", "profit_p05:2%"];
+    let sweep = ["--sweep", "plan.pro.price.max=[12, 30]", "--threads", "2"];
+    let args: Vec<&str> = precision.iter().chain(&sweep).copied().collect();
+    let (stdout, _, json) = run(d, &config, "swept", &args);
+    assert!(stdout.contains("Precision reached"), "{stdout}");
+    let used = json["sweep"]["points"][0]["trials"]
+        .as_u64()
+        .expect("trials");
+    // Each point's run.json reports the precision reached on its rows.
+    for point in ["001", "002"] {
+        let dir = format!("swept/points/{point}");
+        let bytes = fs::read(d.join(&dir).join("run.json")).expect("run.json");
+        let json = serde_json::from_slice(&bytes).expect("json");
+        assert_eq!(check_reached(d, &dir, &json, "profit_p05"), used);
+    }
+    let n = used.to_string();
+    // The narrow point alone stops earlier: the sweep waits for the wide one.
+    let (_, _, alone) = run(
+        d,
+        &config,
+        "narrow",
+        &[&precision[..], &["--set", "plan.pro.price.max=12"]].concat(),
+    );
+    let narrow = alone["precision"]["trials_used"]
+        .as_u64()
+        .expect("trials_used");
+    assert!(narrow < used && used < 20_000, "{narrow} {used}");
+    for (point, max) in [("001", "12"), ("002", "30")] {
+        let plain = format!("plain{point}");
+        let set = format!("plan.pro.price.max={max}");
+        run(
+            d,
+            &config,
+            &plain,
+            &["--set", &set, "--trials", &n, "--threads", "1"],
+        );
+        for f in CSVS.iter().chain(&["sensitivity.csv", "tail.csv"]) {
+            let a = fs::read(d.join("swept/points").join(point).join(f)).expect(f);
+            let b = fs::read(d.join(&plain).join(f)).expect(f);
+            assert!(a == b, "point {point}: {f} differs from --trials {n} alone");
+        }
     }
 }

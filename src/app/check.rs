@@ -31,6 +31,16 @@ pub(super) fn check_scenario(args: &CheckArgs) -> Result<(), Error> {
             });
         }
     }
+    // Then the sweep's points together, as `run` would simulate them.
+    if points.is_sweep() {
+        let scns: Vec<_> = points.points.iter().map(|p| p.scenario.clone()).collect();
+        if let Some(problem) = engine::size_problem_points(&scns, default_threads()) {
+            return Err(Error::TooLarge {
+                config: Some(config::source_name(&args.config)),
+                problem,
+            });
+        }
+    }
     let mut text = check::report(&points.points[0].scenario);
     if points.is_sweep() {
         text.push_str(&grid(&points));

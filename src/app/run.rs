@@ -54,13 +54,12 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         None => default_threads(),
     };
     let decide = decide::resolve(args, sweep, &scns)?;
-    for scn in &scns {
-        if let Some(problem) = engine::size_problem(scn, threads) {
-            return Err(Error::TooLarge {
-                config: None,
-                problem,
-            });
-        }
+    // Each point's own limits, then the whole sweep's work and memory.
+    if let Some(problem) = engine::size_problem_points(&scns, threads) {
+        return Err(Error::TooLarge {
+            config: None,
+            problem,
+        });
     }
     // Claimed (checked, locked, leftovers repaired) before simulating. The default output/
     // folder is created if missing, and removed again if nothing is written into it.

@@ -50,6 +50,10 @@ pub fn run_points(
     if stop.load(Ordering::Relaxed) {
         return Ok(None);
     }
+    if let [one] = points {
+        // No keys to compare (they serialise the scenario): the run alone.
+        return Ok(run_trials(one, range, opts, progress, stop)?.map(|r| vec![r]));
+    }
     let keys: Vec<Keys> = points.iter().map(Keys::of).collect();
     let mut out: Vec<Option<RunResults>> = vec![None; points.len()];
     for group in groups(&keys) {

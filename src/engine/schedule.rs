@@ -413,7 +413,7 @@ fn simulate_block<A: Assign>(
 
 /// Lives user `u` (of segment and arrival month `at`) of the trial keyed `(seed, trial)` into
 /// `life`: everything that does not depend on the plans (phases 0, 1 and 3).
-#[inline]
+#[inline(always)]
 pub(super) fn live_user(
     (seed, trial): (u64, u64),
     st: &Trial,

@@ -1,8 +1,9 @@
 //! Overrides and sweeps (issue 12): `--set PATH=VALUE` and `--sweep PATH=VALUES` on the
 //! command line, `[[sweep]]` tables in the file. Unknown paths are refused with a suggestion,
 //! wherever the path is written; malformed sweeps at their field (`sweep[0].range.step`); an
-//! invalid point names the point; grids over the point limit are refused. Every case is
-//! refused by `check`, by `run --out out` and by `run` with the default output folder.
+//! invalid point names the point; grids over the point limit, or too large to run together
+//! though each point is not, are refused. Every case is refused by `check`, by `run --out out`
+//! and by `run` with the default output folder.
 
 use crate::{BASE, CONFIG, plansim, refused, run_args, tree, with_config};
 
@@ -183,4 +184,54 @@ fn check_lists_the_points_of_a_sweep() {
         run.describe()
     );
     assert_eq!(tree(dir.path()), [CONFIG], "check wrote files");
+}
+
+/// A sweep whose points are each within the limits but together are not is refused as too
+/// large, naming every point's plans, before any output folder is claimed; each point alone
+/// passes `check`. Over the work limit (2 points of 7.2e12 user-plan-months) and over memory
+/// (2 points of about 10 GB of per-trial outputs).
+#[test]
+fn a_sweep_over_the_limits_as_a_whole_is_too_large() {
+    let work = [
+        "--set",
+        "simulation.trials=150",
+        "--set",
+        "simulation.users=10000000",
+        "--set",
+        "simulation.months=1200",
+    ];
+    let memory = [
+        "--set",
+        "simulation.trials=8000000",
+        "--set",
+        "simulation.users=1",
+        "--set",
+        "simulation.months=1",
+    ];
+    let cases: [(&[&str], &[&str]); 2] = [
+        (
+            &work,
+            &[
+                "1.44e13 user-plan-months is too large (at most 1e13): 150 trials x 10000000 users \
+                 x 1200 months x 8 plans is estimated at ",
+            ],
+        ),
+        (
+            &memory,
+            &[
+                "the run is too large for memory (at most 16.0 GB estimated): 8000000 trials x 1 \
+                 users x 1 months x 8 plans is estimated at ",
+            ],
+        ),
+    ];
+    for (sizes, words) in cases {
+        let dir = with_config(BASE);
+        let mut one = vec!["check", CONFIG];
+        one.extend_from_slice(sizes);
+        let run = plansim(dir.path(), &one);
+        assert_eq!(run.code, Some(0), "one point alone; {}", run.describe());
+        let mut args = sizes.to_vec();
+        args.extend_from_slice(&["--sweep", "plan.max.price=[20, 30]"]);
+        cli_case(BASE, &args, "error: ", words);
+    }
 }

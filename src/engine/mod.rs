@@ -29,6 +29,7 @@ mod schedule;
 mod shared;
 mod sizing;
 pub mod streams;
+mod sums;
 mod teams;
 
 use std::ops::Range;

@@ -27,11 +27,9 @@ use rayon::prelude::*;
 
 use super::draws::Blocks;
 use super::keys::Keys;
-use super::schedule::{
-    self, BlockAcc, Shape, TrialBuf, add_user, cohort_of, draw_commitments, draw_user_taste,
-    finish_trial, live_user, phase0,
-};
+use super::schedule::{self, draw_commitments, draw_user_taste, live_user, phase0};
 use super::sizing::trials_in_flight_shared;
+use super::sums::{BlockAcc, Shape, TrialBuf, add_user, cohort_of, finish_trial};
 use super::teams::{
     TeamScratch, bill_seats, block_users, choose_seats, in_team, live_seat_lives, next_start,
     plan_seats,

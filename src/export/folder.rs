@@ -33,6 +33,7 @@ use super::manifest::{Kind, MANIFEST, Manifest};
 use super::names::{lock_name, split, working_name};
 use super::repair::repair;
 use super::set::{Derive, OutFile, check_paths, usual_files, write_file};
+use super::temp::{Temp, create};
 use super::{Report, hook};
 use crate::error::Error;
 
@@ -56,14 +57,6 @@ pub enum Outcome {
     Replaced(Vec<String>),
     /// A stop was requested: nothing was replaced.
     Stopped,
-}
-
-pub(super) struct Temp {
-    pub(super) name: OsString,
-    pub(super) fd: OwnedFd,
-    pub(super) id: Id,
-    /// What was created in it so far, in order (for the removal of an unfinished set).
-    pub(super) files: Vec<(Kind, String)>,
 }
 
 impl OutputFolder {
@@ -340,18 +333,4 @@ impl Drop for OutputFolder {
             let _ = rfs::unlinkat(CWD, root, AtFlags::REMOVEDIR);
         }
     }
-}
-
-/// Creates the file `name` in the folder `dir` (it must not exist) and records it in `files`
-/// as `path` (its path in the set).
-pub(super) fn create(
-    dir: impl AsFd,
-    name: &str,
-    path: &str,
-    files: &mut Vec<(Kind, String)>,
-) -> io::Result<std::fs::File> {
-    let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let fd = rfs::openat(dir, name, flags, Mode::from_raw_mode(0o666))?;
-    files.push((Kind::File, path.to_string()));
-    Ok(fd.into())
 }

@@ -34,6 +34,7 @@ mod summary;
 mod swap;
 mod sweep;
 mod tail;
+mod temp;
 mod trials;
 pub mod workbook;
 

@@ -18,9 +18,9 @@ use std::path::Path;
 
 use rustix::fs::{self as rfs, Mode};
 
-use super::folder::{Temp, create};
 use super::handles::open_path;
 use super::manifest::{Kind, Manifest};
+use super::temp::{Temp, create};
 use super::{Exporter, Report, exporters};
 use crate::error::Error;
 

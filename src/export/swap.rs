@@ -12,12 +12,13 @@ use std::io;
 use rustix::fs::{self as rfs, AtFlags, FileType};
 use rustix::io::Errno;
 
-use super::folder::{OutputFolder, Temp};
+use super::folder::OutputFolder;
 use super::handles::{Id, id, kind, lstat, open_dir, proof, remove_set};
 use super::hook;
 use super::manifest::Manifest;
 use super::names::working_name;
 use super::rename::{exchange, rename_noreplace};
+use super::temp::Temp;
 use crate::error::Error;
 
 /// Added to the refusal of a folder that got a foreign file while plansim was writing.

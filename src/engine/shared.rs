@@ -37,8 +37,9 @@ use super::teams::{
 use super::{EngineError, RunOptions, assign};
 use crate::model::accounting::bill_plan;
 use crate::model::arrivals::Cohort;
-use crate::model::choice::{Offer, Taste};
+use crate::model::choice::Taste;
 use crate::model::menu::{Scratch, Sinks, live_menu_with};
+use crate::model::menu_share::{Lived, Share};
 use crate::model::user::UserLife;
 use crate::model::{Scenario, Trial};
 use crate::results::{DECILES, RunResults, Totals, TrialGroups, TrialResult};
@@ -268,8 +269,8 @@ impl Block<'_> {
         // point's own.
         let (mut shared, mut own) = (Taste::default(), Taste::default());
         let mut scratch = Scratch::default();
-        // The first point's offers at arrival of the user being lived.
-        let mut arrival: Vec<Offer> = Vec::new();
+        // The first point's life of the user being lived (menu mode).
+        let mut lived = Lived::default();
         let mut rows: Vec<Totals> = Vec::new();
         let mut team = TeamScratch::default();
         let mut c = cohort_of(&lead.cohorts, users.start as u64);
@@ -360,12 +361,18 @@ impl Block<'_> {
                         choices: &mut acc.choices,
                         population: &mut acc.population,
                     };
-                    // The plans that are the first point's make the same offers at arrival.
-                    let known = (pi > 0).then_some((&arrival[..], &rel.same[..]));
-                    live_menu_with(st, &life, taste, known, &mut scratch, &mut sinks);
-                    if pi == 0 {
-                        arrival.clone_from(&scratch.arrival);
-                    }
+                    // The plans that are the first point's make the same offers at arrival; a
+                    // life that cannot differ from the first point's is repeated.
+                    let share = if pi == 0 {
+                        Share::First(&mut lived)
+                    } else {
+                        Share::Next {
+                            first: &lived,
+                            same: &rel.same,
+                            context: rel.taste,
+                        }
+                    };
+                    live_menu_with(st, &life, taste, share, &mut scratch, &mut sinks);
                 } else {
                     let n_months = st.months();
                     for (p, row) in rows.iter_mut().enumerate() {

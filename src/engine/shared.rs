@@ -50,6 +50,9 @@ struct Relation {
     alone: bool,
     /// It shares the first point's taste (menu mode).
     taste: bool,
+    /// Its rows are the first point's: the same plans are ours, in the same rows, and the
+    /// portfolio's row is the same.
+    rows: bool,
     /// Which of its plans are the first point's in this trial (never the first point's own
     /// nor a plan with a commitment, whose users' amounts are drawn again at each point):
     /// each mode copies their sums from the first point's, menu mode their offers at arrival.
@@ -84,6 +87,7 @@ fn relate(keys: &[&Keys], pts: &[Trial]) -> Vec<Relation> {
             Relation {
                 alone: i > 0 && alone,
                 taste: context,
+                rows: st.row == pts[0].row && st.market.portfolio == pts[0].market.portfolio,
                 same: plans.collect(),
             }
         })
@@ -369,7 +373,7 @@ impl Block<'_> {
                         Share::Next {
                             first: &lived,
                             same: &rel.same,
-                            context: rel.taste,
+                            context: rel.taste && rel.rows,
                         }
                     };
                     live_menu_with(st, &life, taste, share, &mut scratch, &mut sinks);

@@ -169,7 +169,7 @@ pub fn live_menu_with(
         c.expected_bill += scratch.offers[p].bill;
         c.surplus += scratch.offers[p].surplus;
     }
-    if repeat(trial, life, state, &share, &mut scratch.plans, sinks) {
+    if repeat(trial, life, state, &share, sinks) {
         return;
     }
     let mut account = match state {
@@ -351,12 +351,13 @@ pub fn live_menu_with(
         State::NonAdopter => sinks.choices[n * segs + seg].subscribers_end += 1,
         State::Gone => {}
     }
+    finish(trial, life, &mut scratch.plans, sinks.rows);
     if let Share::First(rec) = share {
         rec.lived = lived;
         rec.end = Some(state);
-        rec.plans.clone_from(&scratch.plans);
+        rec.rows.clear();
+        rec.rows.extend_from_slice(sinks.rows);
     }
-    finish(trial, life, &mut scratch.plans, sinks.rows);
 }
 
 /// Adds an exit true-up `trueup` of plan `p` to month `m`, whose bill on the plan was `bill`:

@@ -33,8 +33,8 @@ pub struct Lived {
     pub(super) lived: usize,
     /// Where the user ended.
     pub(super) end: Option<State>,
-    /// The user's totals per plan before [`finish`].
-    pub(super) plans: Vec<Totals>,
+    /// The user's totals per row, as [`finish`] left them.
+    pub(super) rows: Vec<Totals>,
 }
 
 /// How a point's life of a user relates to the first point's.
@@ -45,13 +45,14 @@ pub enum Share<'a> {
     First(&'a mut Lived),
     /// A later point: takes plan p's offer at arrival from the first point's where `same[p]`
     /// (the same plan, cards, market and taste), and repeats the whole life where it can when
-    /// `context` (the point's context is the first's).
+    /// `context` (the point's context is the first's, and so are its rows: which plans are
+    /// ours, in which row, and the portfolio's).
     Next {
         /// The first point's life of the user.
         first: &'a Lived,
         /// Which plans are the first point's.
         same: &'a [bool],
-        /// Whether everything but the plans is the first point's.
+        /// Whether everything but the plans is the first point's, and so are the rows.
         context: bool,
     },
 }
@@ -64,7 +65,6 @@ pub(super) fn repeat(
     life: &UserLife,
     state: State,
     share: &Share<'_>,
-    plans: &mut Vec<Totals>,
     sinks: &mut Sinks<'_>,
 ) -> bool {
     let Share::Next {
@@ -108,8 +108,7 @@ pub(super) fn repeat(
         }
         _ => {}
     }
-    plans.clone_from(&first.plans);
-    finish(trial, life, plans, sinks.rows);
+    sinks.rows.copy_from_slice(&first.rows);
     true
 }
 

@@ -13,7 +13,8 @@
 //! plans, or their draws in the trial); the others' sums are copied from the first point's at
 //! the end of the trial. Menu mode lives every point's menu (plans interact through the
 //! choice) but shares the taste when nothing but the plans differs, and the offers at arrival
-//! of the plans that are the first point's. A plan with a commitment is never taken as the
+//! of the plans that are the first point's; a user's life that cannot differ from the first
+//! point's is repeated from it ([`crate::model::menu_share`]). A plan with a commitment is never taken as the
 //! first point's (kept simple: its users' amounts are drawn at each point). Every number is the one
 //! the same draws give a point alone, summed in the same order, so each point's results equal
 //! those of [`super::run_trials`] on it. A point whose population draws differ from the first

@@ -13,7 +13,8 @@
 //! plans, or their draws in the trial); the others' sums are copied from the first point's at
 //! the end of the trial. Menu mode lives every point's menu (plans interact through the
 //! choice) but shares the taste when nothing but the plans differs, and the offers at arrival
-//! of the plans that are the first point's. A plan with a commitment is never taken as the
+//! of the plans that are the first point's; a user's life that cannot differ from the first
+//! point's is repeated from it ([`crate::model::menu_share`]). A plan with a commitment is never taken as the
 //! first point's (kept simple: its users' amounts are drawn at each point). Every number is the one
 //! the same draws give a point alone, summed in the same order, so each point's results equal
 //! those of [`super::run_trials`] on it. A point whose population draws differ from the first
@@ -37,8 +38,9 @@ use super::teams::{
 use super::{EngineError, RunOptions, assign};
 use crate::model::accounting::bill_plan;
 use crate::model::arrivals::Cohort;
-use crate::model::choice::{Offer, Taste};
+use crate::model::choice::Taste;
 use crate::model::menu::{Scratch, Sinks, live_menu_with};
+use crate::model::menu_share::{Lived, Share};
 use crate::model::user::UserLife;
 use crate::model::{Scenario, Trial};
 use crate::results::{DECILES, RunResults, Totals, TrialGroups, TrialResult};
@@ -49,6 +51,9 @@ struct Relation {
     alone: bool,
     /// It shares the first point's taste (menu mode).
     taste: bool,
+    /// Its rows are the first point's: the same plans are ours, in the same rows, and the
+    /// portfolio's row is the same.
+    rows: bool,
     /// Which of its plans are the first point's in this trial (never the first point's own
     /// nor a plan with a commitment, whose users' amounts are drawn again at each point):
     /// each mode copies their sums from the first point's, menu mode their offers at arrival.
@@ -83,6 +88,7 @@ fn relate(keys: &[&Keys], pts: &[Trial]) -> Vec<Relation> {
             Relation {
                 alone: i > 0 && alone,
                 taste: context,
+                rows: st.row == pts[0].row && st.market.portfolio == pts[0].market.portfolio,
                 same: plans.collect(),
             }
         })
@@ -268,8 +274,8 @@ impl Block<'_> {
         // point's own.
         let (mut shared, mut own) = (Taste::default(), Taste::default());
         let mut scratch = Scratch::default();
-        // The first point's offers at arrival of the user being lived.
-        let mut arrival: Vec<Offer> = Vec::new();
+        // The first point's life of the user being lived (menu mode).
+        let mut lived = Lived::default();
         let mut rows: Vec<Totals> = Vec::new();
         let mut team = TeamScratch::default();
         let mut c = cohort_of(&lead.cohorts, users.start as u64);
@@ -360,12 +366,18 @@ impl Block<'_> {
                         choices: &mut acc.choices,
                         population: &mut acc.population,
                     };
-                    // The plans that are the first point's make the same offers at arrival.
-                    let known = (pi > 0).then_some((&arrival[..], &rel.same[..]));
-                    live_menu_with(st, &life, taste, known, &mut scratch, &mut sinks);
-                    if pi == 0 {
-                        arrival.clone_from(&scratch.arrival);
-                    }
+                    // The plans that are the first point's make the same offers at arrival; a
+                    // life that cannot differ from the first point's is repeated.
+                    let share = if pi == 0 {
+                        Share::First(&mut lived)
+                    } else {
+                        Share::Next {
+                            first: &lived,
+                            same: &rel.same,
+                            context: rel.taste && rel.rows,
+                        }
+                    };
+                    live_menu_with(st, &life, taste, share, &mut scratch, &mut sinks);
                 } else {
                     let n_months = st.months();
                     for (p, row) in rows.iter_mut().enumerate() {

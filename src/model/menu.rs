@@ -33,6 +33,7 @@
 use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, Taste, offer, pick};
 use super::commitment::{self, Term};
+use super::menu_share::{Share, finish, repeat};
 use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
@@ -58,8 +59,6 @@ pub struct Scratch {
     plans: Vec<Totals>,
     /// Each plan's offer at the latest choice.
     offers: Vec<Offer>,
-    /// Each plan's offer at the user's arrival.
-    pub arrival: Vec<Offer>,
 }
 
 /// Where a user (or a team's account, [`super::team_menu`]) is.
@@ -116,17 +115,17 @@ pub fn live_menu(
     scratch: &mut Scratch,
     sinks: &mut Sinks<'_>,
 ) {
-    live_menu_with(trial, life, taste, None, scratch, sinks);
+    live_menu_with(trial, life, taste, Share::Alone, scratch, sinks);
 }
 
-/// [`live_menu`], taking plan p's offer at arrival from `known = (offers, same)` where
-/// `same[p]` (the caller knows it is the offer this plan makes this user: the same plan,
-/// cards, market and taste), and leaving every plan's offer at arrival in `scratch.arrival`.
+/// [`live_menu`] at a point of a sweep: the first point records the user's life, a later one
+/// reuses the offers at arrival of the plans it shares with the first and repeats the first
+/// point's life where it can ([`super::menu_share`]).
 pub fn live_menu_with(
     trial: &Trial,
     life: &UserLife,
     taste: &Taste,
-    known: Option<(&[Offer], &[bool])>,
+    mut share: Share<'_>,
     scratch: &mut Scratch,
     sinks: &mut Sinks<'_>,
 ) {
@@ -151,15 +150,14 @@ pub fn live_menu_with(
         tenure: 0,
     };
     for p in 0..n {
-        scratch.offers[p] = match known {
-            Some((offers, same)) if same[p] => offers[p],
+        scratch.offers[p] = match &share {
+            Share::Next { first, same, .. } if same[p] => first.arrival[p],
             _ => {
                 let work = life.expected(typical, 1.0);
                 offer(trial, p, joining, work, taste.value, life, &fresh(p))
             }
         };
     }
-    scratch.arrival.clone_from(&scratch.offers);
     let mut state = State::chosen(pick(trial, &scratch.offers, taste));
     for o in 0..=n {
         sinks.choices[o * segs + seg].choosers += 1;
@@ -170,6 +168,9 @@ pub fn live_menu_with(
     if let State::Plan(p) = state {
         c.expected_bill += scratch.offers[p].bill;
         c.surplus += scratch.offers[p].surplus;
+    }
+    if repeat(trial, life, state, &share, sinks) {
+        return;
     }
     let mut account = match state {
         State::Plan(p) => fresh(p),
@@ -182,6 +183,12 @@ pub fn live_menu_with(
         }
     };
     let mut term = start_term(state);
+    if let Share::First(rec) = &mut share {
+        rec.arrival.clone_from(&scratch.offers);
+        rec.simple = term.is_none();
+        rec.state = Some(state);
+        rec.months.clear();
+    }
     // The last month billed on the plan held and its bill (for an exit true-up).
     let (mut last_month, mut last_bill) = (m0, 0.0);
     // The basis of the shock test: typical demand and account at the latest choice.
@@ -196,6 +203,9 @@ pub fn live_menu_with(
         lived = i + 1;
         let rechoose = trial.market.rechoose.due(rechoose_next);
         if i > 0 && rechoose && state != State::Gone {
+            if let Share::First(rec) = &mut share {
+                rec.simple = false;
+            }
             typical = life.noise[i - 1];
             for p in 0..n {
                 let (held, at) = if state == State::Plan(p) {
@@ -301,6 +311,9 @@ pub fn live_menu_with(
             for r in rows.into_iter().flatten().flatten() {
                 sinks.months[r * n_months + m].add_billed(&billed);
             }
+            if let Share::First(rec) = &mut share {
+                rec.months.push((m, billed));
+            }
         }
         let pop = &mut sinks.population[m];
         pop.arrived += 1;
@@ -339,6 +352,12 @@ pub fn live_menu_with(
         State::Gone => {}
     }
     finish(trial, life, &mut scratch.plans, sinks.rows);
+    if let Share::First(rec) = share {
+        rec.lived = lived;
+        rec.end = Some(state);
+        rec.rows.clear();
+        rec.rows.extend_from_slice(sinks.rows);
+    }
 }
 
 /// Adds an exit true-up `trueup` of plan `p` to month `m`, whose bill on the plan was `bill`:
@@ -366,32 +385,5 @@ fn bill_exit(
         let acc = &mut sinks.months[r * n_months + m];
         acc.revenue += trueup;
         acc.fees += fees;
-    }
-}
-
-/// The user's per-row totals from their per-plan sums: profit, retail value and loss per plan,
-/// and the portfolio row as the sum of our plans with the user counted once.
-fn finish(trial: &Trial, life: &UserLife, plans: &mut [Totals], rows: &mut [Totals]) {
-    for r in rows.iter_mut() {
-        *r = Totals::default();
-    }
-    let mut portfolio = Totals::default();
-    for (p, t) in plans.iter_mut().enumerate() {
-        t.overhead = trial.per_user_month * t.active_user_months as f64;
-        t.profit = t.revenue - t.cost - t.fees - t.overhead;
-        t.retail_value *= life.k_retail;
-        t.loss_users = u64::from(t.users > 0 && t.profit < 0.0);
-        t.accounts = t.users;
-        if let Some(r) = trial.row[p] {
-            rows[r] = *t;
-            portfolio.add(t);
-        }
-    }
-    if let Some(r) = trial.market.portfolio {
-        portfolio.users = portfolio.users.min(1);
-        portfolio.accounts = portfolio.users;
-        portfolio.churned_users = portfolio.churned_users.min(1);
-        portfolio.loss_users = u64::from(portfolio.users > 0 && portfolio.profit < 0.0);
-        rows[r] = portfolio;
     }
 }

@@ -12,6 +12,7 @@ pub mod correlation;
 mod linalg;
 pub mod market;
 pub mod menu;
+pub mod menu_share;
 pub mod plans;
 pub mod precision;
 pub mod prices;

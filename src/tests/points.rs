@@ -156,6 +156,54 @@ fn a_price_sweep_in_menu_mode_equals_each_point_alone() {
 }
 
 #[test]
+fn menu_sweeps_equal_each_point_alone_for_every_rechoose_rule_and_choice() {
+    // Lives repeated from the first point (a user who never chose again) and lives re-lived:
+    // a plan most users pick (pro), one a few pick (max-20x), one nobody picks (max-5x at
+    // $5,000), the first plan (api) and a change of the market between points (no repeat).
+    for rechoose in ["\"never\"", "\"after_shock\"", "\"monthly\""] {
+        for choice in ["\"logit\"", "\"best\""] {
+            let sets = [("market.rechoose", rechoose), ("market.choice", choice)];
+            let menu = |path: &str, values: &[&str]| {
+                let points: Vec<Scenario> = values
+                    .iter()
+                    .map(|v| {
+                        let mut s = sets.to_vec();
+                        s.push((path, v));
+                        load("configs/menu.toml", 3, 3000, &s)
+                    })
+                    .collect();
+                assert_eq!(groups(&points).len(), 1);
+                same_as_alone(&points, 0..3);
+            };
+            menu("plan.pro.price", &["20", "15", "40"]);
+            menu("plan.max-20x.price", &["200", "100", "300"]);
+            menu("plan.max-5x.price", &["5000", "6000"]);
+            menu("plan.api.anxiety", &["8", "2"]);
+            menu("market.shock_threshold", &["0.5", "0.2"]);
+        }
+    }
+}
+
+#[test]
+fn menu_sweeps_of_an_external_plan_and_of_which_plans_are_ours_equal_each_point_alone() {
+    let ours = sweep(
+        "configs/menu.toml",
+        &[],
+        "plan.max-5x.external",
+        &["false", "true"],
+    );
+    same_as_alone(&ours, 0..3);
+    let never = [("market.rechoose", "\"never\"")];
+    let ours = sweep(
+        "configs/menu.toml",
+        &never,
+        "plan.max-5x.external",
+        &["false", "true", "false"],
+    );
+    same_as_alone(&ours, 0..3);
+}
+
+#[test]
 fn commitments_and_teams_equal_each_point_alone_in_each_and_menu_mode() {
     let path = "plan.committed-api.commitment.amount";
     let each = sweep(
@@ -191,6 +239,21 @@ fn commitments_and_teams_equal_each_point_alone_in_each_and_menu_mode() {
     let points = sweep("configs/enterprise.toml", &menu, path, &["1200", "6000"]);
     assert_eq!(groups(&points), vec![vec![0, 1]]);
     same_as_alone(&points, 0..3);
+    // Menu lives repeated beside committed plans and teams, under each re-choice rule.
+    for rechoose in ["\"never\"", "\"after_shock\"", "\"monthly\""] {
+        let mut sets = menu.to_vec();
+        sets.push(("market.rechoose", rechoose));
+        let points = sweep(
+            "configs/enterprise.toml",
+            &sets,
+            "plan.api.usage_response",
+            &["0.9", "0.7"],
+        );
+        assert_eq!(groups(&points), vec![vec![0, 1]]);
+        same_as_alone(&points, 0..3);
+        let points = sweep("configs/enterprise.toml", &sets, path, &["1200", "2400"]);
+        same_as_alone(&points, 0..3);
+    }
 }
 
 #[test]

@@ -235,7 +235,7 @@ pub fn report(scn: &Scenario) -> String {
     report_with(scn, CHECK_DRAWS)
 }
 
-/// [`report`] with `draws` draws where there is no closed form.
+/// `report` with `draws` draws where there is no closed form.
 pub fn report_with(scn: &Scenario, draws: usize) -> String {
     let mut out = String::new();
     let sim = &scn.simulation;

@@ -45,7 +45,7 @@ pub struct PlanSummary {
     pub profit_sd: Option<f64>,
     /// Standard error of the mean profit.
     pub profit_se: Option<f64>,
-    /// Profit percentiles at [`PROFIT_LEVELS`].
+    /// Profit percentiles at `PROFIT_LEVELS`.
     pub profit_pct: [f64; 9],
     /// 95% confidence intervals `(lo, hi)` of the profit percentiles, from order statistics
     /// ([`crate::analysis::quantile_ci`]); `None` when the trials are too few for one.
@@ -70,7 +70,7 @@ pub struct PlanSummary {
     pub subscribers_mean: f64,
     /// Mean NPV per trial (month profits discounted at the trial's `discount_rate`).
     pub npv_mean: f64,
-    /// NPV percentiles at [`NPV_LEVELS`].
+    /// NPV percentiles at `NPV_LEVELS`.
     pub npv_pct: [f64; 3],
     /// Serving cost / successful tasks (ratio of sums over trials); `None` without successes.
     pub cost_per_success: Option<f64>,

@@ -1,8 +1,10 @@
-//! The features of issues 10 and 11 end to end, in one test binary (one link instead of
-//! seven): menu mode ([`menu`], its outputs [`menu_outputs`] and `check`'s choice shares
+//! The features of issues 10, 11 and 12 end to end, in one test binary (one link instead of
+//! fifteen): menu mode ([`menu`], its outputs [`menu_outputs`] and `check`'s choice shares
 //! [`check_menu`]), NPV ([`npv`]), prices that move over time ([`prices`]), committed use with
 //! true-up ([`commitment`]), every shipped scenario ([`shipped_configs`]), and issue 12's
-//! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]) and
+//! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
+//! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
+//! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
 //! results.xlsx ([`xlsx`]).
 
 #[path = "../common/mod.rs"]
@@ -10,10 +12,14 @@ mod common;
 
 mod check_menu;
 mod commitment;
+mod correlation;
 mod menu;
 mod menu_outputs;
 mod npv;
+mod overrides;
+mod precision;
 mod prices;
+mod report;
 mod sensitivity;
 mod shipped_configs;
 mod sweep;

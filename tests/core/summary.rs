@@ -5,8 +5,7 @@ use plansim::parse;
 use plansim::results::{PlanTrial, RunResults, Totals, TrialResult};
 use plansim::summarize;
 
-mod common;
-use common::read_csv;
+use crate::common::read_csv;
 
 const ONE_PLAN: &str = r#"
 name = "s"

@@ -7,8 +7,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-mod common;
-use common::{Table, read_csv};
+use crate::common::{Table, read_csv};
 
 /// Runs `plansim run CONFIG --quiet --out OUT ARGS...` and returns its stdout.
 fn run(config: &str, out: &Path, args: &[&str]) -> String {

@@ -108,7 +108,7 @@ fn child_runs_and_reports_its_peak() {
 fn estimate_is_within_a_factor_of_the_measured_peak() {
     let out = Command::new(std::env::current_exe().unwrap())
         .args([
-            "child_runs_and_reports_its_peak",
+            "memory_estimate::child_runs_and_reports_its_peak",
             "--exact",
             "--ignored",
             "--nocapture",

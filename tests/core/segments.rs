@@ -9,8 +9,7 @@ use std::sync::atomic::AtomicBool;
 use plansim::results::RunResults;
 use plansim::{Report, Scenario};
 
-mod common;
-use common::{Table, read_csv};
+use crate::common::{Table, read_csv};
 
 /// Runs `text` and writes its outputs into `dir`; returns the scenario and results.
 fn run_into(text: &str, dir: &Path) -> (Scenario, RunResults) {

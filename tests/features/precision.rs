@@ -10,13 +10,12 @@
 //! reached by the maximum is exit 0 with a warning. No number from a particular seed is
 //! hard-coded: the streams may be re-keyed.
 
-mod common;
 
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use common::read_csv;
+use crate::common::read_csv;
 use plansim::quantile_ci::{LEVEL, coverage, ranks};
 
 /// The binary under test.

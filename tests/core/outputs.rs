@@ -4,8 +4,7 @@
 
 use std::process::{Command, Stdio};
 
-mod common;
-use common::{Table, read_csv as read};
+use crate::common::{Table, read_csv as read};
 
 fn col(t: &Table, name: &str) -> usize {
     t.0.iter()

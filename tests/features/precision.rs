@@ -10,7 +10,6 @@
 //! reached by the maximum is exit 0 with a warning. No number from a particular seed is
 //! hard-coded: the streams may be re-keyed.
 
-
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};

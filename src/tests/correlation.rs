@@ -52,8 +52,10 @@ fn column(scn: &Scenario, path: &str, trials: std::ops::Range<u64>) -> Vec<f64> 
         .iter()
         .position(|p| *p == path)
         .expect("an input");
-    trials
-        .map(|t| trial_draws(scn, t).expect("draws")[i])
+    // Each block computed once (trial_draws alone would recompute it for every trial).
+    trials_draws(scn, trials)
+        .into_iter()
+        .map(|d| d.expect("draws")[i])
         .collect()
 }
 

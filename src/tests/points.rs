@@ -162,18 +162,23 @@ fn menu_sweeps_equal_each_point_alone_for_every_rechoose_rule_and_choice() {
     // $5,000), the first plan (api) and a change of the market between points (no repeat).
     for rechoose in ["\"never\"", "\"after_shock\"", "\"monthly\""] {
         for choice in ["\"logit\"", "\"best\""] {
-            let sets = [("market.rechoose", rechoose), ("market.choice", choice)];
+            // 2,500 users and 200 arrivals a month: two blocks of users (4,900).
+            let sets = [
+                ("market.rechoose", rechoose),
+                ("market.choice", choice),
+                ("market.new_users_per_month", "200"),
+            ];
             let menu = |path: &str, values: &[&str]| {
                 let points: Vec<Scenario> = values
                     .iter()
                     .map(|v| {
                         let mut s = sets.to_vec();
                         s.push((path, v));
-                        load("configs/menu.toml", 3, 3000, &s)
+                        load("configs/menu.toml", 2, 2500, &s)
                     })
                     .collect();
                 assert_eq!(groups(&points).len(), 1);
-                same_as_alone(&points, 0..3);
+                same_as_alone(&points, 0..2);
             };
             menu("plan.pro.price", &["20", "15", "40"]);
             menu("plan.max-20x.price", &["200", "100", "300"]);

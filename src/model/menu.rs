@@ -34,23 +34,12 @@ use super::accounting::cost_and_fees;
 use super::choice::{At, Offer, Taste, offer, pick};
 use super::commitment::{self, Term};
 use super::menu_share::{Share, finish, repeat};
+pub use super::menu_state::Sinks;
+pub(super) use super::menu_state::State;
 use super::plans::{Account, Billing};
 use super::trial::Trial;
 use super::user::UserLife;
-use crate::results::{ChoiceTotals, MonthTotals, PopulationMonth, Totals};
-
-/// Where one user's results go: per row, per month, per option.
-pub struct Sinks<'a> {
-    /// The user's totals per row (our plans, then the portfolio); `users` is 1 on the rows
-    /// they were billed on.
-    pub rows: &'a mut [Totals],
-    /// `[row * months + month]`.
-    pub months: &'a mut [MonthTotals],
-    /// `[option * segments + segment]`.
-    pub choices: &'a mut [ChoiceTotals],
-    /// `[month]`.
-    pub population: &'a mut [PopulationMonth],
-}
+use crate::results::{MonthTotals, Totals};
 
 /// Per-user scratch, reused from user to user.
 #[derive(Default)]
@@ -59,52 +48,6 @@ pub struct Scratch {
     plans: Vec<Totals>,
     /// Each plan's offer at the latest choice.
     offers: Vec<Offer>,
-}
-
-/// Where a user (or a team's account, [`super::team_menu`]) is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum State {
-    /// On plan p.
-    Plan(usize),
-    /// Chose none (and may choose again).
-    NonAdopter,
-    /// Left.
-    Gone,
-}
-
-impl State {
-    /// The state chosen at arrival or a re-choice: plan p, or none.
-    pub(super) fn chosen(pick: Option<usize>) -> State {
-        pick.map_or(State::NonAdopter, State::Plan)
-    }
-
-    /// The option this state counts under in choices.csv among `plans` plans: the plan, or
-    /// `none` (index `plans`).
-    pub(super) fn option(self, plans: usize) -> usize {
-        match self {
-            State::Plan(p) => p,
-            _ => plans,
-        }
-    }
-
-    /// The state after choosing `new`: a user on a plan who chooses none is gone (they left
-    /// the product, not just a plan).
-    pub(super) fn then(self, new: State) -> State {
-        match (self, new) {
-            (State::Plan(_), State::NonAdopter) => State::Gone,
-            _ => new,
-        }
-    }
-
-    /// Adds `users` in this state to the month's population.
-    pub(super) fn count(self, trial: &Trial, pop: &mut PopulationMonth, users: u64) {
-        match self {
-            State::Plan(p) if trial.row[p].is_some() => pop.ours += users,
-            State::Plan(_) => pop.external += users,
-            State::NonAdopter => pop.non_adopters += users,
-            State::Gone => pop.gone += users,
-        }
-    }
 }
 
 /// Lives `life` in menu mode with `taste`, adding the user's results to `sinks`.

@@ -13,7 +13,7 @@
 //! rows of that plan, so its sums are bit for bit those of living the user there.
 
 use super::choice::Offer;
-use super::menu::{Sinks, State};
+use super::menu_state::{Sinks, State};
 use super::trial::Trial;
 use super::user::UserLife;
 use crate::results::{MonthTotals, Totals};

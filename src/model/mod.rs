@@ -13,6 +13,7 @@ mod linalg;
 pub mod market;
 pub mod menu;
 pub mod menu_share;
+pub mod menu_state;
 pub mod plans;
 pub mod precision;
 pub mod prices;

@@ -137,14 +137,7 @@ pub fn run_trials(
     progress: &(dyn Fn(u64) + Sync),
     stop: &AtomicBool,
 ) -> Result<Option<RunResults>, EngineError> {
-    let trials = scn.simulation.trials;
-    if range.start > range.end || range.end > trials {
-        return Err(EngineError::TrialRange {
-            start: range.start,
-            end: range.end,
-            trials,
-        });
-    }
+    check_range(scn, &range)?;
     if let Some(problem) = size_problem(scn, rayon::current_num_threads()) {
         return Err(EngineError::TooLarge(problem));
     }
@@ -156,6 +149,19 @@ pub fn run_trials(
     } else {
         schedule::run_range(scn, range, &assign::EveryPlan, opts, progress, stop)
     }
+}
+
+/// [`EngineError::TrialRange`] unless `range` lies within the scenario's trials.
+fn check_range(scn: &Scenario, range: &Range<u64>) -> Result<(), EngineError> {
+    let trials = scn.simulation.trials;
+    if range.start > range.end || range.end > trials {
+        return Err(EngineError::TrialRange {
+            start: range.start,
+            end: range.end,
+            trials,
+        });
+    }
+    Ok(())
 }
 
 /// The scenario with trial `t`'s draws applied, from the same trial-level stream as a run, for

@@ -15,7 +15,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use super::keys::Keys;
 use super::shared::run_shared;
 use super::sizing::{MAX_MEMORY, MAX_WORK, in_flight_bytes, in_flight_bytes_shared};
-use super::{EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, run_trials, size_problem};
+use super::{
+    EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, check_range, run_trials,
+    size_problem,
+};
 use crate::model::Scenario;
 use crate::results::RunResults;
 
@@ -35,14 +38,7 @@ pub fn run_points(
     stop: &AtomicBool,
 ) -> Result<Option<Vec<RunResults>>, EngineError> {
     for scn in points {
-        let trials = scn.simulation.trials;
-        if range.start > range.end || range.end > trials {
-            return Err(EngineError::TrialRange {
-                start: range.start,
-                end: range.end,
-                trials,
-            });
-        }
+        check_range(scn, &range)?;
     }
     if let Some(problem) = size_problem_points(points, rayon::current_num_threads()) {
         return Err(EngineError::TooLarge(problem));

@@ -22,6 +22,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Write report.html (tables and charts, one self-contained page) from an output folder.
     Report(ReportArgs),
+    /// Fit [[segment]] tables to a usage export (one row per user and day or month) and judge
+    /// the fit (fit_report.csv).
+    Fit(FitArgs),
     /// Write a commented starter scenario, NAME.toml, into the current folder.
     Init(InitArgs),
     /// Print a shell completion script to stdout.
@@ -121,6 +124,96 @@ pub struct FieldArgs {
 pub struct ReportArgs {
     /// An output folder of `plansim run` (a sweep's too); report.html is written into it.
     pub dir: PathBuf,
+}
+
+/// Arguments of `plansim fit`.
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// The usage export (CSV): one row per user and period.
+    pub usage: PathBuf,
+    /// Write a scenario with the fitted segments here [default: print the [[segment]] tables
+    /// to stdout].
+    #[arg(long, value_name = "FILE.toml")]
+    pub out: Option<PathBuf>,
+    /// Folder for fit_report.csv (and fit_report.html with --report)
+    /// [default: output/fit-<usage file stem>/].
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Take [simulation], the cards, [market] and the plans from this scenario (its segments
+    /// are replaced by the fitted ones) [default: a starter scenario with one plan of each
+    /// kind].
+    #[arg(long, value_name = "SCENARIO.toml")]
+    pub plans: Option<PathBuf>,
+    /// Segments: a number K (users split into K by their typical month), or `auto` (each
+    /// component of the lognormal mixture BIC picks becomes a segment).
+    #[arg(long, value_name = "K|auto", default_value = "1")]
+    pub segments: String,
+    /// What a period is [default: from the cells: YYYY-MM a month, YYYY-MM-DD or an integer a
+    /// day].
+    #[arg(long, value_enum)]
+    pub period: Option<PeriodArg>,
+    /// Column options.
+    #[command(flatten)]
+    pub columns: UsageColumnArgs,
+    /// Also write the fitted parameters' bootstrap uncertainty as trial-level distributions
+    /// (drawn independently per trial).
+    #[arg(long)]
+    pub uncertain: bool,
+    /// Bootstrap resamples of the users for the 90% intervals.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub bootstrap: u32,
+    /// Seed of the bootstrap and of the EM starts.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub seed: u64,
+    /// Also write fit_report.html (QQ and CDF charts, data against each fit).
+    #[arg(long)]
+    pub report: bool,
+}
+
+/// What a period cell of a usage export is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PeriodArg {
+    /// A day: an integer day number or YYYY-MM-DD.
+    Day,
+    /// A month: an integer month number or YYYY-MM.
+    Month,
+}
+
+/// The columns of a usage export, and which rows to use.
+#[derive(Debug, Args)]
+pub struct UsageColumnArgs {
+    /// The user id column [default: user, user_id, client_id, customer_id, account_id, ...].
+    #[arg(long, value_name = "NAME")]
+    pub user_col: Option<String>,
+    /// The period column [default: period, day, date, month, ...].
+    #[arg(long, value_name = "NAME")]
+    pub period_col: Option<String>,
+    /// The output tokens column [default: output_tokens, output, completion_tokens, ...].
+    #[arg(long, value_name = "NAME")]
+    pub output_col: Option<String>,
+    /// The input tokens column [default: input_tokens, input, prompt_tokens, ...].
+    #[arg(long, value_name = "NAME")]
+    pub input_col: Option<String>,
+    /// The cache-read tokens column [default: cache_read_tokens, cache_read, cached_tokens, ...].
+    #[arg(long, value_name = "NAME")]
+    pub cache_read_col: Option<String>,
+    /// The cache-write tokens column [default: cache_write_tokens, cache_write,
+    /// cache_creation_tokens, ...].
+    #[arg(long, value_name = "NAME")]
+    pub cache_write_col: Option<String>,
+    /// The cost column [default: cost, cost_usd, spend, ...].
+    #[arg(long, value_name = "NAME")]
+    pub cost_col: Option<String>,
+    /// A segment label column [default: segment].
+    #[arg(long, value_name = "NAME")]
+    pub segment_col: Option<String>,
+    /// Use only rows whose COLUMN equals VALUE (repeatable; all must hold).
+    #[arg(long = "where", value_name = "COLUMN=VALUE")]
+    pub filters: Vec<String>,
+    /// The input column already counts cache-read and cache-write tokens (OpenAI-style); by
+    /// default it does not (Anthropic-style).
+    #[arg(long)]
+    pub input_includes_cache: bool,
 }
 
 /// Arguments of `plansim init`.

@@ -6,6 +6,7 @@ mod best;
 mod check;
 mod completions;
 mod decide;
+mod fit;
 mod init;
 mod print;
 mod report;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Run(args) => run::run_scenario(&args),
         Command::Check(args) => check::check_scenario(&args),
         Command::Report(args) => report::report_folder(&args),
+        Command::Fit(args) => fit::fit_export(&args),
         Command::Init(args) => init::init_scenario(&args),
         Command::Completions(args) => completions::completions(&args),
         Command::Man(args) => completions::man(&args),

@@ -1,0 +1,1 @@
+//! The whole fit of small panels (after the fit-statistics API lands).

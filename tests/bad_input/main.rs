@@ -16,7 +16,8 @@
 //! tables) are each tried with `--out out` and with the default output folder. The remaining
 //! cases are written out.
 //!
-//! The modules follow the class of input: the file as a whole ([`file`]), unknown, misspelt or
+//! The modules follow the class of input: the file as a whole ([`file`]), `plansim fit`'s
+//! exports, arguments and outputs ([`fit`]), unknown, misspelt or
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
 //! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), task segments and outcome plans
@@ -89,6 +90,7 @@ mod escapes;
 mod extremes;
 mod fields;
 mod file;
+mod fit;
 mod flags;
 mod instruments;
 mod market;

@@ -20,6 +20,7 @@ use crate::config;
 use crate::error::{ConfigErrors, Error};
 use crate::export::set::OutFile;
 use crate::export::{Outcome, OutputFolder};
+use crate::fit::api_stub::{fit_params_csv, fit_report_csv, render_fit};
 use crate::fit::pipeline::{self, Options};
 use crate::fit::segments::SegmentsArg;
 use crate::fit::toml::{scenario, segment_tables};
@@ -50,7 +51,7 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
         )));
     }
     let opts = read_options(&args.columns, args.period)?;
-    let name = args.out.as_deref().map(scenario_name).transpose()?;
+    let name = args.out.as_deref().map(check_out).transpose()?;
     let plans = args.plans.as_deref().map(read_plans).transpose()?;
     let panel = usage::read(&args.usage, &opts).map_err(ConfigErrors::from)?;
     let popts = Options {
@@ -67,8 +68,9 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
                 .map_err(|e| plans_error(args, &e))?;
             // The file must load as `plansim check` loads it.
             let shown = out.display().to_string();
-            config::sweep::parse_points(&text, &shown, &[], &[])
-                .map_err(|e| plans_error(args, &format!("the written scenario does not load: {e}")))?;
+            config::sweep::parse_points(&text, &shown, &[], &[]).map_err(|e| {
+                plans_error(args, &format!("the written scenario does not load: {e}"))
+            })?;
             Some((out.as_path(), text))
         }
         _ => None,
@@ -78,20 +80,26 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
     let users = users_csv(&fit.users, &fit.assigned, &names, has)
         .map_err(|e| Error::System(format!("fit_users.csv: {e}")))?;
     let mut files = vec![
-        OutFile::bytes("fit_report.csv", crate::fit::api_stub::fit_report_csv(&fit.report)),
-        OutFile::bytes("fit_params.csv", crate::fit::api_stub::fit_params_csv(&fit.report)),
+        OutFile::bytes("fit_report.csv", fit_report_csv(&fit.report).into_bytes()),
+        OutFile::bytes("fit_params.csv", fit_params_csv(&fit.report).into_bytes()),
         OutFile::bytes("fit_users.csv", users),
     ];
     if args.report {
-        let html = crate::fit::api_stub::render_fit(&fit.report);
+        let html =
+            render_fit(&fit.report).map_err(|e| Error::System(format!("fit_report.html: {e}")))?;
         files.push(OutFile::bytes("fit_report.html", html.into_bytes()));
     }
     let dir = args.dir.clone().unwrap_or_else(|| {
-        let stem = args.usage.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let stem = args
+            .usage
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned());
         PathBuf::from("output").join(format!("fit-{}", stem.unwrap_or_default()))
     });
     // The scenario is written beside --out first, renamed into place once the folder is in.
-    let staged = written.map(|(out, text)| Staged::write(out, &text)).transpose()?;
+    let staged = written
+        .map(|(out, text)| Staged::write(out, &text))
+        .transpose()?;
     let mut notes = Vec::new();
     let claimed = OutputFolder::claim(&dir, args.dir.is_none(), &mut notes);
     print::stderr_lines(&notes);
@@ -104,16 +112,29 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
     print::stdout(&text)
 }
 
-/// The scenario name of `--out`: its file stem, which must be a valid name.
-fn scenario_name(out: &Path) -> Result<String, Error> {
+/// The scenario name of `--out` (its file stem, which must be a valid name), after checking
+/// that `--out` can be written: a regular file or nothing, in a folder that exists.
+fn check_out(out: &Path) -> Result<String, Error> {
+    let refuse = |what: &str| Err(Error::Usage(format!("--out {}: {what}", out.display())));
+    if let Ok(m) = std::fs::symlink_metadata(out)
+        && !m.file_type().is_file()
+    {
+        return refuse("exists and is not a regular file");
+    }
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if !parent.is_dir() {
+        return refuse(&format!("its folder {} does not exist", parent.display()));
+    }
     let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned());
     match stem {
         Some(s) if config::valid_name(&s) => Ok(s),
-        _ => Err(Error::Usage(format!(
-            "--out {}: the file's name (without .toml) is the scenario's name, so it must start \
-             with a letter or digit and use only A-Z a-z 0-9 _ . - (at most 64 characters)",
-            out.display()
-        ))),
+        _ => refuse(
+            "the file's name (without .toml) is the scenario's name, so it must start with a \
+             letter or digit and use only A-Z a-z 0-9 _ . - (at most 64 characters)",
+        ),
     }
 }
 
@@ -169,18 +190,8 @@ struct Staged {
 }
 
 impl Staged {
-    /// Writes `text` to `.NAME.plansim-tmp-PID` beside `out` and syncs it; refuses an `out`
-    /// that exists and is not a regular file.
+    /// Writes `text` to `.NAME.plansim-tmp-PID` beside `out` and syncs it.
     fn write(out: &Path, text: &str) -> Result<Self, Error> {
-        match std::fs::symlink_metadata(out) {
-            Ok(m) if !m.file_type().is_file() => {
-                return Err(Error::Usage(format!(
-                    "--out {}: exists and is not a regular file",
-                    out.display()
-                )));
-            }
-            _ => {}
-        }
         let leaf = out.file_name().map(|s| s.to_string_lossy().into_owned());
         let tmp = out.with_file_name(format!(
             ".{}.plansim-tmp-{}",

@@ -57,7 +57,10 @@ pub(super) fn stdout_text(
                 ]
             })
             .collect();
-        t.push_str(&table(&["  candidate", "BIC", "KS", "AD", "parameters"], &rows));
+        t.push_str(&table(
+            &["  candidate", "BIC", "KS", "AD", "parameters"],
+            &rows,
+        ));
         let why = match opts.segments {
             SegmentsArg::Auto => "--segments auto: the lognormal mixture (K = 1 to 6) with the \
                                   lowest BIC, one segment per component"
@@ -115,7 +118,9 @@ pub(super) fn stdout_text(
             let _ = writeln!(t, "wrote {}", out.display());
         }
         None => {
-            t.push_str("\n# The fitted [[segment]] tables (--out FILE.toml writes a whole scenario):\n");
+            t.push_str(
+                "\n# The fitted [[segment]] tables (--out FILE.toml writes a whole scenario):\n",
+            );
             t.push_str(tables);
         }
     }

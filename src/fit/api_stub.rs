@@ -69,12 +69,12 @@ pub fn responsibilities(components: &[Component], x: f64) -> Vec<f64> {
     vec![1.0 / components.len() as f64; components.len()]
 }
 
-pub fn fit_report_csv(r: &super::report::FitReport) -> Vec<u8> {
-    b"quantity\n".to_vec()
+pub fn fit_report_csv(r: &super::report::FitReport) -> String {
+    "quantity\n".into()
 }
-pub fn fit_params_csv(r: &super::report::FitReport) -> Vec<u8> {
-    b"quantity\n".to_vec()
+pub fn fit_params_csv(r: &super::report::FitReport) -> String {
+    "quantity\n".into()
 }
-pub fn render_fit(r: &super::report::FitReport) -> String {
-    String::new()
+pub fn render_fit(r: &super::report::FitReport) -> Result<String, crate::report::ReportError> {
+    Ok(String::new())
 }

@@ -50,7 +50,11 @@ pub struct Outcome {
 /// A message when fewer than [`MIN_USERS`] users have output, or no candidate fits.
 pub fn fit_panel(panel: &Panel, opts: &Options) -> Result<Outcome, String> {
     let users = per_user(panel);
-    let mut x: Vec<f64> = users.iter().map(|u| u.typical).filter(|&t| t > 0.0).collect();
+    let mut x: Vec<f64> = users
+        .iter()
+        .map(|u| u.typical)
+        .filter(|&t| t > 0.0)
+        .collect();
     if x.len() < MIN_USERS {
         return Err(format!(
             "{}: {} user{} with output tokens; fitting needs at least {MIN_USERS}",
@@ -123,7 +127,8 @@ pub fn fit_panel(panel: &Panel, opts: &Options) -> Result<Outcome, String> {
 /// tail model) a K-component mixture the candidates lack.
 fn choose(candidates: &mut Vec<Fitted>, x: &[f64], opts: &Options) -> Result<usize, String> {
     let whole = |f: &Fitted| !matches!(f.model, Model::Pareto { .. });
-    let lognormal_family = |f: &Fitted| matches!(f.model, Model::LogNormal { .. } | Model::Mixture(_));
+    let lognormal_family =
+        |f: &Fitted| matches!(f.model, Model::LogNormal { .. } | Model::Mixture(_));
     let best = |pick: &dyn Fn(&Fitted) -> bool| {
         (0..candidates.len())
             .filter(|&i| pick(&candidates[i]))
@@ -138,9 +143,15 @@ fn choose(candidates: &mut Vec<Fitted>, x: &[f64], opts: &Options) -> Result<usi
                 Some(i) => Some(i),
                 None => {
                     let fitted = fit_mixture(x, k, opts.seed).ok_or_else(|| {
-                        format!("a mixture of {k} lognormals does not fit these {} users", x.len())
+                        format!(
+                            "a mixture of {k} lognormals does not fit these {} users",
+                            x.len()
+                        )
                     })?;
-                    let at = candidates.iter().position(|f| !whole(f)).unwrap_or(candidates.len());
+                    let at = candidates
+                        .iter()
+                        .position(|f| !whole(f))
+                        .unwrap_or(candidates.len());
                     candidates.insert(at, fitted);
                     Some(at)
                 }
@@ -165,11 +176,12 @@ fn heavy_tail(candidates: &[Fitted], chosen: usize) -> Option<String> {
             num(alpha)
         ));
     }
-    candidates[chosen]
-        .model
-        .mean()
-        .is_none()
-        .then(|| format!("the chosen {} has an infinite mean", candidates[chosen].model.name()))
+    candidates[chosen].model.mean().is_none().then(|| {
+        format!(
+            "the chosen {} has an infinite mean",
+            candidates[chosen].model.name()
+        )
+    })
 }
 
 /// Notes on the data: users without output, scaled months, where volatility came from,
@@ -186,7 +198,11 @@ fn data_notes(panel: &Panel, users: &[UserFit], has: Has) -> Vec<String> {
     }
     let scaled = users.iter().filter(|u| u.scaled).count();
     if scaled > 0 {
-        let least = panel.covered_days.iter().copied().fold(DAYS_PER_MONTH, f64::min);
+        let least = panel
+            .covered_days
+            .iter()
+            .copied()
+            .fold(DAYS_PER_MONTH, f64::min);
         notes.push(format!(
             "{scaled} users were active in a month the export covers only in part (as little \
              as {} of {DAYS_PER_MONTH} days), scaled up to a whole month: the `scaled` column \

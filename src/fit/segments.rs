@@ -124,7 +124,10 @@ pub fn build(
     match parts {
         Parts::Single(model, intervals) => {
             let name = names(1).remove(0);
-            let assigned = users.iter().map(|u| (u.typical > 0.0).then_some(0)).collect();
+            let assigned = users
+                .iter()
+                .map(|u| (u.typical > 0.0).then_some(0))
+                .collect();
             (
                 vec![segment(name, 1.0, model, intervals, &fitted)],
                 assigned,
@@ -151,7 +154,13 @@ pub fn build(
                         mu: c.mu,
                         sigma: c.sigma,
                     };
-                    segment(name, share, output, component_intervals(&intervals, i), &members)
+                    segment(
+                        name,
+                        share,
+                        output,
+                        component_intervals(&intervals, i),
+                        &members,
+                    )
                 })
                 .collect();
             (segments, assigned)
@@ -187,16 +196,19 @@ pub fn shares(components: &[Component]) -> Vec<f64> {
 
 /// Component `i`'s `mu{i+1}` and `sigma{i+1}` intervals, renamed `mu` and `sigma`.
 fn component_intervals(intervals: &[ParamInterval], i: usize) -> Vec<ParamInterval> {
-    [("mu", format!("mu{}", i + 1)), ("sigma", format!("sigma{}", i + 1))]
-        .into_iter()
-        .filter_map(|(to, from)| {
-            let iv = intervals.iter().find(|iv| iv.name == from)?;
-            Some(ParamInterval {
-                name: to.to_string(),
-                ..iv.clone()
-            })
+    [
+        ("mu", format!("mu{}", i + 1)),
+        ("sigma", format!("sigma{}", i + 1)),
+    ]
+    .into_iter()
+    .filter_map(|(to, from)| {
+        let iv = intervals.iter().find(|iv| iv.name == from)?;
+        Some(ParamInterval {
+            name: to.to_string(),
+            ..iv.clone()
         })
-        .collect()
+    })
+    .collect()
 }
 
 #[cfg(test)]

@@ -36,7 +36,11 @@ fn segments_argument() {
 fn names_and_shares() {
     assert_eq!(names(2), ["light", "heavy"]);
     assert_eq!(names(4), ["seg1", "seg2", "seg3", "seg4"]);
-    let c = |weight| Component { weight, mu: 0.0, sigma: 1.0 };
+    let c = |weight| Component {
+        weight,
+        mu: 0.0,
+        sigma: 1.0,
+    };
     let s = shares(&[c(0.333_33), c(0.333_33), c(0.333_34)]);
     assert_eq!(s, [0.3333, 0.3333, 0.3334]);
     assert!((s.iter().sum::<f64>() - 1.0).abs() < 1e-12);
@@ -52,8 +56,17 @@ fn users_without_output_are_zeros_of_every_segment() {
         user("b", 200.0, &[true, true, true, true]),
         user("c", 0.0, &[false; 4]),
     ];
-    let parts = Parts::Single(Model::LogNormal { mu: 5.0, sigma: 1.0 }, Vec::new());
-    let has = Has { input: true, ..Has::default() };
+    let parts = Parts::Single(
+        Model::LogNormal {
+            mu: 5.0,
+            sigma: 1.0,
+        },
+        Vec::new(),
+    );
+    let has = Has {
+        input: true,
+        ..Has::default()
+    };
     let (segs, assigned) = build(&users, 4, has, parts, Some(1e4));
     assert_eq!(assigned, [Some(0), Some(0), None]);
     assert_eq!(segs.len(), 1);
@@ -73,12 +86,32 @@ fn components_claim_their_users() {
         user("d", 0.0, &[false]),
     ];
     let comps = vec![
-        Component { weight: 0.6, mu: 110f64.ln(), sigma: 0.3 },
-        Component { weight: 0.4, mu: 1e6f64.ln(), sigma: 0.3 },
+        Component {
+            weight: 0.6,
+            mu: 110f64.ln(),
+            sigma: 0.3,
+        },
+        Component {
+            weight: 0.4,
+            mu: 1e6f64.ln(),
+            sigma: 0.3,
+        },
     ];
-    let (segs, assigned) = build(&users, 1, Has::default(), Parts::Components(comps, Vec::new()), None);
+    let (segs, assigned) = build(
+        &users,
+        1,
+        Has::default(),
+        Parts::Components(comps, Vec::new()),
+        None,
+    );
     assert_eq!(assigned, [Some(0), Some(0), Some(1), None]);
-    assert_eq!((segs[0].name.as_str(), segs[0].share, segs[0].group.users), ("light", 0.6, 2));
-    assert_eq!((segs[1].name.as_str(), segs[1].share, segs[1].group.users), ("heavy", 0.4, 1));
+    assert_eq!(
+        (segs[0].name.as_str(), segs[0].share, segs[0].group.users),
+        ("light", 0.6, 2)
+    );
+    assert_eq!(
+        (segs[1].name.as_str(), segs[1].share, segs[1].group.users),
+        ("heavy", 0.4, 1)
+    );
     assert!(matches!(segs[1].output, Model::LogNormal { sigma, .. } if sigma == 0.3));
 }

@@ -70,13 +70,25 @@ fn params(model: &Model, intervals: &[ParamInterval], uncertain: bool, suffix: &
     };
     match model {
         Model::LogNormal { mu, sigma } => {
-            format!("dist = \"lognormal\", {}, {}", p("mu", *mu), p("sigma", *sigma))
+            format!(
+                "dist = \"lognormal\", {}, {}",
+                p("mu", *mu),
+                p("sigma", *sigma)
+            )
         }
         Model::Gamma { shape, scale } => {
-            format!("dist = \"gamma\", {}, {}", p("shape", *shape), p("scale", *scale))
+            format!(
+                "dist = \"gamma\", {}, {}",
+                p("shape", *shape),
+                p("scale", *scale)
+            )
         }
         Model::Weibull { shape, scale } => {
-            format!("dist = \"weibull\", {}, {}", p("shape", *shape), p("scale", *scale))
+            format!(
+                "dist = \"weibull\", {}, {}",
+                p("shape", *shape),
+                p("scale", *scale)
+            )
         }
         Model::Pareto { alpha, xmin } => format!(
             "dist = \"pareto\", min = {}, alpha = {}",
@@ -121,7 +133,12 @@ pub fn segment_tables(segments: &[SegmentFit], uncertain: bool) -> String {
                  each independently of the others.\n",
             );
         }
-        let _ = writeln!(out, "[[segment]]\nname = \"{}\"\nshare = {}", s.name, num(s.share));
+        let _ = writeln!(
+            out,
+            "[[segment]]\nname = \"{}\"\nshare = {}",
+            s.name,
+            num(s.share)
+        );
         let fields = [
             ("input_per_output", g.input_per_output),
             ("cache_read_share", g.cache_read_share),
@@ -163,7 +180,10 @@ pub fn segment_tables(segments: &[SegmentFit], uncertain: bool) -> String {
 
 /// ` (mu 13.2, sigma 1.1)` from a model's parameters.
 fn describe(params: &[(String, f64)]) -> String {
-    let parts: Vec<String> = params.iter().map(|(k, v)| format!("{k} {}", num(*v))).collect();
+    let parts: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k} {}", num(*v)))
+        .collect();
     format!(" ({})", parts.join(", "))
 }
 

@@ -76,15 +76,44 @@ fn ceilings_round_up_to_three_digits() {
 #[test]
 fn every_family_writes_a_table_that_loads() {
     let segments = vec![
-        segment("ln", 0.25, Model::LogNormal { mu: 13.2, sigma: 1.1 }),
-        segment("g", 0.25, Model::Gamma { shape: 0.7, scale: 2e6 }),
-        segment("w", 0.25, Model::Weibull { shape: 0.6, scale: 1e6 }),
+        segment(
+            "ln",
+            0.25,
+            Model::LogNormal {
+                mu: 13.2,
+                sigma: 1.1,
+            },
+        ),
+        segment(
+            "g",
+            0.25,
+            Model::Gamma {
+                shape: 0.7,
+                scale: 2e6,
+            },
+        ),
+        segment(
+            "w",
+            0.25,
+            Model::Weibull {
+                shape: 0.6,
+                scale: 1e6,
+            },
+        ),
         segment(
             "mix",
             0.25,
             Model::Mixture(vec![
-                Component { weight: 0.7, mu: 12.0, sigma: 1.0 },
-                Component { weight: 0.3, mu: 16.0, sigma: 0.8 },
+                Component {
+                    weight: 0.7,
+                    mu: 12.0,
+                    sigma: 1.0,
+                },
+                Component {
+                    weight: 0.3,
+                    mu: 16.0,
+                    sigma: 0.8,
+                },
             ]),
         ),
     ];
@@ -94,20 +123,39 @@ fn every_family_writes_a_table_that_loads() {
     assert_eq!(names, ["ln", "g", "w", "mix"]);
     assert!(tables.contains("output_tokens = { dist = \"lognormal\", mu = 13.2, sigma = 1.1, ceiling = 35000000000, zero = 0.1 }"), "{tables}");
     assert!(tables.contains("monthly_churn = 0.02"));
-    assert!(!tables.contains("cache_write_share"), "not estimated: not written");
+    assert!(
+        !tables.contains("cache_write_share"),
+        "not estimated: not written"
+    );
 }
 
 #[test]
 fn uncertain_parameters_are_normal_and_lognormal_and_load() {
-    let mut s = segment("all", 1.0, Model::LogNormal { mu: 13.0, sigma: 1.2 });
+    let mut s = segment(
+        "all",
+        1.0,
+        Model::LogNormal {
+            mu: 13.0,
+            sigma: 1.2,
+        },
+    );
     s.intervals = vec![iv("mu", 13.0, 12.5, 13.6), iv("sigma", 1.2, 1.0, 1.5)];
     let tables = segment_tables(&[s.clone()], true);
     let scn = load(&tables);
-    assert!(!scn.slots.is_empty(), "the parameters are trial-level draws");
+    assert!(
+        !scn.slots.is_empty(),
+        "the parameters are trial-level draws"
+    );
     // sd = (13.6 - 12.5) / 3.29; sigma's log-sd = ln(1.5 / 1.0) / 3.29.
     let z = 2.0 * 1.644_853_626_951_472_2;
-    let mu = format!("mu = {{ dist = \"normal\", mean = 13, sd = {} }}", num(1.1 / z));
-    let sigma = format!("sigma = {{ dist = \"lognormal\", median = 1.2, sigma = {} }}", num(1.5f64.ln() / z));
+    let mu = format!(
+        "mu = {{ dist = \"normal\", mean = 13, sd = {} }}",
+        num(1.1 / z)
+    );
+    let sigma = format!(
+        "sigma = {{ dist = \"lognormal\", median = 1.2, sigma = {} }}",
+        num(1.5f64.ln() / z)
+    );
     assert!(tables.contains(&mu) && tables.contains(&sigma), "{tables}");
     assert!(tables.contains("independently"));
     // Without --uncertain, or with an interval of no width, the estimate is written.
@@ -122,8 +170,16 @@ fn an_uncertain_mixture_draws_each_component() {
         "all",
         1.0,
         Model::Mixture(vec![
-            Component { weight: 0.6, mu: 11.0, sigma: 0.9 },
-            Component { weight: 0.4, mu: 15.0, sigma: 1.1 },
+            Component {
+                weight: 0.6,
+                mu: 11.0,
+                sigma: 0.9,
+            },
+            Component {
+                weight: 0.4,
+                mu: 15.0,
+                sigma: 1.1,
+            },
         ]),
     );
     s.intervals = vec![
@@ -140,7 +196,17 @@ fn an_uncertain_mixture_draws_each_component() {
 #[test]
 fn plans_keep_their_tables_and_lose_their_segments() {
     let base = include_str!("../../configs/coding-agent.toml");
-    let tables = segment_tables(&[segment("all", 1.0, Model::LogNormal { mu: 14.0, sigma: 2.0 })], false);
+    let tables = segment_tables(
+        &[segment(
+            "all",
+            1.0,
+            Model::LogNormal {
+                mu: 14.0,
+                sigma: 2.0,
+            },
+        )],
+        false,
+    );
     let text = scenario(&["from a test".into()], "fitted", Some(base), &tables).unwrap();
     let scn = crate::config::parse(&text, "fitted.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(scn.segments.len(), 1);
@@ -148,11 +214,24 @@ fn plans_keep_their_tables_and_lose_their_segments() {
     assert_eq!(scn.name, "fitted");
     assert!(text.starts_with("# from a test\nname = \"fitted\"\n"));
     assert_eq!(text.matches("[[segment]]").count(), 1);
-    assert!(!text.contains("Four segments"), "the segments' comment goes with them");
-    assert!(text.contains("# Pay as you go at list prices."), "the plans' comments stay");
+    assert!(
+        !text.contains("Four segments"),
+        "the segments' comment goes with them"
+    );
+    assert!(
+        text.contains("# Pay as you go at list prices."),
+        "the plans' comments stay"
+    );
     assert!(text.contains("[cost]") && text.contains("annual_decline = { dist = \"uniform\""));
     // The starter too, and a scenario without segments is refused.
-    assert_eq!(without_segments(STARTER).unwrap().0.matches("[[plan]]").count(), 0);
+    assert_eq!(
+        without_segments(STARTER)
+            .unwrap()
+            .0
+            .matches("[[plan]]")
+            .count(),
+        0
+    );
     assert!(without_segments("name = \"x\"\n[retail]\ninput = 1\n").is_err());
 }
 
@@ -163,5 +242,8 @@ fn segment_sub_tables_go_with_their_segment() {
                 # the plan\n[[plan]]\nname = \"p\"\nkind = \"payg\"\n";
     let (before, after) = without_segments(base).unwrap();
     assert_eq!(before, "[simulation]\nusers = 10\n");
-    assert_eq!(after, "\n# the plan\n[[plan]]\nname = \"p\"\nkind = \"payg\"\n");
+    assert_eq!(
+        after,
+        "\n# the plan\n[[plan]]\nname = \"p\"\nkind = \"payg\"\n"
+    );
 }

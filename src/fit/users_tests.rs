@@ -65,11 +65,21 @@ fn three_users() -> Panel {
             ),
             user(
                 "b",
-                &[Some((50.0, 100.0, 0.0)), Some((50.0, 100.0, 0.0)), None, None],
+                &[
+                    Some((50.0, 100.0, 0.0)),
+                    Some((50.0, 100.0, 0.0)),
+                    None,
+                    None,
+                ],
             ),
             user(
                 "c",
-                &[None, None, Some((1000.0, 0.0, 0.0)), Some((1000.0 * e, 0.0, 0.0))],
+                &[
+                    None,
+                    None,
+                    Some((1000.0, 0.0, 0.0)),
+                    Some((1000.0 * e, 0.0, 0.0)),
+                ],
             ),
         ],
         vec![DAYS_PER_MONTH; 4],
@@ -113,7 +123,10 @@ fn pooled_quantities_by_hand() {
     assert_eq!(g.users, 3);
     // Pooled within-user variance: (2 ln²2 + 0 + 0.5) / (2 + 1 + 1).
     let ln2 = 2f64.ln();
-    assert!(close(g.volatility.unwrap(), ((2.0 * ln2 * ln2 + 0.5) / 4.0).sqrt()));
+    assert!(close(
+        g.volatility.unwrap(),
+        ((2.0 * ln2 * ln2 + 0.5) / 4.0).sqrt()
+    ));
     assert_eq!(g.vol_source, VolSource::Months);
     // Token-weighted: (1000 + 200 + 0) prompt over (700 + 100 + 1000 (1 + e)) output.
     let output = 800.0 + 1000.0 * (1.0 + std::f64::consts::E);
@@ -149,7 +162,11 @@ fn daily_volatility_formula() {
     let v = daily_volatility(&[0.0, 0.0, 10.0, 20.0, 30.0]).unwrap();
     let cv = 0.5 / DAYS_PER_MONTH.sqrt();
     assert!(close(v, (1.0 + cv * cv).ln().sqrt()));
-    assert_eq!(daily_volatility(&[0.0, 0.0, 5.0]), None, "one day is not a series");
+    assert_eq!(
+        daily_volatility(&[0.0, 0.0, 5.0]),
+        None,
+        "one day is not a series"
+    );
     assert_eq!(daily_volatility(&[0.0; 4]), None);
     assert_eq!(daily_volatility(&[7.0, 7.0, 7.0]), Some(0.0));
 }

@@ -57,29 +57,54 @@ fn fit_a_user_and_month_twice() {
 #[test]
 fn fit_too_few_users_with_output() {
     let usage = "user,month,output_tokens\na,2026-01,10\nb,2026-01,0\n";
-    fit_refused(usage, &[], "error: usage.csv: 1 user with output tokens", &["at least 3"]);
+    fit_refused(
+        usage,
+        &[],
+        "error: usage.csv: 1 user with output tokens",
+        &["at least 3"],
+    );
 }
 
 #[test]
 fn fit_segments_out_of_range() {
     for bad in ["0", "7", "many"] {
-        fit_refused(USAGE, &["--segments", bad], &format!("error: --segments {bad}:"), &["auto"]);
+        fit_refused(
+            USAGE,
+            &["--segments", bad],
+            &format!("error: --segments {bad}:"),
+            &["auto"],
+        );
     }
 }
 
 #[test]
 fn fit_uncertain_without_a_bootstrap() {
-    fit_refused(USAGE, &["--uncertain", "--bootstrap", "0"], "error: --uncertain", &["--bootstrap 0"]);
+    fit_refused(
+        USAGE,
+        &["--uncertain", "--bootstrap", "0"],
+        "error: --uncertain",
+        &["--bootstrap 0"],
+    );
 }
 
 #[test]
 fn fit_too_many_resamples() {
-    fit_refused(USAGE, &["--bootstrap", "100001"], "error: --bootstrap 100001", &["at most"]);
+    fit_refused(
+        USAGE,
+        &["--bootstrap", "100001"],
+        "error: --bootstrap 100001",
+        &["at most"],
+    );
 }
 
 #[test]
 fn fit_a_where_without_equals() {
-    fit_refused(USAGE, &["--where", "model"], "error: --where model", &["COLUMN=VALUE"]);
+    fit_refused(
+        USAGE,
+        &["--where", "model"],
+        "error: --where model",
+        &["COLUMN=VALUE"],
+    );
 }
 
 #[test]
@@ -90,8 +115,21 @@ fn fit_a_missing_plans_scenario() {
 #[test]
 fn fit_an_invalid_plans_scenario() {
     let dir = with_usage(USAGE);
-    fs::write(dir.path().join("plans.toml"), BASE.replace("price = 20", "price = -20")).unwrap();
-    let args = ["fit", "usage.csv", "--plans", "plans.toml", "--out", "f.toml", "--dir", "fit"];
+    fs::write(
+        dir.path().join("plans.toml"),
+        BASE.replace("price = 20", "price = -20"),
+    )
+    .unwrap();
+    let args = [
+        "fit",
+        "usage.csv",
+        "--plans",
+        "plans.toml",
+        "--out",
+        "f.toml",
+        "--dir",
+        "fit",
+    ];
     refused(dir.path(), &args, 2, "error: plans.toml:", &["price"]);
 }
 
@@ -103,15 +141,36 @@ fn fit_plans_whose_other_tables_name_its_segments() {
     );
     let dir = with_usage(USAGE);
     fs::write(dir.path().join("plans.toml"), text).unwrap();
-    let args = ["fit", "usage.csv", "--plans", "plans.toml", "--out", "f.toml", "--dir", "fit"];
-    refused(dir.path(), &args, 2, "error: --plans plans.toml: the written scenario does not load", &[]);
+    let args = [
+        "fit",
+        "usage.csv",
+        "--plans",
+        "plans.toml",
+        "--out",
+        "f.toml",
+        "--dir",
+        "fit",
+    ];
+    refused(
+        dir.path(),
+        &args,
+        2,
+        "error: --plans plans.toml: the written scenario does not load",
+        &[],
+    );
 }
 
 #[test]
 fn fit_an_out_name_that_is_no_scenario_name() {
     let dir = with_usage(USAGE);
     let args = ["fit", "usage.csv", "--out", "bad name.toml", "--dir", "fit"];
-    refused(dir.path(), &args, 2, "error: --out bad name.toml:", &["scenario's name"]);
+    refused(
+        dir.path(),
+        &args,
+        2,
+        "error: --out bad name.toml:",
+        &["scenario's name"],
+    );
 }
 
 #[test]
@@ -119,5 +178,31 @@ fn fit_an_out_that_is_a_folder() {
     let dir = with_usage(USAGE);
     fs::create_dir(dir.path().join("f.toml")).unwrap();
     let args = ["fit", "usage.csv", "--out", "f.toml", "--dir", "fit"];
-    refused(dir.path(), &args, 2, "error: --out f.toml: exists and is not a regular file", &[]);
+    refused(
+        dir.path(),
+        &args,
+        2,
+        "error: --out f.toml: exists and is not a regular file",
+        &[],
+    );
+}
+
+#[test]
+fn fit_an_out_in_a_missing_folder() {
+    let dir = with_usage(USAGE);
+    let args = [
+        "fit",
+        "usage.csv",
+        "--out",
+        "nowhere/f.toml",
+        "--dir",
+        "fit",
+    ];
+    refused(
+        dir.path(),
+        &args,
+        2,
+        "error: --out nowhere/f.toml: its folder nowhere does not exist",
+        &[],
+    );
 }

@@ -63,8 +63,21 @@ fn dir_with(export: &str) -> tempfile::TempDir {
 fn two_separated_groups_become_two_segments_that_run() {
     let dir = dir_with(&two_groups(60, 40, 7));
     let d = dir.path();
-    let args = ["fit", "usage.csv", "--segments", "auto", "--out", "fitted.toml"];
-    let stdout = ok(&plansim(d, &[&args[..], &["--dir", "fit", "--bootstrap", "30"]].concat()), "fit");
+    let args = [
+        "fit",
+        "usage.csv",
+        "--segments",
+        "auto",
+        "--out",
+        "fitted.toml",
+    ];
+    let stdout = ok(
+        &plansim(
+            d,
+            &[&args[..], &["--dir", "fit", "--bootstrap", "30"]].concat(),
+        ),
+        "fit",
+    );
     assert!(stdout.contains("chosen: mixture-2"), "{stdout}");
     let text = std::fs::read_to_string(d.join("fitted.toml")).unwrap();
     assert!(text.starts_with("# Written by `plansim fit`"), "{text}");
@@ -72,7 +85,10 @@ fn two_separated_groups_become_two_segments_that_run() {
     // Shares near the truth: the groups are 60/40 exactly and do not overlap.
     let shares = values(&text, "share");
     assert_eq!(shares.len(), 2, "{text}");
-    assert!((shares[0] - 0.6).abs() < 0.02 && (shares[1] - 0.4).abs() < 0.02, "{shares:?}");
+    assert!(
+        (shares[0] - 0.6).abs() < 0.02 && (shares[1] - 0.4).abs() < 0.02,
+        "{shares:?}"
+    );
     // 20 prompt tokens per output token, up to rounding.
     for r in values(&text, "input_per_output") {
         assert!((r - 20.0).abs() < 1e-3, "{r}");
@@ -89,7 +105,11 @@ fn two_separated_groups_become_two_segments_that_run() {
     assert_eq!(head[..3], ["user", "segment", "typical_output_tokens"]);
     assert_eq!(rows.len(), 100);
     for r in &rows {
-        let want = if r[0].starts_with('l') { "light" } else { "heavy" };
+        let want = if r[0].starts_with('l') {
+            "light"
+        } else {
+            "heavy"
+        };
         assert_eq!(r[1], want, "{r:?}");
         assert_eq!(r[8], "6");
         assert_eq!(r[9], "5");
@@ -100,7 +120,20 @@ fn two_separated_groups_become_two_segments_that_run() {
     }
     ok(&plansim(d, &["check", "fitted.toml"]), "check");
     ok(
-        &plansim(d, &["run", "fitted.toml", "--trials", "5", "--users", "200", "--out", "run", "--quiet"]),
+        &plansim(
+            d,
+            &[
+                "run",
+                "fitted.toml",
+                "--trials",
+                "5",
+                "--users",
+                "200",
+                "--out",
+                "run",
+                "--quiet",
+            ],
+        ),
         "run",
     );
     assert!(d.join("run/summary.csv").is_file());
@@ -110,11 +143,23 @@ fn two_separated_groups_become_two_segments_that_run() {
 fn without_out_the_tables_go_to_stdout_and_the_report_to_the_default_folder() {
     let dir = dir_with(&two_groups(30, 0, 3));
     let d = dir.path();
-    let stdout = ok(&plansim(d, &["fit", "usage.csv", "--bootstrap", "20"]), "fit");
-    assert!(stdout.contains("[[segment]]\nname = \"all\"\nshare = 1\n"), "{stdout}");
-    assert!(stdout.contains("90% bootstrap intervals (20 resamples"), "{stdout}");
+    let stdout = ok(
+        &plansim(d, &["fit", "usage.csv", "--bootstrap", "20"]),
+        "fit",
+    );
+    assert!(
+        stdout.contains("[[segment]]\nname = \"all\"\nshare = 1\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("90% bootstrap intervals (20 resamples"),
+        "{stdout}"
+    );
     assert!(d.join("output/fit-usage/fit_users.csv").is_file());
-    let entries: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let entries: Vec<_> = std::fs::read_dir(d)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(entries.len(), 2, "only usage.csv and output/: {entries:?}");
 }
 
@@ -122,16 +167,40 @@ fn without_out_the_tables_go_to_stdout_and_the_report_to_the_default_folder() {
 fn uncertain_parameters_load_and_run() {
     let dir = dir_with(&two_groups(40, 0, 5));
     let d = dir.path();
-    let args = ["fit", "usage.csv", "--uncertain", "--bootstrap", "40", "--out", "u.toml", "--dir", "f"];
+    let args = [
+        "fit",
+        "usage.csv",
+        "--uncertain",
+        "--bootstrap",
+        "40",
+        "--out",
+        "u.toml",
+        "--dir",
+        "f",
+    ];
     ok(&plansim(d, &args), "fit --uncertain");
     let text = std::fs::read_to_string(d.join("u.toml")).unwrap();
     assert!(text.contains("mu = { dist = \"normal\", mean = "), "{text}");
-    assert!(text.contains("sigma = { dist = \"lognormal\", median = "), "{text}");
+    assert!(
+        text.contains("sigma = { dist = \"lognormal\", median = "),
+        "{text}"
+    );
     assert!(text.contains("independently"));
-    ok(&plansim(d, &["run", "u.toml", "--trials", "5", "--users", "100", "--out", "r", "--quiet"]), "run");
+    ok(
+        &plansim(
+            d,
+            &[
+                "run", "u.toml", "--trials", "5", "--users", "100", "--out", "r", "--quiet",
+            ],
+        ),
+        "run",
+    );
     // Each trial drew its own mu: trials.csv has a column for it.
     let (head, _) = read_csv(&d.join("r/trials.csv"));
-    assert!(head.iter().any(|h| h == "segment.all.output_tokens.mu"), "{head:?}");
+    assert!(
+        head.iter().any(|h| h == "segment.all.output_tokens.mu"),
+        "{head:?}"
+    );
 }
 
 #[test]
@@ -139,9 +208,24 @@ fn plans_come_from_another_scenario() {
     let dir = dir_with(&two_groups(30, 20, 11));
     let d = dir.path();
     let plans = Path::new(env!("CARGO_MANIFEST_DIR")).join("configs/coding-agent.toml");
-    let args = ["fit", "usage.csv", "--segments", "2", "--bootstrap", "10", "--out", "p.toml"];
+    let args = [
+        "fit",
+        "usage.csv",
+        "--segments",
+        "2",
+        "--bootstrap",
+        "10",
+        "--out",
+        "p.toml",
+    ];
     let plans = plans.to_str().unwrap();
-    ok(&plansim(d, &[&args[..], &["--plans", plans, "--note", "Data: a test"]].concat()), "fit");
+    ok(
+        &plansim(
+            d,
+            &[&args[..], &["--plans", plans, "--note", "Data: a test"]].concat(),
+        ),
+        "fit",
+    );
     let text = std::fs::read_to_string(d.join("p.toml")).unwrap();
     assert!(text.contains("# Data: a test\n"));
     assert_eq!(text.matches("[[plan]]").count(), 5);
@@ -149,15 +233,26 @@ fn plans_come_from_another_scenario() {
     let check = ok(&plansim(d, &["check", "p.toml"]), "check");
     assert!(check.contains("2 segments, 5 plans"), "{check}");
     // Running the command again replaces the file whole.
-    ok(&plansim(d, &[&args[..], &["--plans", plans]].concat()), "fit again");
-    assert!(!std::fs::read_to_string(d.join("p.toml")).unwrap().contains("a test"));
+    ok(
+        &plansim(d, &[&args[..], &["--plans", plans]].concat()),
+        "fit again",
+    );
+    assert!(
+        !std::fs::read_to_string(d.join("p.toml"))
+            .unwrap()
+            .contains("a test")
+    );
 }
 
 /// The shared ServeGen export (CI has ../shared next to the repository).
 fn servegen() -> PathBuf {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/data/servegen-client-usage/client_daily.csv");
-    assert!(p.is_file(), "{} is missing: the shared data must be there", p.display());
+    assert!(
+        p.is_file(),
+        "{} is missing: the shared data must be there",
+        p.display()
+    );
     p
 }
 
@@ -166,13 +261,37 @@ fn the_servegen_export_fits() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let file = servegen();
-    let args = ["fit", file.to_str().unwrap(), "--where", "model=m-large", "--segments", "auto"];
-    let stdout = ok(&plansim(d, &[&args[..], &["--bootstrap", "50", "--out", "s.toml"]].concat()), "fit");
+    let args = [
+        "fit",
+        file.to_str().unwrap(),
+        "--where",
+        "model=m-large",
+        "--segments",
+        "auto",
+    ];
+    let stdout = ok(
+        &plansim(
+            d,
+            &[&args[..], &["--bootstrap", "50", "--out", "s.toml"]].concat(),
+        ),
+        "fit",
+    );
     // 14 days: volatility from the daily series, churn not estimated, said so.
     assert!(stdout.contains("daily series"), "{stdout}");
     assert!(stdout.contains("monthly_churn: not estimated"), "{stdout}");
     let (_, rows) = read_csv(&d.join("output/fit-client_daily/fit_users.csv"));
     assert_eq!(rows.len(), 147, "the token-complete m-large clients");
-    assert!(rows.iter().all(|r| r[10] == "1"), "14 of 30.44 days: every user scaled");
-    ok(&plansim(d, &["run", "s.toml", "--trials", "3", "--users", "300", "--out", "r", "--quiet"]), "run");
+    assert!(
+        rows.iter().all(|r| r[10] == "1"),
+        "14 of 30.44 days: every user scaled"
+    );
+    ok(
+        &plansim(
+            d,
+            &[
+                "run", "s.toml", "--trials", "3", "--users", "300", "--out", "r", "--quiet",
+            ],
+        ),
+        "run",
+    );
 }

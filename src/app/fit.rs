@@ -179,7 +179,6 @@ fn header(args: &FitArgs, notes: &[String]) -> Vec<String> {
         ));
     }
     h.extend(notes.iter().map(|n| format!("Note: {}.", comment_safe(n))));
-    h.push(String::new());
     h
 }
 

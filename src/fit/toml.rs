@@ -215,10 +215,10 @@ pub fn scenario(
         out.push('\n');
     }
     out.push_str(segments);
-    if !after.is_empty() {
+    if !after.is_empty() && !after.starts_with('\n') {
         out.push('\n');
-        out.push_str(&after);
     }
+    out.push_str(&after);
     Ok(out)
 }
 

@@ -149,7 +149,7 @@ impl Panel {
     /// A short account of the reading, for `plansim fit` and replay to print, e.g.
     /// `usage.csv: 4504 rows read, 2236 filtered out, 209 skipped (blank token cells), 2059
     /// used; 148 users, 14 periods (days) in 1 month of 30.44 days, 1 scaled up (the last
-    /// covers 14 days)`.
+    /// covers 14 days, scaled by 30.44/14)`.
     pub fn summary(&self) -> String {
         let s = &self.stats;
         let unit = if self.days.is_some() {

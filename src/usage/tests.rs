@@ -638,6 +638,11 @@ fn the_servegen_file_reads_with_filters() {
         p.users[0].months[0].input,
         217_566_702.0 * 30.44 / 14.0
     ));
+    let summary = p.summary();
+    assert!(
+        summary.contains("2059 used; 148 users, 14 periods (days) in 1 month of 30.44 days"),
+        "{summary}"
+    );
     // Without the model filter, client ids repeat across models on the same day.
     let e = read(&path, &filters(&[("category", "language")])).unwrap_err();
     assert!(e.message.contains("twice"), "{e}");

@@ -46,7 +46,7 @@ pub(crate) struct Rows {
 
 /// A user seen in a kept row (used or skipped): the segment of its first row and its index
 /// among the users with a used row, once it has one.
-struct Seen {
+struct Kept {
     segment: Option<String>,
     segment_line: u64,
     panel: Option<usize>,
@@ -76,8 +76,11 @@ pub(crate) fn read_rows(
         fields.cache_write,
         fields.cost,
     ];
-    let mut seen: HashMap<String, Seen> = HashMap::new();
-    let mut lines: HashMap<(String, i64), u64> = HashMap::new();
+    // Users of kept rows: their number (index into `kept`) by id.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut kept: Vec<Kept> = Vec::new();
+    // The line of each (user number, period) kept, to name both lines of a duplicate.
+    let mut lines: HashMap<(usize, i64), u64> = HashMap::new();
     let mut periods: HashSet<i64> = HashSet::new();
     let mut out = Rows {
         rows: Vec::new(),
@@ -125,11 +128,19 @@ pub(crate) fn read_rows(
             Some(field) => Some(cell(field).to_string()),
             None => None,
         };
-        let entry = seen.entry(user.to_string()).or_insert_with(|| Seen {
-            segment: segment.clone(),
-            segment_line: line,
-            panel: None,
-        });
+        let number = match seen.get(user) {
+            Some(&n) => n,
+            None => {
+                seen.insert(user.to_string(), kept.len());
+                kept.push(Kept {
+                    segment: segment.clone(),
+                    segment_line: line,
+                    panel: None,
+                });
+                kept.len() - 1
+            }
+        };
+        let entry = &mut kept[number];
         if entry.segment != segment {
             let field = fields.segment.unwrap_or(0);
             return Err(err(
@@ -144,7 +155,7 @@ pub(crate) fn read_rows(
                 ),
             ));
         }
-        if let Some(before) = lines.insert((user.to_string(), p), line) {
+        if let Some(before) = lines.insert((number, p), line) {
             let unit = if f.is_day() { "day" } else { "month" };
             return Err(err(
                 line,

@@ -647,3 +647,12 @@ fn the_servegen_file_reads_with_filters() {
     let e = read(&path, &filters(&[("category", "language")])).unwrap_err();
     assert!(e.message.contains("twice"), "{e}");
 }
+
+#[test]
+fn text_that_is_not_utf8_is_refused_at_its_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("usage.csv");
+    std::fs::write(&path, b"user,day,output\nu,0,1\nv,1,\xff\n").unwrap();
+    let e = read(&path, &ReadOptions::default()).unwrap_err();
+    at(&e, 3, 3, "", "not UTF-8 text");
+}

@@ -586,7 +586,7 @@ fn the_summary_counts_what_was_read() {
 /// output_tokens; 14 days.
 fn servegen() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/servegen-client-usage/client_daily.csv")
+        .join("data/servegen/client_daily.csv")
 }
 
 #[test]

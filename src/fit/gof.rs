@@ -38,7 +38,10 @@ pub fn anderson_darling(model: &Model, x: &[f64]) -> f64 {
     if x.is_empty() {
         return 0.0;
     }
-    let f: Vec<f64> = x.iter().map(|&v| model.cdf(v).clamp(1e-300, 1.0 - 1e-16)).collect();
+    let f: Vec<f64> = x
+        .iter()
+        .map(|&v| model.cdf(v).clamp(1e-300, 1.0 - 1e-16))
+        .collect();
     let n = f.len();
     let s: f64 = (0..n)
         .map(|i| (2 * i + 1) as f64 * (f[i].ln() + (-f[n - 1 - i]).ln_1p()))

@@ -188,7 +188,10 @@ impl Model {
             }
             Model::Pareto { .. } => f64::NEG_INFINITY,
             Model::Mixture(cs) => {
-                log_sum_exp(cs.iter().map(|c| c.weight.ln() + ln_norm_pdf(lx, c.mu, c.sigma))) - lx
+                log_sum_exp(
+                    cs.iter()
+                        .map(|c| c.weight.ln() + ln_norm_pdf(lx, c.mu, c.sigma)),
+                ) - lx
             }
         }
     }
@@ -258,7 +261,9 @@ impl Model {
         let s = match self {
             Model::LogNormal { sigma, .. } => norm_cdf(sigma - norm_inv(1.0 - q)),
             Model::Pareto { alpha, .. } => q.powf(1.0 - 1.0 / alpha),
-            Model::Gamma { shape, scale } => gamma_pq(shape + 1.0, self.quantile(1.0 - q) / scale).1,
+            Model::Gamma { shape, scale } => {
+                gamma_pq(shape + 1.0, self.quantile(1.0 - q) / scale).1
+            }
             Model::Weibull { shape, scale } => {
                 let t = self.quantile(1.0 - q);
                 gamma_pq(1.0 + 1.0 / shape, (t / scale).powf(*shape)).1

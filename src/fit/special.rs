@@ -147,7 +147,14 @@ mod tests {
             assert!((trigamma(x) / num - 1.0).abs() < 1e-6, "trigamma {x}");
         }
         assert!((trigamma(1.0) - std::f64::consts::PI.powi(2) / 6.0).abs() < 1e-14);
-        for (a, x) in [(0.5, 0.1), (0.5, 9.0), (2.0, 1.0), (3.5, 10.0), (50.0, 45.0), (1e3, 1e3)] {
+        for (a, x) in [
+            (0.5, 0.1),
+            (0.5, 9.0),
+            (2.0, 1.0),
+            (3.5, 10.0),
+            (50.0, 45.0),
+            (1e3, 1e3),
+        ] {
             let (p, q) = gamma_pq(a, x);
             assert!((p - sg::gamma_lr(a, x)).abs() < 1e-12, "P({a}, {x}) = {p}");
             assert!((q - sg::gamma_ur(a, x)).abs() < 1e-12, "Q({a}, {x}) = {q}");

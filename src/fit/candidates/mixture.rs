@@ -176,7 +176,13 @@ fn em(
         // E step: responsibilities and the log-likelihood of the current components.
         let consts: Vec<(f64, f64, f64)> = comps
             .iter()
-            .map(|c| (c.weight.ln() - c.sigma.ln() - half_ln_2pi, c.mu, 1.0 / c.sigma))
+            .map(|c| {
+                (
+                    c.weight.ln() - c.sigma.ln() - half_ln_2pi,
+                    c.mu,
+                    1.0 / c.sigma,
+                )
+            })
             .collect();
         let mut ll = 0.0;
         for (row, &v) in resp.chunks_exact_mut(k).zip(y) {

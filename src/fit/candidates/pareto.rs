@@ -2,6 +2,7 @@
 //! alpha on the observations >= xmin, and the xmin whose fit is closest in KS distance.
 
 use super::{checked_sorted, fitted};
+use crate::fit::gof::anderson_darling;
 use crate::fit::models::{Fitted, Model};
 
 /// The fewest observations a tail may hold.
@@ -17,7 +18,9 @@ pub const MAX_XMIN_CANDIDATES: usize = 1000;
 /// included). For each, alpha is the continuous MLE on the tail, alpha = m / sum ln(x/xmin)
 /// over its m observations, without the (m - 1)/m bias correction (CSN's density exponent is
 /// this alpha + 1). The xmin with the smallest KS distance between the tail and its fit wins
-/// (the smallest xmin on ties). The fit's `n`, likelihood, BIC, KS and AD are of that tail.
+/// (the smallest xmin on ties). The fit's `n`, likelihood, BIC and KS are of that tail; its AD
+/// is of the tail's observations above xmin (the one at xmin, where the tail is cut, has
+/// F = 0 and would add ln(1e-300)/m after the clamp).
 /// None when no candidate leaves [`MIN_TAIL`] observations with distinct values.
 pub fn fit_pareto(x: &[f64]) -> Option<Fitted> {
     let x = checked_sorted(x, MIN_TAIL)?;
@@ -54,7 +57,11 @@ pub fn fit_pareto(x: &[f64]) -> Option<Fitted> {
         }
     }
     let (_, alpha, i) = best?;
-    fitted(Model::Pareto { alpha, xmin: x[i] }, &x[i..])
+    let xmin = x[i];
+    let mut fit = fitted(Model::Pareto { alpha, xmin }, &x[i..])?;
+    let above = x.partition_point(|v| *v <= xmin);
+    fit.ad = anderson_darling(&fit.model, &x[above..]);
+    Some(fit)
 }
 
 /// The KS distance of the tail with logs `lx` (ascending, the first at xmin) to the Pareto

@@ -127,27 +127,9 @@ pub(super) fn stdout_text(
     t
 }
 
-/// The read summary of the export.
+/// The read summary of the export ([`Panel::summary`]).
 fn read_summary(panel: &Panel) -> String {
-    let s = &panel.stats;
-    let mut t = format!(
-        "read {}: {} rows, {} used ({} left out by --where, {} skipped for blank token \
-         cells); {} users over {} periods into {} month{}",
-        panel.file,
-        s.rows,
-        s.used,
-        s.filtered,
-        s.skipped_blank,
-        panel.users.len(),
-        s.periods,
-        panel.months,
-        if panel.months == 1 { "" } else { "s" }
-    );
-    if let Some(days) = panel.days {
-        let _ = write!(t, " ({days} days)");
-    }
-    t.push('\n');
-    t
+    format!("read {}\n", panel.summary())
 }
 
 /// A number to 4 significant digits.

@@ -13,10 +13,16 @@
 //!   fit_users.csv.
 
 pub mod api_stub;
+pub mod bootstrap;
+pub mod candidates;
+pub mod gof;
 pub mod models;
 pub mod pipeline;
 pub mod report;
 pub mod segments;
+mod special;
+#[cfg(test)]
+mod tests;
 pub mod toml;
 pub mod users;
 pub mod users_csv;

@@ -3,10 +3,9 @@
 //! `--segments`, its bootstrap intervals, a ceiling when the tail is too heavy for a finite
 //! mean, and the notes the reader needs.
 
-use super::api_stub::{
-    bootstrap, fit_candidates, fit_gamma, fit_lognormal, fit_mixture, fit_weibull,
+use super::models::{
+    Fitted, Model, bootstrap, fit_candidates, fit_gamma, fit_lognormal, fit_mixture, fit_weibull,
 };
-use super::models::{Fitted, Model};
 use super::report::{FitReport, QuantityFit};
 use super::segments::{Parts, SegmentFit, SegmentsArg, build};
 use super::toml::{num, round_up};

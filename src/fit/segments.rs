@@ -8,7 +8,7 @@
 //! users at zero, so the mean usage of the population is kept: a segment's `zero` is
 //! 1 − (1 − its inactive share) × (1 − the share of users without output).
 
-use super::api_stub::responsibilities;
+use super::models::responsibilities;
 use super::models::{Component, Model, ParamInterval};
 use super::users::{GroupFit, Has, UserFit, group};
 

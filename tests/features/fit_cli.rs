@@ -244,15 +244,11 @@ fn plans_come_from_another_scenario() {
     );
 }
 
-/// The shared ServeGen export (CI has ../shared next to the repository).
+/// The ServeGen export kept in the repository (data/servegen/, Apache-2.0, attribution in its
+/// README).
 fn servegen() -> PathBuf {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/servegen-client-usage/client_daily.csv");
-    assert!(
-        p.is_file(),
-        "{} is missing: the shared data must be there",
-        p.display()
-    );
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/servegen/client_daily.csv");
+    assert!(p.is_file(), "{} is missing", p.display());
     p
 }
 

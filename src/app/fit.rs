@@ -64,7 +64,18 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
     let written = match (&args.out, &name) {
         (Some(out), Some(name)) => {
             let header = header(args, &fit.report.notes);
-            let text = scenario(&header, name, plans.as_ref().map(|p| p.1.as_str()), &tables)
+            let description = format!(
+                "Segments fitted by plansim fit to the usage export {} ({} users with output); \
+                 {}",
+                args.usage.display(),
+                fit.report.quantities[0].data.len(),
+                match &args.plans {
+                    Some(p) => format!("cards and plans from {}", p.display()),
+                    None => "starter cards and plans".to_string(),
+                }
+            );
+            let base = plans.as_ref().map(|p| p.1.as_str());
+            let text = scenario(&header, name, &description, base, &tables)
                 .map_err(|e| plans_error(args, &e))?;
             // The file must load as `plansim check` loads it.
             let shown = out.display().to_string();

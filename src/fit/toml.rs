@@ -192,14 +192,15 @@ fn describe(params: &[(String, f64)]) -> String {
 /// cache writes $3.75), a serving cost at 20% of list, one payg and one flat plan.
 pub const STARTER: &str = include_str!("starter.toml");
 
-/// A whole scenario: `header` lines as comments, `name`, then `base`'s tables (the
-/// [`STARTER`] for `None`) with its `[[segment]]` tables replaced by `segments`.
+/// A whole scenario: `header` lines as comments, `name`, `description`, then `base`'s tables
+/// (the [`STARTER`] for `None`) with its `[[segment]]` tables replaced by `segments`.
 ///
 /// # Errors
 /// A message when `base` is not TOML or has no `[[segment]]` tables to replace.
 pub fn scenario(
     header: &[String],
     name: &str,
+    description: &str,
     base: Option<&str>,
     segments: &str,
 ) -> Result<String, String> {
@@ -207,7 +208,11 @@ pub fn scenario(
     for line in header {
         let _ = writeln!(out, "# {line}");
     }
-    let _ = writeln!(out, "name = \"{name}\"");
+    let _ = writeln!(
+        out,
+        "name = \"{name}\"\ndescription = {}",
+        quote(description)
+    );
     let text = base.unwrap_or(STARTER);
     let (before, after) = without_segments(text)?;
     out.push_str(&before);
@@ -222,8 +227,9 @@ pub fn scenario(
     Ok(out)
 }
 
-/// `text` without its root `name` line and its `[[segment]]` tables: the text before the
-/// first segment table and the text after it (other tables that followed it included).
+/// `text` without its root `name` and `description` and its `[[segment]]` tables: the text
+/// before the first segment table and the text after it (other tables that followed it
+/// included).
 fn without_segments(text: &str) -> Result<(String, String), String> {
     let doc = DeTable::parse(text).map_err(|e| format!("malformed TOML: {}", e.message()))?;
     let root = doc.get_ref();
@@ -236,17 +242,20 @@ fn without_segments(text: &str) -> Result<(String, String), String> {
     if !headers.iter().any(|h| h.1) {
         return Err("it has no [[segment]] tables to replace".to_string());
     }
-    // Root key-value lines end before the first header; drop the `name` line among them.
-    let name_line = root
-        .get_key_value("name")
-        .map(|(k, _)| line_start(text, k.span().start));
+    // Root key-value lines end before the first header; drop the lines of `name` and
+    // `description` among them (a value may span lines).
+    let cut: Vec<(usize, usize)> = ["name", "description"]
+        .iter()
+        .filter_map(|k| root.get_key_value(*k))
+        .map(|(k, v)| (line_start(text, k.span().start), v.span().end))
+        .collect();
     let starts: Vec<usize> = headers.iter().map(|h| region_start(text, h.0)).collect();
     let (mut before, mut after) = (String::new(), String::new());
     let mut seen_segment = false;
     let first = starts.first().copied().unwrap_or(text.len());
     for line in text[..first].split_inclusive('\n') {
         let at = line.as_ptr() as usize - text.as_ptr() as usize;
-        if Some(at) != name_line {
+        if !cut.iter().any(|&(a, b)| (a..b).contains(&at)) {
             before.push_str(line);
         }
     }
@@ -261,6 +270,23 @@ fn without_segments(text: &str) -> Result<(String, String), String> {
         }
     }
     Ok((before, after))
+}
+
+/// `s` as a TOML basic string.
+fn quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// The header spans under `value` (a table from a header starts with `[`), each with whether

@@ -42,7 +42,14 @@ fn iv(name: &str, estimate: f64, lo: f64, hi: f64) -> ParamInterval {
 
 /// `tables` in the starter scenario, loaded as `plansim check` loads it.
 fn load(tables: &str) -> crate::model::Scenario {
-    let text = scenario(&["test".to_string()], "fitted", None, tables).unwrap();
+    let text = scenario(
+        &["test".to_string()],
+        "fitted",
+        "a \"test\"\n",
+        None,
+        tables,
+    )
+    .unwrap();
     match crate::config::parse(&text, "fitted.toml") {
         Ok(s) => s,
         Err(e) => panic!("{e}\n{text}"),
@@ -121,6 +128,7 @@ fn every_family_writes_a_table_that_loads() {
     let scn = load(&tables);
     let names: Vec<&str> = scn.segments.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["ln", "g", "w", "mix"]);
+    assert_eq!(scn.description.as_deref(), Some("a \"test\"\n"), "quoted");
     assert!(tables.contains("output_tokens = { dist = \"lognormal\", mu = 13.2, sigma = 1.1, ceiling = 35000000000, zero = 0.1 }"), "{tables}");
     assert!(tables.contains("monthly_churn = 0.02"));
     assert!(
@@ -207,12 +215,16 @@ fn plans_keep_their_tables_and_lose_their_segments() {
         )],
         false,
     );
-    let text = scenario(&["from a test".into()], "fitted", Some(base), &tables).unwrap();
+    let text = scenario(&["from a test".into()], "fitted", "d", Some(base), &tables).unwrap();
     let scn = crate::config::parse(&text, "fitted.toml").unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(scn.segments.len(), 1);
     assert_eq!(scn.plans.len(), 5);
     assert_eq!(scn.name, "fitted");
-    assert!(text.starts_with("# from a test\nname = \"fitted\"\n"));
+    assert!(text.starts_with("# from a test\nname = \"fitted\"\ndescription = \"d\"\n"));
+    assert!(
+        !text.contains("on four usage segments"),
+        "the old description goes"
+    );
     assert_eq!(text.matches("[[segment]]").count(), 1);
     assert!(
         !text.contains("Four segments"),

@@ -1,5 +1,5 @@
 //! `plansim fit` end to end: small exports written in temporary folders, fitted, and the
-//! written scenario checked and run; and the shared ServeGen export.
+//! written scenario checked and run; and the ServeGen export kept in the repository.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -279,7 +279,11 @@ fn the_servegen_export_fits() {
     // all of them were active in the export's only month, 14 of 30.44 days: scaled.
     let (_, rows) = read_csv(&d.join("output/fit-client_daily/fit_users.csv"));
     let fitted: Vec<_> = rows.iter().filter(|r| !r[1].is_empty()).collect();
-    assert!(fitted.len() >= 140 && rows.len() <= 162, "{} users", rows.len());
+    assert!(
+        fitted.len() >= 140 && rows.len() <= 162,
+        "{} users",
+        rows.len()
+    );
     assert!(fitted.iter().all(|r| r[10] == "1" && r[9] == "0"));
     let n = format!("typical monthly output tokens of {} users", fitted.len());
     assert!(stdout.contains(&n), "{stdout}");

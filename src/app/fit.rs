@@ -190,7 +190,36 @@ fn header(args: &FitArgs, notes: &[String]) -> Vec<String> {
         ));
     }
     h.extend(notes.iter().map(|n| format!("Note: {}.", comment_safe(n))));
-    h
+    // Lines of at most 96 characters as comments, except the command, kept whole to copy.
+    h.iter()
+        .flat_map(|l| {
+            if l.starts_with("Command: ") {
+                vec![l.clone()]
+            } else {
+                wrap(l, 96 - 2)
+            }
+        })
+        .collect()
+}
+
+/// `line` broken at spaces into lines of at most `width` characters (a longer word stays
+/// whole); continuation lines are indented by two spaces.
+fn wrap(line: &str, width: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    for word in line.split(' ') {
+        let len = cur.chars().count();
+        if len > 0 && len + 1 + word.chars().count() > width {
+            out.push(std::mem::replace(&mut cur, format!("  {word}")));
+        } else {
+            if len > 0 {
+                cur.push(' ');
+            }
+            cur.push_str(word);
+        }
+    }
+    out.push(cur);
+    out
 }
 
 /// The scenario written to a temporary file beside `--out`, not yet renamed over it.

@@ -5,7 +5,7 @@
 //! Unlike the other families its data comes from a file, not from numbers in the scenario, so
 //! the config reader reads the table itself (`config/dist/empirical.rs`) rather than through a
 //! [`Family`](super::Family), and hands the values to [`Empirical::new`]. The values are read
-//! once, when the scenario is loaded, and kept sorted in one shared [`Arc`]: every trial's
+//! once, when the scenario is loaded, and kept sorted behind one shared [`Arc`]: every trial's
 //! sampler points at them. A draw takes exactly one `u64` `x` from the stream and returns the
 //! value at index `floor(x * n / 2^64)` of the sorted values (a multiply-shift: every index has
 //! probability 1/n within a relative error below n / 2^64, under 1e-12 for the largest
@@ -31,9 +31,13 @@ pub(crate) const NAME: &str = "empirical";
 /// The keys of an empirical table besides the modifiers, in the order messages list them.
 pub(crate) const KEYS: &[&str] = &["file", "column", "where"];
 
-/// The data of an empirical distribution and where it came from.
+/// The data of an empirical distribution and where it came from, shared (one pointer: a
+/// [`Shape`](super::Shape) is no larger for it).
 #[derive(Clone)]
-pub struct Empirical {
+pub struct Empirical(Arc<Data>);
+
+/// What an [`Empirical`] shares with every trial's sampler.
+struct Data {
     /// The file read, as plansim found it (the scenario's folder joined to a relative path).
     file: String,
     /// The column read.
@@ -41,7 +45,7 @@ pub struct Empirical {
     /// The `where` pairs, in the scenario's order.
     filters: Vec<(String, String)>,
     /// The values, sorted ascending (at least one, all finite).
-    values: Arc<[f64]>,
+    values: Box<[f64]>,
     /// Their mean.
     mean: f64,
 }
@@ -62,38 +66,41 @@ impl Empirical {
         if values.is_empty() {
             return Err(format!("no values in column `{column}`"));
         }
-        if let Some(x) = values.iter().find(|x| !(x.abs() <= MAX_MAGNITUDE)) {
+        if let Some(x) = values
+            .iter()
+            .find(|x| x.is_nan() || x.abs() > MAX_MAGNITUDE)
+        {
             return Err(format!("the value {x} is beyond {MAX_MAGNITUDE:e}"));
         }
         values.sort_by(f64::total_cmp);
         let mean = values.iter().sum::<f64>() / values.len() as f64;
-        Ok(Empirical {
+        Ok(Empirical(Arc::new(Data {
             file,
             column,
             filters,
             values: values.into(),
             mean,
-        })
+        })))
     }
 
     /// The number of values.
     pub fn n(&self) -> usize {
-        self.values.len()
+        self.0.values.len()
     }
 
     /// The smallest value.
     pub fn min(&self) -> f64 {
-        self.values[0]
+        self.0.values[0]
     }
 
     /// The largest value.
     pub fn max(&self) -> f64 {
-        self.values[self.values.len() - 1]
+        self.0.values[self.n() - 1]
     }
 
     /// The sample mean.
     pub fn mean(&self) -> f64 {
-        self.mean
+        self.0.mean
     }
 
     /// Every value a draw can give: from the smallest value to the largest.
@@ -103,10 +110,7 @@ impl Empirical {
 
     /// The trial-ready sampler: it shares the values.
     pub(super) fn sampler(&self) -> Resample {
-        Resample {
-            values: Arc::clone(&self.values),
-            mean: self.mean,
-        }
+        Resample(Arc::clone(&self.0))
     }
 }
 
@@ -114,9 +118,9 @@ impl Empirical {
 impl std::fmt::Debug for Empirical {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Empirical")
-            .field("file", &self.file)
-            .field("column", &self.column)
-            .field("where", &self.filters)
+            .field("file", &self.0.file)
+            .field("column", &self.0.column)
+            .field("where", &self.0.filters)
             .field("n", &self.n())
             .field("min", &self.min())
             .field("max", &self.max())
@@ -139,9 +143,9 @@ impl Serialize for Empirical {
             }
         }
         let mut m = s.serialize_map(Some(7))?;
-        m.serialize_entry("file", &self.file)?;
-        m.serialize_entry("column", &self.column)?;
-        m.serialize_entry("where", &Where(&self.filters))?;
+        m.serialize_entry("file", &self.0.file)?;
+        m.serialize_entry("column", &self.0.column)?;
+        m.serialize_entry("where", &Where(&self.0.filters))?;
         m.serialize_entry("n", &self.n())?;
         m.serialize_entry("min", &self.min())?;
         m.serialize_entry("max", &self.max())?;
@@ -152,19 +156,12 @@ impl Serialize for Empirical {
 
 /// Draws one of the sorted values uniformly.
 #[derive(Clone)]
-pub(super) struct Resample {
-    values: Arc<[f64]>,
-    mean: f64,
-}
+pub(super) struct Resample(Arc<Data>);
 
 impl std::fmt::Debug for Resample {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Resample {{ n: {}, mean: {} }}",
-            self.values.len(),
-            self.mean
-        )
+        let (n, mean) = (self.0.values.len(), self.0.mean);
+        write!(f, "Resample {{ n: {n}, mean: {mean} }}")
     }
 }
 
@@ -172,7 +169,8 @@ impl Distribution<f64> for Resample {
     /// One `u64` x from the stream; the value at index `floor(x * n / 2^64)`.
     #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        self.values[index(rng.next_u64(), self.values.len())]
+        let values = &self.0.values;
+        values[index(rng.next_u64(), values.len())]
     }
 }
 
@@ -184,13 +182,14 @@ fn index(x: u64, n: usize) -> usize {
 
 impl ClosedForm for Resample {
     fn mean(&self) -> Option<f64> {
-        Some(self.mean)
+        Some(self.0.mean)
     }
     /// The smallest value v with (values <= v) / n >= p (the smallest value at p = 0).
     fn quantile(&self, p: f64) -> Option<f64> {
-        let n = self.values.len();
+        let values = &self.0.values;
+        let n = values.len();
         let k = (p.clamp(0.0, 1.0) * n as f64).ceil() as usize;
-        Some(self.values[k.clamp(1, n) - 1])
+        Some(values[k.clamp(1, n) - 1])
     }
 }
 
@@ -293,6 +292,12 @@ mod tests {
             serde_json::json!({ "file": "data/u.csv", "column": "tokens",
                 "where": { "model": "x" }, "n": 3, "min": 10.0, "max": 30.0, "mean": 20.0 })
         );
+    }
+
+    #[test]
+    fn a_shape_and_a_sampler_hold_one_pointer_to_the_values() {
+        assert_eq!(size_of::<Empirical>(), size_of::<usize>());
+        assert_eq!(size_of::<Resample>(), size_of::<usize>());
     }
 
     #[test]

@@ -46,7 +46,8 @@ pub(crate) const COLUMNS: [&str; 24] = [
 ];
 
 /// Column names of fit_params.csv.
-pub(crate) const PARAMS_COLUMNS: [&str; 6] = ["quantity", "candidate", "param", "estimate", "lo", "hi"];
+pub(crate) const PARAMS_COLUMNS: [&str; 6] =
+    ["quantity", "candidate", "param", "estimate", "lo", "hi"];
 
 /// The quantile columns: the level in percent and the column suffix.
 pub(crate) const LEVELS: [(f64, &str); 5] = [
@@ -136,7 +137,13 @@ pub(crate) fn ranks(q: &QuantityFit) -> Vec<Option<usize>> {
 }
 
 /// One row of fit_report.csv.
-fn row(q: &QuantityFit, data: &[f64], f: &Fitted, rank: Option<usize>, chosen: bool) -> Vec<String> {
+fn row(
+    q: &QuantityFit,
+    data: &[f64],
+    f: &Fitted,
+    rank: Option<usize>,
+    chosen: bool,
+) -> Vec<String> {
     let params: Vec<String> = f
         .model
         .params()
@@ -294,7 +301,9 @@ mod tests {
     }
 
     fn close(cell: &str, want: f64) {
-        let got: f64 = cell.parse().unwrap_or_else(|_| panic!("{cell:?} for {want}"));
+        let got: f64 = cell
+            .parse()
+            .unwrap_or_else(|_| panic!("{cell:?} for {want}"));
         assert!(
             (got - want).abs() <= 1e-9 * want.abs(),
             "{got} against {want}"
@@ -334,7 +343,18 @@ mod tests {
         let ln = &rows[0];
         assert_eq!(
             ln[..10],
-            ["output_tokens", "lognormal", "2", "1", "1001", "mu=6;sigma=1", "-50.25", "100.5", "0.03", "0.5"]
+            [
+                "output_tokens",
+                "lognormal",
+                "2",
+                "1",
+                "1001",
+                "mu=6;sigma=1",
+                "-50.25",
+                "100.5",
+                "0.03",
+                "0.5"
+            ]
         );
         for (col, z) in [(11, -Z90), (13, 0.0), (15, Z90), (17, Z99), (19, Z999)] {
             close(ln[col], (6.0 + z).exp());
@@ -343,14 +363,34 @@ mod tests {
         close(ln[21], 0.092362248073694);
         close(ln[23], 0.3891436916453609);
         let wb = &rows[1];
-        assert_eq!(wb[..6], ["output_tokens", "weibull", "1", "0", "1001", "shape=1.5;scale=600"]);
+        assert_eq!(
+            wb[..6],
+            [
+                "output_tokens",
+                "weibull",
+                "1",
+                "0",
+                "1001",
+                "shape=1.5;scale=600"
+            ]
+        );
         for (col, p) in [(11, 0.1f64), (13, 0.5), (15, 0.9), (17, 0.99), (19, 0.999)] {
             close(wb[col], 600.0 * (-f64::ln_1p(-p)).powf(1.0 / 1.5));
         }
         // The tail holds s = 501/1001 of the users: p10 lies below it, p >= 500/1001 in it at
         // the tail's level 1 - (1 - p) / s, where x = 500 ((1 - p) / s)^(-1/2).
         let pa = &rows[2];
-        assert_eq!(pa[..6], ["output_tokens", "pareto", "", "0", "501", "alpha=2;xmin=500"]);
+        assert_eq!(
+            pa[..6],
+            [
+                "output_tokens",
+                "pareto",
+                "",
+                "0",
+                "501",
+                "alpha=2;xmin=500"
+            ]
+        );
         assert_eq!(pa[11], "");
         for (col, p) in [(13, 0.5f64), (15, 0.9), (17, 0.99), (19, 0.999)] {
             close(pa[col], 500.0 * ((1.0 - p) * 1001.0 / 501.0).powf(-0.5));

@@ -150,8 +150,8 @@ fn candidates_table(q: &QuantityFit) -> String {
         .min_by(f64::total_cmp);
     let mut s = String::from(
         "<div class=\"scroll\"><table>\n<tr><th>candidate</th><th>rank</th><th>n</th>\
-         <th>parameters</th><th>log-likelihood</th><th>BIC</th><th>ΔBIC</th><th>KS</th>\
-         <th>AD</th></tr>\n",
+         <th>log-likelihood</th><th>BIC</th><th>ΔBIC</th><th>KS</th><th>AD</th>\
+         <th>parameters</th></tr>\n",
     );
     for (i, f) in q.candidates.iter().enumerate() {
         let name = if i == q.chosen {
@@ -159,26 +159,32 @@ fn candidates_table(q: &QuantityFit) -> String {
         } else {
             html(&f.model.name())
         };
+        // A mixture's parameters one component (w, mu, sigma) a line.
         let params: Vec<String> = f
             .model
             .params()
-            .iter()
-            .map(|(k, v)| format!("{}={}", html(k), sig(*v)))
+            .chunks(3)
+            .map(|c| {
+                c.iter()
+                    .map(|(k, v)| format!("{}={}", html(k), sig(*v)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
             .collect();
         let delta = match (ranks[i], best) {
             (Some(_), Some(b)) => sig(f.bic - b),
             _ => "–".into(),
         };
         s.push_str(&format!(
-            "<tr><td class=\"text\">{name}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td>\
-             <td>{}</td><td>{}</td><td>{delta}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td class=\"text\">{name}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{delta}</td><td>{}</td><td>{}</td><td class=\"text\">{}</td></tr>\n",
             ranks[i].map_or("tail".into(), |r| r.to_string()),
             f.n,
-            params.join(" "),
             sig(f.log_lik),
             sig(f.bic),
             sig(f.ks),
-            sig(f.ad)
+            sig(f.ad),
+            params.join("<br>")
         ));
     }
     s.push_str("</table></div>\n");

@@ -585,8 +585,7 @@ fn the_summary_counts_what_was_read() {
 /// The shared ServeGen daily file: category, model, client_id, day, requests, input_tokens,
 /// output_tokens; 14 days.
 fn servegen() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/data/servegen-client-usage/client_daily.csv")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("data/servegen/client_daily.csv")
 }
 
 #[test]

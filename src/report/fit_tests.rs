@@ -211,3 +211,59 @@ fn degenerate_fits_give_a_page_not_a_panic() {
     assert!(!page.contains("id=\"notes\""));
     assert_eq!(page.matches("<svg ").count(), 4);
 }
+
+#[test]
+fn the_candidates_fitted_to_a_lognormal_sample_make_a_report_and_a_page() {
+    use crate::export::fit_report::fit_report_csv;
+    use crate::fit::candidates::fit_candidates;
+    let data = lognormal_sample(8.0, 1.2, 400);
+    let candidates = fit_candidates(&data, 7);
+    assert!(candidates.len() >= 4, "{candidates:?}");
+    let r = FitReport {
+        file: "usage.csv".into(),
+        quantities: vec![QuantityFit {
+            quantity: "output_tokens".into(),
+            data: data.clone(),
+            candidates: candidates.clone(),
+            chosen: 0,
+            intervals: vec![],
+        }],
+        notes: vec![],
+    };
+    let csv = fit_report_csv(&r);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), candidates.len());
+    let whole = candidates
+        .iter()
+        .filter(|f| !matches!(f.model, Model::Pareto { .. }))
+        .count();
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(&row[3], if i == 0 { "1" } else { "0" });
+        if i < whole {
+            // Report order is BIC order: the ranks are 1, 2, ... in file order.
+            assert_eq!(row[2].parse::<usize>().unwrap(), i + 1);
+            // Every whole-sample fit has every quantile of the table.
+            for col in [11, 13, 15, 17, 19] {
+                assert!(row[col].parse::<f64>().unwrap() > 0.0, "{row:?}");
+            }
+        } else {
+            assert_eq!(&row[1], "pareto");
+            assert_eq!(&row[2], "");
+        }
+        assert_eq!(
+            &row[12], &rows[0][12],
+            "the data's p50 is the same on every row"
+        );
+    }
+    // The sample is the lognormal's own quantiles: its fit gives back the median exp(8).
+    let ln = rows.iter().find(|r| &r[1] == "lognormal").unwrap();
+    let (fit, data_p50) = (
+        ln[13].parse::<f64>().unwrap(),
+        ln[12].parse::<f64>().unwrap(),
+    );
+    assert!((fit / 8f64.exp() - 1.0).abs() < 1e-6, "{fit}");
+    assert!((data_p50 / 8f64.exp() - 1.0).abs() < 1e-2, "{data_p50}");
+    let page = render_fit(&r).unwrap();
+    assert_eq!(page.matches("<svg ").count(), 2);
+}

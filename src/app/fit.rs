@@ -18,14 +18,15 @@ use super::print;
 use crate::cli::{FitArgs, PeriodArg, UsageColumnArgs};
 use crate::config;
 use crate::error::{ConfigErrors, Error};
+use crate::export::fit_report::{fit_params_csv, fit_report_csv};
 use crate::export::set::OutFile;
 use crate::export::{Outcome, OutputFolder};
-use crate::fit::api_stub::{fit_params_csv, fit_report_csv, render_fit};
 use crate::fit::pipeline::{self, Options};
 use crate::fit::segments::SegmentsArg;
 use crate::fit::toml::{scenario, segment_tables};
 use crate::fit::users::Has;
 use crate::fit::users_csv::users_csv;
+use crate::report::{FIT_FILE_NAME, render_fit};
 use crate::usage::{self, Columns, PeriodKind, ReadOptions};
 
 /// Most bootstrap resamples `--bootstrap` takes.
@@ -98,7 +99,7 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
     if args.report {
         let html =
             render_fit(&fit.report).map_err(|e| Error::System(format!("fit_report.html: {e}")))?;
-        files.push(OutFile::bytes("fit_report.html", html.into_bytes()));
+        files.push(OutFile::bytes(FIT_FILE_NAME, html.into_bytes()));
     }
     let dir = args.dir.clone().unwrap_or_else(|| {
         let stem = args

@@ -12,7 +12,6 @@
 //! - [`toml`]: the `[[segment]]` tables and the scenario written out; [`users_csv`]:
 //!   fit_users.csv.
 
-pub mod api_stub;
 pub mod bootstrap;
 pub mod candidates;
 pub mod gof;

@@ -74,7 +74,11 @@ fn two_separated_groups_become_two_segments_that_run() {
     let stdout = ok(
         &plansim(
             d,
-            &[&args[..], &["--dir", "fit", "--bootstrap", "30"]].concat(),
+            &[
+                &args[..],
+                &["--dir", "fit", "--bootstrap", "30", "--report"],
+            ]
+            .concat(),
         ),
         "fit",
     );
@@ -115,9 +119,16 @@ fn two_separated_groups_become_two_segments_that_run() {
         assert_eq!(r[9], "5");
         assert_eq!(r[10], "0");
     }
-    for f in ["fit_report.csv", "fit_params.csv"] {
-        assert!(d.join("fit").join(f).is_file(), "{f}");
-    }
+    // fit_report.csv: a row per candidate, the chosen one marked; fit_params.csv: the chosen
+    // mixture's six parameters; fit_report.html with --report.
+    let (_, report) = read_csv(&d.join("fit/fit_report.csv"));
+    let chosen: Vec<_> = report.iter().filter(|r| r[3] == "1").collect();
+    assert_eq!(chosen.len(), 1);
+    assert_eq!(chosen[0][1], "mixture-2");
+    let (_, params) = read_csv(&d.join("fit/fit_params.csv"));
+    assert_eq!(params.len(), 6, "{params:?}");
+    let html = std::fs::read_to_string(d.join("fit/fit_report.html")).unwrap();
+    assert!(html.contains("<svg"));
     ok(&plansim(d, &["check", "fitted.toml"]), "check");
     ok(
         &plansim(

@@ -308,3 +308,60 @@ fn the_servegen_export_fits() {
         "run",
     );
 }
+
+#[test]
+fn the_shipped_servegen_scenario_is_what_its_command_writes() {
+    // The command in configs/servegen.toml's header, run from the repository with the
+    // scenario and the report folder in a temporary folder: the same file but for the
+    // command line itself.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = std::fs::read_to_string(root.join("configs/servegen.toml")).unwrap();
+    let command = shipped
+        .lines()
+        .find_map(|l| l.strip_prefix("# Command: plansim "))
+        .expect("the command in the header");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("servegen.toml");
+    let (out, fit) = (out.to_str().unwrap(), dir.path().join("fit"));
+    // The notes are quoted with single quotes, the one in `'26` escaped as '\''.
+    let mut args: Vec<String> = Vec::new();
+    let mut rest = command;
+    while !rest.is_empty() {
+        let (arg, tail) = if let Some(quoted) = rest.strip_prefix('\'') {
+            let mut arg = String::new();
+            let mut tail = quoted;
+            loop {
+                let end = tail.find('\'').unwrap();
+                arg.push_str(&tail[..end]);
+                tail = &tail[end + 1..];
+                match tail.strip_prefix("\\''") {
+                    Some(more) => {
+                        arg.push('\'');
+                        tail = more;
+                    }
+                    None => break,
+                }
+            }
+            (arg, tail)
+        } else {
+            let end = rest.find(' ').unwrap_or(rest.len());
+            (rest[..end].to_string(), &rest[end..])
+        };
+        args.push(arg);
+        rest = tail.trim_start();
+    }
+    let at = args.iter().position(|a| a == "--out").unwrap();
+    args[at + 1] = out.to_string();
+    args.extend(["--dir".to_string(), fit.to_str().unwrap().to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    ok(&plansim(root, &args), "the shipped command");
+    let written = std::fs::read_to_string(out).unwrap();
+    let without = |t: &str| -> Vec<String> {
+        t.lines()
+            .filter(|l| !l.starts_with("# Command: "))
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(without(&written), without(&shipped));
+    assert!(shipped.contains("Apache-2.0") && shipped.contains("arXiv:2505.09999"));
+}

@@ -206,3 +206,9 @@ fn fit_an_out_in_a_missing_folder() {
         &[],
     );
 }
+
+#[test]
+fn fit_a_token_count_that_is_no_number() {
+    let usage = USAGE.replace("c,2026-03,500,200", "c,2026-03,500,lots");
+    fit_refused(&usage, &[], "error: usage.csv:10:", &["input_tokens"]);
+}

@@ -237,7 +237,7 @@ fn users_is_ignored_without_bootstrap_with_a_note() {
 fn wide(n: usize, labels: bool) -> Panel {
     let users: Vec<(String, Option<&str>, Vec<Row>)> = (0..n)
         .map(|i| {
-            let x = ((i * 7919) % 97) as f64 + 1.0;
+            let x = (i as f64 + 1.0) * (1.0 + ((i * 7919) % 13) as f64 / 13.0);
             let rows = (0..3)
                 .map(|m| {
                     if (i + m) % 5 == 0 {

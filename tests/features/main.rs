@@ -5,7 +5,7 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]).
+//! results.xlsx ([`xlsx`]); and issue 13's replay of a usage export ([`population`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -17,6 +17,7 @@ mod menu;
 mod menu_outputs;
 mod npv;
 mod overrides;
+mod population;
 mod precision;
 mod prices;
 mod report;

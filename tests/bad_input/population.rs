@@ -73,7 +73,7 @@ fn population_scenario_passes_check_and_runs() {
 #[test]
 fn population_and_segments_together() {
     let text = format!("{POP}\n[[segment]]\nname = \"s\"\nshare = 1\noutput_tokens = 5\n");
-    let prefix = at(&text, "name = \"s\"", "segment");
+    let prefix = at(&text, "[[segment]]", "segment");
     refused_everywhere(
         &text,
         USAGE,

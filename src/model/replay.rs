@@ -261,6 +261,19 @@ impl Replay {
         life: &mut UserLife,
     ) {
         let p = self.pick(seg, u, streams);
+        self.live_as(trial, p, streams, life);
+    }
+
+    /// Lives export user `p` from `streams` into `life` (what [`Replay::live`] does once the
+    /// user is picked).
+    pub fn live_as<S: Streams>(
+        &self,
+        trial: &Trial,
+        p: &ReplayUser,
+        streams: &S,
+        life: &mut UserLife,
+    ) {
+        let seg = p.segment;
         let horizon = trial.months();
         life.segment = seg;
         life.is_tasks = false;

@@ -248,12 +248,22 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
     let mut taste = Taste::default();
     let mut offers = Vec::with_capacity(n);
     // A replayed export's segment: each of its users once.
-    let users = trial.replay.as_ref().map(|r| &r.people[r.by_segment[seg].clone()]);
+    let users = trial
+        .replay
+        .as_ref()
+        .map(|r| &r.people[r.by_segment[seg].clone()]);
     for u in 0..users.map_or(draws, <[_]>::len) as u64 {
         let streams = user_streams(scn, seg, u);
         match (&trial.replay, users) {
             (Some(r), Some(people)) => r.live_as(trial, &people[u as usize], &streams, &mut life),
-            _ => live(trial, seg, 0, draw_size(trial, seg, &streams), &streams, &mut life),
+            _ => live(
+                trial,
+                seg,
+                0,
+                draw_size(trial, seg, &streams),
+                &streams,
+                &mut life,
+            ),
         }
         draw_successes(trial, &streams, &mut life);
         draw_taste(trial, &life, &streams, &mut taste);

@@ -416,8 +416,18 @@ fn menu_mode_users_choose_among_the_plans() {
 #[test]
 fn sweep_points_share_the_replayed_users_and_equal_runs_alone() {
     let p = wide(50, true);
+    let menu = SCENARIO
+        .replace(
+            "file = \"export.csv\"",
+            "file = \"x.csv\"\nvalue_per_retail = 0.8",
+        )
+        .replace(
+            "name = \"replay\"",
+            "name = \"replay\"\n[market]\nmode = \"menu\"",
+        );
     for (text, bootstrap) in [
         (SCENARIO.to_string(), false),
+        (menu, false),
         (
             SCENARIO.replace(
                 "file = \"export.csv\"",
@@ -448,10 +458,14 @@ fn sweep_points_share_the_replayed_users_and_equal_runs_alone() {
                 .unwrap();
             assert_eq!(*got, alone, "bootstrap {bootstrap}");
         }
-        // The price moves only its own plan.
-        assert_eq!(
-            together[0].trials[0].plans[0].totals,
-            together[2].trials[0].plans[0].totals
+        // In each mode the price moves only its own plan (in menu mode it moves choices).
+        assert!(
+            text.contains("menu")
+                || together[0].trials[0].plans[0].totals == together[2].trials[0].plans[0].totals
+        );
+        assert_ne!(
+            together[0].trials[0].plans[1].totals,
+            together[2].trials[0].plans[1].totals
         );
     }
 }

@@ -226,3 +226,30 @@ fn the_export_is_read_relative_to_the_scenario_or_from_stdin_the_current_folder(
         fs::read(dir.path().join("stdin/trials.csv")).unwrap()
     );
 }
+
+#[test]
+fn check_describes_the_population_from_its_users() {
+    let dir = folder(SCENARIO);
+    let o = plansim(dir.path(), &["check", "scenario.toml"], None);
+    let text = String::from_utf8(o.stdout).unwrap();
+    // pro's users a and c, mean active months 1.5M and 0.4M: mean 0.95M; retail values of a
+    // mean month 1.5M x (25 + 5 x 0.5 + 0.5 x 4/3) / 1M = $42.25 and 0.4M x 25.25 / 1M = $10.10,
+    // mean $26.18 (rounded); source `export`.
+    let pro = text
+        .lines()
+        .find(|l| l.starts_with("pro "))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(pro.contains("950.0k") && pro.ends_with("export"), "{pro}");
+    assert!(pro.contains("$26.18"), "{pro}");
+    let menu = SCENARIO
+        .replace(
+            "file = \"data/usage.csv\"",
+            "file = \"data/usage.csv\"\nvalue = 100",
+        )
+        .replace("[population]", "[market]\nmode = \"menu\"\n[population]");
+    let dir = folder(&menu);
+    let o = plansim(dir.path(), &["check", "scenario.toml"], None);
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(text.contains("segment pro: estimated from 2 "), "{text}");
+    assert!(text.contains("segment free: estimated from 1 "), "{text}");
+}

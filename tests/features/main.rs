@@ -5,7 +5,8 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]); and issue 13's replay of a usage export ([`population`]).
+//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]) and replay of a
+//! usage export ([`population`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -13,6 +14,7 @@ mod common;
 mod check_menu;
 mod commitment;
 mod correlation;
+mod empirical;
 mod menu;
 mod menu_outputs;
 mod npv;

@@ -5,7 +5,8 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]).
+//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]) and replay of a
+//! usage export ([`population`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -18,6 +19,7 @@ mod menu;
 mod menu_outputs;
 mod npv;
 mod overrides;
+mod population;
 mod precision;
 mod prices;
 mod report;

@@ -5,8 +5,8 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]) and `plansim
-//! fit` ([`fit_cli`]).
+//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]), replay of a
+//! usage export ([`population`]) and `plansim fit` ([`fit_cli`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -20,6 +20,7 @@ mod menu;
 mod menu_outputs;
 mod npv;
 mod overrides;
+mod population;
 mod precision;
 mod prices;
 mod report;

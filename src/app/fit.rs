@@ -120,7 +120,14 @@ pub(crate) fn fit_export(args: &FitArgs) -> Result<(), Error> {
         Outcome::Stopped => return Err(Error::System("stopped".to_string())),
     }
     let out = staged.map(Staged::commit).transpose()?;
-    let text = stdout_text(&panel, &fit, &popts, &tables, &dir, out.as_deref());
+    let text = stdout_text(
+        &panel,
+        &fit,
+        &popts,
+        &tables,
+        (&dir, args.report),
+        out.as_deref(),
+    );
     print::stdout(&text)
 }
 

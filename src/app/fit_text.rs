@@ -16,7 +16,7 @@ pub(super) fn stdout_text(
     fit: &Outcome,
     opts: &Options,
     tables: &str,
-    dir: &Path,
+    (dir, html): (&Path, bool),
     out: Option<&Path>,
 ) -> String {
     let mut t = read_summary(panel);
@@ -110,8 +110,9 @@ pub(super) fn stdout_text(
     }
     let _ = writeln!(
         t,
-        "\nwrote {} (fit_report.csv, fit_params.csv, fit_users.csv)",
-        dir.display()
+        "\nwrote {} (fit_report.csv, fit_params.csv, fit_users.csv{})",
+        dir.display(),
+        if html { ", fit_report.html" } else { "" }
     );
     match out {
         Some(out) => {

@@ -252,10 +252,11 @@ pub struct ManArgs {
 }
 
 /// The commands `plansim man COMMAND` has a page for: all of them, clap's `help` included.
-pub const MAN_PAGES: [&str; 7] = [
+pub const MAN_PAGES: [&str; 8] = [
     "run",
     "check",
     "report",
+    "fit",
     "init",
     "completions",
     "man",

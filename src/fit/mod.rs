@@ -9,5 +9,11 @@
 //! - `segments`: the segments (one, K, or one per mixture component) with their fields.
 //! - `toml`: the `[[segment]]` tables written out.
 
+pub mod bootstrap;
+pub mod candidates;
+pub mod gof;
 pub mod models;
 pub mod report;
+mod special;
+#[cfg(test)]
+mod tests;

@@ -13,6 +13,14 @@ use std::path::Path;
 
 use crate::error::ConfigError;
 
+pub(crate) mod columns;
+pub(crate) mod header;
+mod months;
+mod period;
+mod reader;
+#[cfg(test)]
+mod tests;
+
 /// Days in a month when days are summed into months.
 pub const DAYS_PER_MONTH: f64 = 30.44;
 
@@ -137,20 +145,74 @@ impl Panel {
     pub fn scaled(&self) -> bool {
         self.covered_days.iter().any(|&d| d < DAYS_PER_MONTH)
     }
+
+    /// A short account of the reading, for `plansim fit` and replay to print, e.g.
+    /// `usage.csv: 4504 rows read, 2236 filtered out, 209 skipped (blank token cells), 2059
+    /// used; 148 users, 14 periods (days) in 1 month of 30.44 days, 1 scaled up (the last
+    /// covers 14 days, scaled by 30.44/14)`.
+    pub fn summary(&self) -> String {
+        let s = &self.stats;
+        let unit = if self.days.is_some() {
+            "days"
+        } else {
+            "months"
+        };
+        let scaled = self
+            .covered_days
+            .iter()
+            .filter(|&&d| d < DAYS_PER_MONTH)
+            .count();
+        let mut text = format!(
+            "{}: {} rows read, {} filtered out, {} skipped (blank token cells), {} used; \
+             {} users, {} periods ({unit}) in {} month{} of {DAYS_PER_MONTH} days",
+            self.file,
+            s.rows,
+            s.filtered,
+            s.skipped_blank,
+            s.used,
+            self.users.len(),
+            s.periods,
+            self.months,
+            if self.months == 1 { "" } else { "s" },
+        );
+        if let Some(last) = self.covered_days.last().filter(|_| scaled > 0) {
+            text.push_str(&format!(
+                ", {scaled} scaled up (the last covers {last} days, scaled by 30.44/{last})"
+            ));
+        }
+        text
+    }
 }
 
-/// Reads the usage export at `path`.
+/// Reads the usage export at `path`: a CSV with a header row, one row per user and period.
+///
+/// Columns are those named in `opts.columns`, else found by their common names
+/// ([`columns::USER_NAMES`], [`columns::PERIOD_NAMES`], ...: the first name of the list the
+/// header has, ignoring case); user, period and output are required. Rows failing a filter
+/// are left out; a row with a blank token or cost cell is skipped and counted. Days are summed
+/// into months of [`DAYS_PER_MONTH`] days from the first day, a last month covered in part is
+/// scaled up; monthly exports run from the first to the last month seen. Users are in order
+/// of their first used row. The rows are streamed; only their numbers are kept.
 ///
 /// # Errors
-/// A [`ConfigError`] naming the file, line and column for anything but blank token cells.
+/// A [`ConfigError`] naming the file, line (header = 1) and field (1-based) for anything but
+/// blank token cells: a missing column, a negative, non-numeric or non-finite value, a bad or
+/// mixed period, a user and period twice, a user changing segment, fewer input tokens than
+/// cached ones with `input_includes_cache`; and for a file with no used rows.
 pub fn read(path: &Path, opts: &ReadOptions) -> Result<Panel, ConfigError> {
-    let _ = opts;
-    Err(ConfigError {
-        file: path.display().to_string(),
-        line: 1,
-        column: 1,
-        path: String::new(),
-        message: "reading usage exports is not built yet".to_string(),
-        origin: None,
+    let opened = header::open(path)?;
+    let file = opened.file.clone();
+    let (fields, names) = columns::resolve(&file, &opened.header, &opts.columns)?;
+    let filters = header::filters(&file, &opened.header, &opts.filters)?;
+    let rows = reader::read_rows(opened, &fields, &filters, opts)?;
+    let built = months::build(&rows).map_err(|m| header::at(&file, 1, 1, "", m))?;
+    Ok(Panel {
+        file,
+        users: built.users,
+        months: built.months,
+        days: built.days,
+        covered_days: built.covered_days,
+        columns: names,
+        stats: rows.stats,
     })
 }

@@ -75,13 +75,18 @@ pub use export::{PointReport, Report, RunSet, output_names, point_folder, write_
 pub use model::precision::{Metric, Precision, Target};
 pub use model::{Scenario, Simulation};
 
-/// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.
+/// Building blocks for the benchmarks, the fuzz harness and the fit's recovery tests, which live
+/// outside the crate.
 /// Not part of the API: no promise of stability.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::analysis::check::report_with as check_report_with;
     pub use crate::engine::stream;
     pub use crate::export::exporters;
+    pub use crate::fit::models::{
+        Component, Fitted, Model, ParamInterval, bootstrap, fit_candidates, fit_mixture,
+        fit_pareto, responsibilities,
+    };
 
     use crate::model::Scenario;
 

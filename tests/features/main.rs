@@ -13,6 +13,7 @@ mod common;
 mod check_menu;
 mod commitment;
 mod correlation;
+mod fit_recovery;
 mod menu;
 mod menu_outputs;
 mod npv;

@@ -382,3 +382,260 @@ fn known_segments_are_recovered_within_their_intervals_in_most_of_5_seeds() {
 fn known_segments_are_recovered_within_their_intervals_in_40_of_50_seeds() {
     coverage(1..51, 200, 40);
 }
+
+/// Runs `plansim fit` on `csv` (written to a temporary folder as usage.csv) with `args`, the
+/// outputs in DIR/fit; returns the folder.
+fn fit_cli(csv: &str, args: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let usage = dir.path().join("usage.csv");
+    std::fs::write(&usage, csv).expect("written");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plansim"))
+        .arg("fit")
+        .arg(&usage)
+        .arg("--dir")
+        .arg(dir.path().join("fit"))
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .expect("plansim runs");
+    assert!(
+        out.status.success(),
+        "plansim fit failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+/// The rows of fit_report.csv for quantity `output_tokens`, as name -> cell maps.
+fn report_rows(dir: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let (header, rows) = crate::common::read_csv(&dir.join("fit/fit_report.csv"));
+    rows.into_iter()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r)
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+        .filter(|r| r["quantity"] == "output_tokens")
+        .collect()
+}
+
+/// A parameter of a fit_report.csv row (`params` as `alpha=1.5;xmin=100000`).
+fn param(row: &std::collections::HashMap<String, String>, name: &str) -> f64 {
+    row["params"]
+        .split(';')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+        .unwrap_or_else(|| panic!("no {name} in {}", row["params"]))
+        .parse()
+        .expect("a number")
+}
+
+/// `text`'s scenario's trial 0 as a usage export without its segment column, so the fit sees
+/// only users, months and tokens.
+fn export_without_segments(text: &str, seed: u64) -> String {
+    let scn = plansim::parse(text, "sample.toml").expect("a valid scenario");
+    let csv = simulate_usage(&scn, seed, 0).expect("simulated");
+    csv.lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            cells.remove(1);
+            cells.join(",") + "\n"
+        })
+        .collect()
+}
+
+const CARDS: &str = "[retail]\ninput = 5\noutput = 25\n[cost]\ninput = 0.5\noutput = 2.5\n\
+                     [[plan]]\nname = \"api\"\nkind = \"payg\"\n";
+
+#[test]
+fn plansim_fit_recovers_a_pure_pareto_sample() {
+    // One month of a Pareto(alpha 1.5, min 1e5) demand without noise: the typical month is D
+    // (rounded to whole tokens). The MLE of alpha above the chosen xmin has a standard error
+    // of alpha / sqrt(n_tail); xmin is chosen by the KS distance among the observations, so it
+    // is at least the true xmin, and on a pure Pareto sample close to it.
+    let text = format!(
+        "name = \"pareto\"\n[simulation]\ntrials = 1\nusers = 2000\nmonths = 1\n{CARDS}\
+         [[segment]]\nname = \"all\"\nshare = 1\n\
+         output_tokens = {{ dist = \"pareto\", min = 1e5, alpha = 1.5 }}\n"
+    );
+    let dir = fit_cli(&export_without_segments(&text, 3), &["--bootstrap", "0"]);
+    let rows = report_rows(dir.path());
+    let row = rows
+        .iter()
+        .find(|r| r["candidate"] == "pareto")
+        .expect("a pareto row");
+    let (alpha, xmin) = (param(row, "alpha"), param(row, "xmin"));
+    let n: f64 = row["n"].parse().expect("n");
+    let se = alpha / n.sqrt();
+    eprintln!("pareto: alpha {alpha} (se {se}), xmin {xmin}, {n} users in the tail");
+    assert!(
+        (alpha - 1.5).abs() < 4.0 * se,
+        "alpha {alpha} (se {se}, n {n})"
+    );
+    assert!((1e5..2e5).contains(&xmin), "xmin {xmin}");
+    assert!(n >= 0.35 * 2000.0, "tail of {n} users");
+}
+
+/// The candidate BIC ranks first among the whole-sample fits of fit_report.csv.
+fn best_by_bic(dir: &std::path::Path) -> String {
+    let rows = report_rows(dir);
+    let best = rows
+        .iter()
+        .find(|r| r["rank"] == "1")
+        .expect("a rank-1 row");
+    best["candidate"].clone()
+}
+
+#[test]
+fn bic_picks_the_true_number_of_well_separated_components() {
+    // Two components (medians 1e4 and 1e7, sigma 0.6) and the three of the recovery test.
+    let two = format!(
+        "name = \"two\"\n[simulation]\ntrials = 1\nusers = 2000\nmonths = 6\n{CARDS}\
+         [[segment]]\nname = \"a\"\nshare = 0.6\n\
+         output_tokens = {{ dist = \"lognormal\", median = 1e4, sigma = 0.6 }}\n\
+         monthly_volatility = 0.2\n\
+         [[segment]]\nname = \"b\"\nshare = 0.4\n\
+         output_tokens = {{ dist = \"lognormal\", median = 1e7, sigma = 0.6 }}\n\
+         monthly_volatility = 0.2\n"
+    );
+    let dir = fit_cli(&export_without_segments(&two, 4), &["--bootstrap", "0"]);
+    assert_eq!(best_by_bic(dir.path()), "mixture-2");
+    let dir = fit_cli(
+        &export_without_segments(&scenario_text(), 4),
+        &["--bootstrap", "0"],
+    );
+    assert_eq!(best_by_bic(dir.path()), "mixture-3");
+}
+
+/// The ServeGen daily export shipped in the repository (data/servegen/, see its README).
+const SERVEGEN: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/data/servegen/client_daily.csv"
+);
+
+/// Each m-large client's typical monthly output tokens, computed here from the raw file by
+/// the reader's documented rule: rows with a blank token cell skipped, the 14 days (one month
+/// covered in part) summed and scaled up to 30.44 days; clients with no output left out.
+fn servegen_users() -> Vec<f64> {
+    let mut r = csv::Reader::from_path(SERVEGEN).expect("the shared ServeGen file");
+    let h = r.headers().expect("a header").clone();
+    let col = |name: &str| h.iter().position(|c| c == name).expect("a column");
+    let (model, client, day, input, output) = (
+        col("model"),
+        col("client_id"),
+        col("day"),
+        col("input_tokens"),
+        col("output_tokens"),
+    );
+    let mut sums: std::collections::BTreeMap<String, f64> = Default::default();
+    let (mut first, mut last) = (u64::MAX, 0);
+    for rec in r.records() {
+        let rec = rec.expect("a row");
+        if &rec[model] != "m-large" || rec[input].is_empty() || rec[output].is_empty() {
+            continue;
+        }
+        let d: u64 = rec[day].parse().expect("a day");
+        (first, last) = (first.min(d), last.max(d));
+        *sums.entry(rec[client].to_string()).or_default() +=
+            rec[output].parse::<f64>().expect("tokens");
+    }
+    let days = (last - first + 1) as f64;
+    assert_eq!(days, 14.0, "the export spans 14 days");
+    sums.into_values()
+        .filter(|&x| x > 0.0)
+        .map(|x| x * 30.44 / days)
+        .collect()
+}
+
+/// Share of the total held by the top 10% of `x` (sorted): its ceil(n / 10) largest values,
+/// as fit_report.csv counts them.
+fn top10_share(x: &[f64]) -> f64 {
+    let k = x.len().div_ceil(10);
+    x[x.len() - k..].iter().sum::<f64>() / x.iter().sum::<f64>()
+}
+
+const PS: [f64; 3] = [0.5, 0.9, 0.99];
+
+#[test]
+fn a_config_fitted_to_servegen_reproduces_its_quantiles_and_top_share() {
+    let mut data = servegen_users();
+    data.sort_by(f64::total_cmp);
+    // The data's bootstrap 90% intervals of p50, p90 and p99 (resampling clients).
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(13);
+    let mut boot: Vec<Vec<f64>> = vec![Vec::new(); PS.len()];
+    let mut buf = vec![0.0; data.len()];
+    for _ in 0..2000 {
+        for b in buf.iter_mut() {
+            *b = data[rng.random_range(0..data.len())];
+        }
+        buf.sort_by(f64::total_cmp);
+        for (q, p) in boot.iter_mut().zip(PS) {
+            q.push(quantile(&buf, p));
+        }
+    }
+    // The fitted scenario's users, simulated over 4 trials (or its trials, when fewer).
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let toml = dir.path().join("servegen.toml");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_plansim"))
+        .args([
+            "fit",
+            SERVEGEN,
+            "--where",
+            "model=m-large",
+            "--segments",
+            "auto",
+        ])
+        .arg("--out")
+        .arg(&toml)
+        .arg("--dir")
+        .arg(dir.path().join("fit"))
+        .output()
+        .expect("plansim runs");
+    assert!(
+        out.status.success(),
+        "plansim fit failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let scn = plansim::load(&toml).expect("the fitted scenario loads");
+    let mut sim: Vec<f64> = (0..scn.simulation.trials.min(4))
+        .flat_map(|t| {
+            let csv = simulate_usage(&scn, scn.simulation.seed, t).expect("simulated");
+            read_panel(&csv)
+                .iter()
+                .map(User::typical)
+                .collect::<Vec<_>>()
+        })
+        .filter(|&x| x > 0.0)
+        .collect();
+    sim.sort_by(f64::total_cmp);
+    let mut misses = Vec::new();
+    for (q, p) in boot.iter_mut().zip(PS) {
+        q.sort_by(f64::total_cmp);
+        let (lo, hi) = (quantile(q, 0.05), quantile(q, 0.95));
+        let (d, s) = (quantile(&data, p), quantile(&sim, p));
+        eprintln!(
+            "p{}: data {d:.4e} [{lo:.4e}, {hi:.4e}], simulated {s:.4e}",
+            p * 100.0
+        );
+        if !(lo..=hi).contains(&s) {
+            misses.push(format!(
+                "p{}: simulated {s:.4e} outside the data's [{lo:.4e}, {hi:.4e}] ({:+.1}% from the nearer end)",
+                p * 100.0,
+                100.0 * (if s < lo { s / lo } else { s / hi } - 1.0)
+            ));
+        }
+    }
+    let (d, s) = (top10_share(&data), top10_share(&sim));
+    eprintln!(
+        "top-10% share: data {d:.4}, simulated {s:.4} ({} users)",
+        sim.len()
+    );
+    if (s - d).abs() > 0.05 {
+        misses.push(format!(
+            "top-10% share: simulated {s:.4} vs the data's {d:.4} ({:+.1} points)",
+            100.0 * (s - d)
+        ));
+    }
+    assert!(misses.is_empty(), "{misses:#?}");
+}

@@ -5,7 +5,8 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]).
+//! results.xlsx ([`xlsx`]); issue 13's recovery of `plansim fit` on exports plansim simulates
+//! and its reproduction of the ServeGen file ([`fit_recovery`]).
 
 #[path = "../common/mod.rs"]
 mod common;

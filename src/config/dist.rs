@@ -4,14 +4,17 @@
 //! The reader knows no distribution by name: a table's `dist = "..."` picks a
 //! `Family` from `dist::FAMILIES`, which says which keys the table accepts,
 //! which parameters to read (with their ranges) for the keys present, which of them must be
-//! ordered, and how to build the shape from the values read.
+//! ordered, and how to build the shape from the values read. The exception is
+//! `dist = "empirical"`, whose values come from a data file: [`empirical`] reads its table.
+
+mod empirical;
 
 use toml::de::DeValue;
 
 use super::numbers::number;
 use super::reader::{Src, Tbl, Value, type_name};
 pub use crate::dist::Range;
-use crate::dist::{DistSpec, FAMILIES, Param, Support, Values};
+use crate::dist::{DistSpec, EMPIRICAL, EMPIRICAL_KEYS, Param, Shape, Support, Values};
 use crate::error::ConfigError;
 use crate::model::{PerUser, Slot};
 
@@ -143,7 +146,7 @@ impl Draws {
     /// distribution with fixed parameters is built once here, so parameters that are each in
     /// range but together overflow (a lognormal with sd = 1e200, say) are refused up front.
     fn dist(&mut self, src: &Src<'_>, v: &Value<'_>, path: &str) -> Result<DistSpec, ConfigError> {
-        let spec = self.dist_in(src, v, path, &[])?;
+        let spec = self.dist_in(src, v, path, false)?;
         if spec.is_fixed()
             && let Err(e) = spec.resolve(&[])
         {
@@ -156,19 +159,21 @@ impl Draws {
         Ok(spec)
     }
 
-    /// A distribution table at `path` (a mixture component also accepts the keys in `extra`).
+    /// A distribution table at `path` (a mixture `component` also accepts `weight`).
     /// Checked in this order, each failure located: a table, its `dist` name, unknown keys,
     /// the family's choice of parametrisation, each parameter, the components, the orders
-    /// between parameters, then the modifiers.
+    /// between parameters, then the modifiers. An empirical table (never a component) reads
+    /// its data file where the others read their parameters.
     fn dist_in(
         &mut self,
         src: &Src<'_>,
         v: &Value<'_>,
         path: &str,
-        extra: &[&str],
+        component: bool,
     ) -> Result<DistSpec, ConfigError> {
+        let extra: &[&str] = if component { &["weight"] } else { &[] };
         let t = Tbl::of(src, v, path)?;
-        let names: Vec<&str> = FAMILIES.iter().map(|f| f.name).collect();
+        let names = crate::dist::names();
         let kind_v = t.get("dist").ok_or_else(|| {
             t.err(format!(
                 "a distribution table needs `dist = \"...\"`, one of: {}",
@@ -176,6 +181,20 @@ impl Draws {
             ))
         })?;
         let kind = super::reader::as_str(src, kind_v, &t.child("dist"))?;
+        if kind == EMPIRICAL {
+            if component {
+                return Err(src.err(
+                    &kind_v.span(),
+                    &t.child("dist"),
+                    "an empirical distribution cannot be a mixture component (its values \
+                     already hold every mode of the data: use it alone)",
+                ));
+            }
+            let allowed: Vec<&str> = EMPIRICAL_KEYS.iter().chain(MODS.iter()).copied().collect();
+            t.allow(&allowed)?;
+            let shape = empirical::shape(&t)?;
+            return self.modifiers(&t, shape);
+        }
         let Some(family) = crate::dist::family(kind) else {
             let mut msg = format!("unknown distribution `{kind}`");
             match super::reader::suggest(kind, &names) {
@@ -211,12 +230,17 @@ impl Draws {
             })?;
         }
         let shape = (form.build)(values);
-        let floor = self.param_opt(&t, "floor", Range::Any)?;
-        let ceiling = self.param_opt(&t, "ceiling", Range::Any)?;
+        self.modifiers(&t, shape)
+    }
+
+    /// `shape` with the modifiers of its table `t`.
+    fn modifiers(&mut self, t: &Tbl<'_, '_>, shape: Shape) -> Result<DistSpec, ConfigError> {
+        let floor = self.param_opt(t, "floor", Range::Any)?;
+        let ceiling = self.param_opt(t, "ceiling", Range::Any)?;
         if let (Some(f), Some(c)) = (floor, ceiling) {
-            self.ordered(&t, ("floor", f), ("ceiling", c), false)?;
+            self.ordered(t, ("floor", f), ("ceiling", c), false)?;
         }
-        let zero = self.param_opt(&t, "zero", Range::Unit)?;
+        let zero = self.param_opt(t, "zero", Range::Unit)?;
         Ok(DistSpec {
             shape,
             floor,
@@ -287,7 +311,7 @@ impl Draws {
             let cpath = format!("{path}.{i}");
             let ct = Tbl::of(t.src, item, &cpath)?;
             let weight = self.param_req(&ct, "weight", Range::Positive)?;
-            let spec = self.dist_in(t.src, item, &cpath, &["weight"])?;
+            let spec = self.dist_in(t.src, item, &cpath, true)?;
             out.push((weight, spec));
         }
         Ok(out)

@@ -97,6 +97,16 @@ impl Form {
     }
 }
 
+/// Every name `dist = "..."` accepts, in the order messages list them: the families of
+/// `FAMILIES`, then `empirical` (read by the config reader itself).
+pub(crate) fn names() -> Vec<&'static str> {
+    super::FAMILIES
+        .iter()
+        .map(|f| f.name)
+        .chain([super::EMPIRICAL])
+        .collect()
+}
+
 /// `usage` followed by the parameter keys found, for a table matching no parametrisation.
 pub(crate) fn found(usage: &str, present: &[&str]) -> String {
     format!("{usage}; found {{{}}}", present.join(", "))

@@ -15,9 +15,12 @@
 //! sampler with any closed-form mean and quantile, and its tests. This file holds what they
 //! share and the dispatch from a [`Shape`] to its file. Adding a distribution: a new file, one
 //! line in `FAMILIES`, a [`Shape`] variant, and its arms in the matches below and in
-//! `sampler.rs` (every match is exhaustive, so the compiler lists them).
+//! `sampler.rs` (every match is exhaustive, so the compiler lists them). The one family that
+//! is not in `FAMILIES` is `empirical`, whose values come from a data file: the config reader
+//! reads its table itself and builds an [`Empirical`].
 
 mod beta;
+mod empirical;
 mod exponential;
 mod family;
 mod gamma;
@@ -38,7 +41,10 @@ mod weibull;
 
 use serde::Serialize;
 
-pub(crate) use family::{Family, Form, Values};
+pub use empirical::Empirical;
+/// `dist = "empirical"`, read by the config reader itself (its values come from a file).
+pub(crate) use empirical::{KEYS as EMPIRICAL_KEYS, NAME as EMPIRICAL};
+pub(crate) use family::{Family, Form, Values, names};
 pub use lognormal::LogNormalSpec;
 pub use per_user::PerUser;
 pub use sampler::Sampler;
@@ -253,6 +259,8 @@ pub enum Shape {
         /// Upper bound.
         max: Param,
     },
+    /// The values of a data column, resampled (bootstrap); never a mixture component.
+    Empirical(Empirical),
     /// A finite mixture; weights need not sum to 1.
     Mixture {
         /// (weight, component) pairs.
@@ -274,6 +282,7 @@ impl Shape {
             Shape::Beta { .. } => beta::support(),
             Shape::Triangular { min, max, .. } => triangular::support(min, max, slots),
             Shape::Pert { min, max, .. } => pert::support(min, max, slots),
+            Shape::Empirical(e) => e.support(),
             Shape::Mixture { components } => mixture::support(components, slots),
         }
     }
@@ -292,6 +301,7 @@ impl Shape {
                 min.is_fixed() && mode.is_fixed() && max.is_fixed()
             }
             Shape::Lognormal { spec } => spec.is_fixed(),
+            Shape::Empirical(_) => true,
             Shape::Mixture { components } => mixture::is_fixed(components),
         }
     }
@@ -309,7 +319,8 @@ impl Shape {
             | Shape::Exponential { .. }
             | Shape::Beta { .. }
             | Shape::Triangular { .. }
-            | Shape::Pert { .. } => false,
+            | Shape::Pert { .. }
+            | Shape::Empirical(_) => false,
         }
     }
 }

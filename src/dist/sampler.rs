@@ -8,6 +8,7 @@ use rand::{Rng, RngExt};
 use rand_distr::Distribution;
 
 use super::beta::Beta;
+use super::empirical::Resample;
 use super::exponential::Exponential;
 use super::gamma::Gamma;
 use super::lognormal::LogNormal;
@@ -54,6 +55,7 @@ enum Kind {
     Beta(Beta),
     Triangular(Triangular),
     Pert(Pert),
+    Empirical(Resample),
     Mixture(Mixture),
 }
 
@@ -72,6 +74,7 @@ macro_rules! each_kind {
             Kind::Beta($d) => $body,
             Kind::Triangular($d) => $body,
             Kind::Pert($d) => $body,
+            Kind::Empirical($d) => $body,
             Kind::Mixture($d) => $body,
         }
     };
@@ -99,6 +102,7 @@ impl DistSpec {
                 Kind::Triangular(Triangular::new(v(min), v(mode), v(max))?)
             }
             Shape::Pert { min, mode, max } => Kind::Pert(Pert::new(v(min), v(mode), v(max))?),
+            Shape::Empirical(e) => Kind::Empirical(e.sampler()),
             Shape::Mixture { components } => Kind::Mixture(Mixture::new(components, d)?),
         };
         let floor = self.floor.map_or(f64::NEG_INFINITY, |p| v(&p));

@@ -16,6 +16,7 @@ mod added;
 mod choices;
 mod compare;
 mod deciles;
+pub(crate) mod fit_report;
 mod folder;
 mod handles;
 mod hook;

@@ -12,11 +12,17 @@
 //! (sweep.csv), each plan's profit_p50 and profit_p05 against the swept value with their
 //! confidence bands. A sweep's other sections show one point in detail
 //! ([`detail_folder`]).
+//!
+//! `plansim fit --report`'s fit_report.html ([`render_fit`]) is drawn the same way from what
+//! the fit found.
 
 mod chart;
 mod choices;
 mod deciles;
 mod distribution;
+mod fit;
+#[cfg(test)]
+mod fit_tests;
 mod monthly;
 mod page;
 mod summary;
@@ -26,6 +32,7 @@ mod table;
 mod tests;
 mod tornado;
 
+pub use fit::{FIT_FILE_NAME, render_fit};
 use table::Table;
 
 /// The report's file name in an output folder.

@@ -19,6 +19,67 @@ pub(crate) struct Opened {
     pub header: Header,
     /// The file as given, for errors.
     pub file: String,
+    /// The true line of a record from its byte offset.
+    pub lines: Lines,
+}
+
+/// The line a record starts on, from the byte offset the csv reader gives. The csv crate's
+/// own line count starts a record at the blank lines before it (and, in a CRLF file, one line
+/// early), so the file is read a second time alongside, forward only: the record's line is
+/// that of the first byte at or after its offset that does not end a line.
+pub(crate) struct Lines {
+    reader: std::io::BufReader<File>,
+    offset: u64,
+    line: u64,
+}
+
+impl Lines {
+    fn open(path: &Path) -> std::io::Result<Self> {
+        Ok(Lines {
+            reader: std::io::BufReader::new(File::open(path)?),
+            offset: 0,
+            line: 1,
+        })
+    }
+
+    /// The 1-based line of the record that starts at `byte` (offsets must not go back; an
+    /// earlier one gives the line reached). A read failure gives the line reached.
+    pub(crate) fn of(&mut self, byte: u64) -> u64 {
+        use std::io::BufRead;
+        loop {
+            let Ok(buf) = self.reader.fill_buf() else {
+                return self.line;
+            };
+            if buf.is_empty() {
+                return self.line;
+            }
+            let mut used = 0;
+            let mut found = false;
+            for &b in buf {
+                if self.offset >= byte && b != b'\n' && b != b'\r' {
+                    found = true;
+                    break;
+                }
+                self.line += u64::from(b == b'\n');
+                self.offset += 1;
+                used += 1;
+            }
+            self.reader.consume(used);
+            if found {
+                return self.line;
+            }
+        }
+    }
+
+    /// [`csv_error`] at the true line of the error's position.
+    pub(crate) fn csv_error(&mut self, file: &str, e: csv::Error) -> ConfigError {
+        let line = e.position().map(|p| self.of(p.byte()));
+        let mut err = csv_error(file, e);
+        if let Some(line) = line {
+            err.line = usize::try_from(line).unwrap_or(usize::MAX);
+        }
+        err
+    }
 }
 
 /// Opens the CSV at `path` and reads its header row (required). Cells are trimmed of
@@ -59,10 +120,13 @@ pub(crate) fn open(path: &Path) -> Result<Opened, ConfigError> {
                 .to_string(),
         ));
     }
+    let lines =
+        Lines::open(path).map_err(|e| at(&file, 1, 1, "", format!("cannot read the file: {e}")))?;
     Ok(Opened {
         reader,
         header: Header::new(&record),
         file,
+        lines,
     })
 }
 

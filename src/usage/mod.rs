@@ -9,6 +9,8 @@
 //! Everything else that is wrong (a missing column, a negative or non-numeric value, a user and
 //! period twice) is a [`ConfigError`] naming the file, the line and the column (exit code 2).
 
+pub mod column;
+
 use std::path::Path;
 
 use crate::error::ConfigError;

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use csv::StringRecord;
 
 use super::columns::Fields;
-use super::header::{self, Filter, Opened, at, csv_error};
+use super::header::{self, Filter, Opened, at};
 use super::period::{self, Form};
 use super::{ReadOptions, ReadStats};
 use crate::error::ConfigError;
@@ -95,9 +95,12 @@ pub(crate) fn read_rows(
     while opened
         .reader
         .read_record(&mut record)
-        .map_err(|e| csv_error(&file, e))?
+        .map_err(|e| opened.lines.csv_error(&file, e))?
     {
-        let line = record.position().map_or(1, csv::Position::line);
+        let line = match record.position() {
+            Some(p) => opened.lines.of(p.byte()),
+            None => 1,
+        };
         out.stats.rows += 1;
         if !header::matches(filters, &record) {
             out.stats.filtered += 1;

@@ -655,3 +655,18 @@ fn text_that_is_not_utf8_is_refused_at_its_line_and_field() {
     let e = read(&path, &ReadOptions::default()).unwrap_err();
     at(&e, 3, 3, "", "not UTF-8 text");
 }
+
+#[test]
+fn lines_are_counted_in_crlf_files_and_past_blank_lines() {
+    // The csv crate's own count is one line early in a CRLF file and starts a record at the
+    // blank lines before it.
+    let e = refused("user,day,output_tokens\r\na,0,5\r\nb,0,x\r\n");
+    at(&e, 3, 3, "output_tokens", "`x` is not a number");
+    let e = refused("user,day,output_tokens\n\na,0,5\n\n\nb,0,x\n");
+    at(&e, 6, 3, "output_tokens", "`x` is not a number");
+    let e = refused("user,day,output_tokens\r\na,0,5\r\nb,0\r\n");
+    at(&e, 3, 1, "", "this row has 2 fields");
+    let e = refused("user,day,output_tokens\r\n\r\na,0,5\r\na,0,6\r\n");
+    assert_eq!(e.line, 4, "{e}");
+    assert!(e.message.contains("lines 3 and 4"), "{e}");
+}

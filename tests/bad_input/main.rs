@@ -18,7 +18,8 @@
 //!
 //! The modules follow the class of input: the file as a whole ([`file`]), unknown, misspelt or
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
-//! ([`numbers`]), distribution tables ([`distributions`]), segments ([`segments`]), plans
+//! ([`numbers`]), distribution tables ([`distributions`]; `dist = "empirical"` and its data
+//! files: [`empirical`]), segments ([`segments`]), plans
 //! ([`plans`]), tiers on payg and hybrid plans ([`tiers`]), task segments and outcome plans
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
 //! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]; teams and
@@ -85,6 +86,7 @@ macro_rules! run_refusals {
 mod commitment;
 mod correlation;
 mod distributions;
+mod empirical;
 mod escapes;
 mod extremes;
 mod fields;

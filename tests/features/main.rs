@@ -5,8 +5,9 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]); issue 13's recovery of `plansim fit` on exports plansim simulates
-//! and its reproduction of the ServeGen file ([`fit_recovery`]).
+//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]), and its recovery
+//! of `plansim fit` on exports plansim simulates and reproduction of the ServeGen file
+//! ([`fit_recovery`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -14,6 +15,7 @@ mod common;
 mod check_menu;
 mod commitment;
 mod correlation;
+mod empirical;
 mod fit_recovery;
 mod menu;
 mod menu_outputs;

@@ -1,0 +1,458 @@
+//! Reading one numeric column of a CSV file, for `dist = "empirical"`: the values of the
+//! column named `column` in the rows where every `where` pair holds (`COLUMN` equals `VALUE`).
+//!
+//! The file needs a header line naming its columns. Cells are compared and parsed after
+//! trimming surrounding whitespace; a blank cell is missing data and is skipped (and counted in
+//! the error when no value remains); rows that a `where` pair leaves out are not looked at.
+//! Everything else is a [`ConfigError`] naming the file, the line (the header is line 1), the
+//! column (its 1-based field number) and, as the path, the column's name: a cell that is not a
+//! finite number (`NaN` and `inf` included) or beyond plansim's limit of 1e15 on any value
+//! ([`MAX_MAGNITUDE`]), a row with a different number of fields than the
+//! header, bytes that are not UTF-8, an unknown or repeated column name, and more than
+//! [`MAX_VALUES`] values.
+
+use std::fs::File;
+use std::io::{Read, Seek, SeekFrom};
+use std::path::Path;
+
+use crate::dist::MAX_MAGNITUDE;
+use crate::error::ConfigError;
+
+/// The most values one column may give (80 MB of `f64`).
+pub const MAX_VALUES: usize = 10_000_000;
+
+/// How many header names an error about an unknown column lists.
+const LISTED: usize = 40;
+
+/// The values of `column` in the CSV file at `path`, in file order, from the rows where every
+/// `(COLUMN, VALUE)` of `filters` holds.
+///
+/// # Errors
+/// A [`ConfigError`] at the file's line and column (see the module documentation); a file that
+/// cannot be opened at line 1, column 1.
+pub fn read_column(
+    path: &Path,
+    column: &str,
+    filters: &[(String, String)],
+) -> Result<Vec<f64>, ConfigError> {
+    let file = path.display().to_string();
+    let f = open(path).map_err(|m| at(&file, 1, 1, column, m))?;
+    read_column_from(f, &file, column, filters)
+}
+
+/// Opens the regular file at `path` for reading (a named pipe would block the read; a folder
+/// is no CSV file).
+///
+/// # Errors
+/// What is wrong, in words, naming no path.
+pub fn open(path: &Path) -> Result<File, String> {
+    let words = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "cannot read the file: permission denied".into(),
+        _ => format!("cannot read the file: {e}"),
+    };
+    let kind = std::fs::metadata(path).map_err(words)?.file_type();
+    if kind.is_dir() {
+        return Err("is a folder, not a CSV file".into());
+    }
+    if !kind.is_file() {
+        return Err("is not a regular file; a CSV file is expected".into());
+    }
+    File::open(path).map_err(words)
+}
+
+/// As [`read_column`], from `reader`; errors name the file `file`. The reader is read once;
+/// it is read again from the start only to find the line of an error.
+///
+/// # Errors
+/// As [`read_column`].
+pub fn read_column_from<R: Read + Seek>(
+    reader: R,
+    file: &str,
+    column: &str,
+    filters: &[(String, String)],
+) -> Result<Vec<f64>, ConfigError> {
+    read_at_most(reader, file, column, filters, MAX_VALUES)
+}
+
+/// A problem found while reading: the position where csv began to read the record (before
+/// the line ends it skips, so its line may be early: [`line_at`] finds the record's own), the
+/// field number, the column's name, and what is wrong.
+struct Bad {
+    pos: csv::Position,
+    field: usize,
+    name: String,
+    message: String,
+}
+
+/// As [`read_column_from`], refusing more than `max` values.
+fn read_at_most<R: Read + Seek>(
+    reader: R,
+    file: &str,
+    column: &str,
+    filters: &[(String, String)],
+    max: usize,
+) -> Result<Vec<f64>, ConfigError> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(reader);
+    values(&mut rdr, column, filters, max).map_err(|bad| {
+        let line = line_at(rdr.get_mut(), bad.pos.byte()).unwrap_or(bad.pos.line());
+        at(file, line as usize, bad.field, &bad.name, bad.message)
+    })
+}
+
+/// The values, as [`read_column`] describes them.
+fn values<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    column: &str,
+    filters: &[(String, String)],
+    max: usize,
+) -> Result<Vec<f64>, Bad> {
+    let bad = |pos: &csv::Position, field: usize, name: &str, message: String| Bad {
+        pos: pos.clone(),
+        field,
+        name: name.to_string(),
+        message,
+    };
+    let start = csv::Position::new();
+    let header = rdr
+        .headers()
+        .map_err(|e| csv_error(column, &start, &e))?
+        .clone();
+    let top = header.position().unwrap_or(&start).clone();
+    if header.iter().all(str::is_empty) {
+        let why = "no header line: the first line must name the columns";
+        return Err(bad(&top, 1, column, why.into()));
+    }
+    let find = |name: &str| find_column(&header, name).map_err(|m| bad(&top, 1, name, m));
+    let target = find(column)?;
+    let wanted = filters
+        .iter()
+        .map(|(name, value)| Ok((find(name)?, value.trim())))
+        .collect::<Result<Vec<_>, Bad>>()?;
+
+    let (mut rows, mut left_out, mut blank) = (0u64, 0u64, 0u64);
+    let mut values = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let here = rdr.position().clone();
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(csv_error(column, &here, &e)),
+        }
+        rows += 1;
+        if !wanted.iter().all(|&(i, v)| record.get(i) == Some(v)) {
+            left_out += 1;
+            continue;
+        }
+        let cell = record.get(target).unwrap_or("");
+        if cell.is_empty() {
+            blank += 1;
+            continue;
+        }
+        let pos = record.position().unwrap_or(&here);
+        let x = number(cell).map_err(|m| bad(pos, target + 1, column, m))?;
+        if values.len() == max {
+            let why = format!(
+                "more than {max} values: an empirical distribution resamples at most {max} \
+                 (select fewer rows with `where`)"
+            );
+            return Err(bad(pos, target + 1, column, why));
+        }
+        values.push(x);
+    }
+    if values.is_empty() {
+        let mut why = format!("no values in column `{column}`: {rows} data rows");
+        if !filters.is_empty() {
+            why.push_str(&format!(", {left_out} left out by `where`"));
+        }
+        why.push_str(&format!(", {blank} with a blank cell"));
+        return Err(bad(&top, target + 1, column, why));
+    }
+    Ok(values)
+}
+
+/// The 1-based line of the first byte at or after `byte` that does not end a line: the line
+/// of the record csv began to read at `byte` (csv skips blank lines, and the `\n` of a `\r\n`,
+/// before a record, but counts its position from before them).
+fn line_at<R: Read + Seek>(r: &mut R, byte: u64) -> std::io::Result<u64> {
+    r.seek(SeekFrom::Start(0))?;
+    let (mut line, mut offset) = (1u64, 0u64);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(0) => return Ok(line),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        for &b in &buf[..n] {
+            if offset >= byte && b != b'\n' && b != b'\r' {
+                return Ok(line);
+            }
+            line += u64::from(b == b'\n');
+            offset += 1;
+        }
+    }
+}
+
+/// The 0-based index of `name` in the header.
+fn find_column(header: &csv::StringRecord, name: &str) -> Result<usize, String> {
+    let name = name.trim();
+    let mut at = header.iter().enumerate().filter(|(_, h)| *h == name);
+    match (at.next(), at.next()) {
+        (Some((i, _)), None) => Ok(i),
+        (Some((i, _)), Some((j, _))) => Err(format!(
+            "the header names `{name}` twice (fields {} and {}): rename one",
+            i + 1,
+            j + 1
+        )),
+        (None, _) => {
+            let names: Vec<&str> = header.iter().take(LISTED).collect();
+            let more = header.len().saturating_sub(LISTED);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            Err(format!(
+                "no column `{name}`; the header has: {}{more}",
+                names.join(", ")
+            ))
+        }
+    }
+}
+
+/// A finite number, or why the cell is not one.
+fn number(cell: &str) -> Result<f64, String> {
+    match cell.parse::<f64>() {
+        Ok(x) if x.abs() <= MAX_MAGNITUDE => Ok(x),
+        Ok(x) if x.is_finite() => Err(format!(
+            "`{cell}` is beyond {MAX_MAGNITUDE:e}, the largest magnitude plansim accepts"
+        )),
+        Ok(_) => Err(format!("`{cell}` is not a finite number")),
+        Err(_) => Err(format!("`{cell}` is not a number")),
+    }
+}
+
+/// A problem reading the CSV itself, at its record (at `here` when the error has none).
+fn csv_error(column: &str, here: &csv::Position, e: &csv::Error) -> Bad {
+    let (pos, field, message) = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            pos,
+            expected_len,
+            len,
+        } => (
+            pos.as_ref(),
+            1,
+            format!("this row has {len} fields, the header has {expected_len}"),
+        ),
+        csv::ErrorKind::Utf8 { pos, err } => (
+            pos.as_ref(),
+            err.field() + 1,
+            "not UTF-8 text (is this a CSV file?)".into(),
+        ),
+        csv::ErrorKind::Io(err) => (None, 1, format!("cannot read the file: {err}")),
+        _ => (None, 1, e.to_string()),
+    };
+    Bad {
+        pos: pos.unwrap_or(here).clone(),
+        field,
+        name: column.to_string(),
+        message,
+    }
+}
+
+/// An error in `file` at `line`:`col` on the column `name`.
+fn at(file: &str, line: usize, col: usize, name: &str, message: String) -> ConfigError {
+    ConfigError {
+        file: file.to_string(),
+        line,
+        column: col,
+        path: name.to_string(),
+        message,
+        origin: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str, column: &str, filters: &[(&str, &str)]) -> Result<Vec<f64>, ConfigError> {
+        let filters: Vec<(String, String)> = filters
+            .iter()
+            .map(|(c, v)| (c.to_string(), v.to_string()))
+            .collect();
+        read_column_from(std::io::Cursor::new(text), "u.csv", column, &filters)
+    }
+
+    /// The error's line, column, path and whether its message holds `words`.
+    fn err(
+        text: &str,
+        column: &str,
+        filters: &[(&str, &str)],
+        words: &[&str],
+    ) -> (usize, usize, String) {
+        let e = read(text, column, filters).expect_err("refused");
+        assert_eq!(e.file, "u.csv");
+        for w in words {
+            assert!(e.message.contains(w), "{w:?} not in {:?}", e.message);
+        }
+        (e.line, e.column, e.path)
+    }
+
+    #[test]
+    fn reads_the_column_in_file_order_trimmed_and_skips_blank_cells() {
+        let text = "user, tokens ,model\na, 5 ,x\nb,,x\nc,1e3,y\n\nd,-2.5,x\ne,  ,x\n";
+        assert_eq!(read(text, "tokens", &[]).unwrap(), [5.0, 1000.0, -2.5]);
+    }
+
+    #[test]
+    fn where_pairs_must_all_hold_and_left_out_rows_are_not_parsed() {
+        let text = "model,kind,v\nx,a,1\ny,a,oops\nx,b,3\nx,a,4\n";
+        assert_eq!(read(text, "v", &[("model", "x")]).unwrap(), [1.0, 3.0, 4.0]);
+        assert_eq!(
+            read(text, "v", &[("model", "x"), ("kind", "a")]).unwrap(),
+            [1.0, 4.0]
+        );
+        assert_eq!(
+            read(text, "v", &[("model", "x"), ("kind", "b")]).unwrap(),
+            [3.0]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_part_of_the_first_name() {
+        assert_eq!(read("\u{feff}v,w\n1,2\n", "v", &[]).unwrap(), [1.0]);
+    }
+
+    #[test]
+    fn non_numeric_and_non_finite_cells_are_refused_at_their_line_and_field() {
+        let text = "a,b,v\n1,2,3\n1,2,abc\n";
+        assert_eq!(
+            err(text, "v", &[], &["`abc` is not a number"]),
+            (3, 3, "v".into())
+        );
+        assert_eq!(
+            err("v\n2e15\n", "v", &[], &["beyond 1e15"]),
+            (2, 1, "v".into())
+        );
+        for bad in ["NaN", "inf", "-infinity", "1e400"] {
+            let text = format!("v,a\n1,2\n\n{bad},2\n");
+            assert_eq!(
+                err(&text, "v", &[], &["is not a finite number"]),
+                (4, 1, "v".into())
+            );
+        }
+        assert_eq!(err("v\n1,000\n", "v", &[], &["fields"]).0, 2);
+    }
+
+    #[test]
+    fn lines_count_blank_lines_and_crlf_line_ends() {
+        let crlf = "v,a\r\n1,2\r\n\r\nx,2\r\n";
+        assert_eq!(
+            err(crlf, "v", &[], &["`x` is not a number"]),
+            (4, 1, "v".into())
+        );
+        let leading = "\n\nv\n1\n\n\n\nx\n";
+        assert_eq!(err(leading, "v", &[], &["`x`"]), (8, 1, "v".into()));
+        assert_eq!(
+            err(leading, "w", &[], &["no column `w`"]),
+            (3, 1, "w".into())
+        );
+        let quoted = "v,a\n1,\"two\nlines\"\nx,2\n";
+        assert_eq!(err(quoted, "v", &[], &["`x`"]).0, 4);
+    }
+
+    #[test]
+    fn a_row_of_another_length_is_refused_at_its_line() {
+        let text = "a,v\n1,2\n1,2,3\n";
+        assert_eq!(
+            err(text, "v", &[], &["3 fields, the header has 2"]),
+            (3, 1, "v".into())
+        );
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_are_refused_at_their_line_and_field() {
+        let bytes = b"a,v\n1,2\n3,\xff\n";
+        let e = read_column_from(std::io::Cursor::new(&bytes[..]), "u.csv", "v", &[]).unwrap_err();
+        assert_eq!((e.line, e.column), (3, 2));
+        assert!(e.message.contains("UTF-8"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_and_repeated_columns_list_the_header() {
+        let text = "user,tokens\na,1\n";
+        assert_eq!(
+            err(
+                text,
+                "token",
+                &[],
+                &["no column `token`", "the header has: user, tokens"]
+            ),
+            (1, 1, "token".into())
+        );
+        assert_eq!(
+            err(
+                text,
+                "tokens",
+                &[("model", "x")],
+                &["no column `model`", "user, tokens"]
+            ),
+            (1, 1, "model".into())
+        );
+        let twice = "v,w,v\n1,2,3\n";
+        assert_eq!(err(twice, "v", &[], &["`v` twice (fields 1 and 3)"]).0, 1);
+        assert_eq!(err("", "v", &[], &["no header line"]), (1, 1, "v".into()));
+    }
+
+    #[test]
+    fn no_value_left_counts_the_rows_blank_and_left_out() {
+        let text = "m,v\nx,\ny,2\nx,  \n";
+        assert_eq!(
+            err(
+                text,
+                "v",
+                &[("m", "x")],
+                &[
+                    "no values",
+                    "3 data rows",
+                    "1 left out by `where`",
+                    "2 with a blank cell"
+                ]
+            ),
+            (1, 2, "v".into())
+        );
+        assert_eq!(err("m,v\n", "v", &[], &["0 data rows"]).1, 2);
+    }
+
+    #[test]
+    fn more_values_than_the_limit_are_refused_at_the_first_one_past_it() {
+        let text = "v\n1\n\n2\n3\n4\n";
+        let cursor = || std::io::Cursor::new(text);
+        let e = read_at_most(cursor(), "u.csv", "v", &[], 3).unwrap_err();
+        assert_eq!((e.line, e.column), (6, 1));
+        assert!(e.message.contains("more than 3 values"), "{}", e.message);
+        assert_eq!(
+            read_at_most(cursor(), "u.csv", "v", &[], 4).unwrap().len(),
+            4
+        );
+    }
+
+    #[test]
+    fn open_refuses_missing_files_and_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let e = read_column(&dir.path().join("none.csv"), "v", &[]).unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.message.contains("no such file"), "{}", e.message);
+        assert!(open(dir.path()).unwrap_err().contains("folder"));
+        let path = dir.path().join("ok.csv");
+        std::fs::write(&path, "v\n7\n").unwrap();
+        assert_eq!(read_column(&path, "v", &[]).unwrap(), [7.0]);
+    }
+}

@@ -60,6 +60,9 @@ pub fn segments_with(scn: &Scenario, draws: usize) -> Vec<SegmentCheck> {
         .enumerate()
         .map(|(i, s)| {
             let warnings = warnings(s, &supports);
+            if let Some(r) = &scn.population {
+                return super::figures::replayed(scn, r, i, s);
+            }
             closed_form(scn, s, warnings.clone())
                 .unwrap_or_else(|| sampled(scn, i, s, warnings, draws))
         })
@@ -281,7 +284,9 @@ pub fn report_with(scn: &Scenario, draws: usize) -> String {
             money(c.median_cost),
             money(c.mean_retail),
             money(c.mean_cost),
-            if c.closed_form {
+            if scn.population.is_some() {
+                "export".to_string()
+            } else if c.closed_form {
                 "closed form".to_string()
             } else {
                 format!("{} draws", draws.max(1))

@@ -17,7 +17,8 @@
 //! the standard error sqrt(P (1 - P) / n). A team segment's shares are of accounts, always
 //! estimated: simulated accounts (a team size from the first seat's streams, then each seat's
 //! life and taste from its own streams) choose by [`crate::model::team_month::arrival_offers`] and `pick`, until the
-//! draws' number of seats is used; n is then the number of accounts.
+//! draws' number of seats is used; n is then the number of accounts. A replayed export's
+//! segment (`[population]`) chooses as estimated, with each of its users once (n = its users).
 
 use std::fmt::Write;
 
@@ -106,7 +107,7 @@ pub fn shares(scn: &Scenario, draws: usize) -> Result<Option<Shares>, EngineErro
         .map(|(seg, s)| {
             if s.team_size.is_some() {
                 accounts(scn, &trial, seg, draws)
-            } else if fixed_inputs(scn, s) {
+            } else if trial.replay.is_none() && fixed_inputs(scn, s) {
                 closed_form(scn, &trial, seg)
             } else {
                 estimated(scn, &trial, seg, draws)
@@ -246,21 +247,35 @@ fn estimated(scn: &Scenario, trial: &Trial, seg: usize, draws: usize) -> Segment
     let mut life = UserLife::with_capacity(1);
     let mut taste = Taste::default();
     let mut offers = Vec::with_capacity(n);
-    for u in 0..draws as u64 {
+    // A replayed export's segment: each of its users once.
+    let users = trial
+        .replay
+        .as_ref()
+        .map(|r| &r.people[r.by_segment[seg].clone()]);
+    for u in 0..users.map_or(draws, <[_]>::len) as u64 {
         let streams = user_streams(scn, seg, u);
-        let size = draw_size(trial, seg, &streams);
-        live(trial, seg, 0, size, &streams, &mut life);
+        match (&trial.replay, users) {
+            (Some(r), Some(people)) => r.live_as(trial, &people[u as usize], &streams, &mut life),
+            _ => live(
+                trial,
+                seg,
+                0,
+                draw_size(trial, seg, &streams),
+                &streams,
+                &mut life,
+            ),
+        }
         draw_successes(trial, &streams, &mut life);
         draw_taste(trial, &life, &streams, &mut taste);
         draw_amounts(trial, &streams, &mut life);
         offers_at_arrival(trial, &life, taste.value, &mut offers);
         counts[pick(trial, &offers, &taste).unwrap_or(n)] += 1;
     }
-    let total = draws as f64;
+    let total = counts.iter().sum::<u64>() as f64;
     let shares: Vec<f64> = counts.iter().map(|&c| c as f64 / total).collect();
     SegmentShares {
         segment: scn.segments[seg].name.clone(),
-        method: Method::Estimated(draws),
+        method: Method::Estimated(total as usize),
         std_err: shares
             .iter()
             .map(|p| (p * (1.0 - p) / total).sqrt())

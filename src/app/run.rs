@@ -43,6 +43,7 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             scn.simulation.seed = seed;
         }
     }
+    print::stderr_lines(&scns[0].notes());
     let threads = match args.threads {
         Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
         Some(n) if n > MAX_THREADS => {

@@ -15,6 +15,7 @@ mod market;
 mod numbers;
 pub mod overrides;
 mod plan;
+pub(crate) mod population;
 mod precision;
 mod prices;
 pub mod reader;
@@ -109,10 +110,11 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         "plan",
         "market",
         "correlation",
+        "population",
     ])?;
     let name = checked_name(&root, "name")?;
     let description = root.opt_string("description")?.map(str::to_string);
-    let simulation = simulation(&root)?;
+    let mut simulation = simulation(&root)?;
     let mut draws = Draws::default();
 
     let retail = match root.need_table("retail")? {
@@ -123,7 +125,12 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         Some(t) => cost(&mut draws, &t)?,
         None => None,
     };
-    let segments = segments(&mut draws, &root)?;
+    // `[population]` (the export's users) or `[[segment]]`s, read in the segments' place.
+    let population = population::read(&mut draws, &root, &mut simulation)?;
+    let segments = match &population {
+        Some(p) => p.as_ref().map(|p| p.segments.clone()),
+        None => segments(&mut draws, &root)?,
+    };
     let plans = plans(&mut draws, &root)?;
     let market = market::market(&mut draws, &root)?;
 
@@ -132,6 +139,9 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
     else {
         return Ok(None);
     };
+    if let Some(Some(p)) = &population {
+        population::check(&root, p, &market, &plans)?;
+    }
     market::check(&root, &simulation, &market, &segments, &plans)?;
     segment::check_outcome(&root, &segments, &plans)?;
     let correlation = correlation::read(&root, &draws.slots)?;
@@ -147,6 +157,7 @@ fn build(src: &Src<'_>, doc: &toml::Spanned<DeTable<'_>>) -> Result<Option<Scena
         market,
         slots: draws.slots,
         correlation,
+        population: population.flatten().map(|p| p.replay),
     }))
 }
 
@@ -191,8 +202,9 @@ fn cost(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<Cost>, ConfigError>
 fn segments(draws: &mut Draws, root: &Tbl<'_, '_>) -> Result<Option<Vec<Segment>>, ConfigError> {
     let tables = root.tables("segment")?;
     if tables.is_empty() {
-        root.src
-            .record_missing(root.err("the scenario needs at least one [[segment]]"));
+        root.src.record_missing(
+            root.err("the scenario needs at least one [[segment]] (or a [population])"),
+        );
         return Ok(None);
     }
     let mut seen = HashSet::new();

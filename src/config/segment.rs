@@ -198,7 +198,10 @@ pub(super) fn check_outcome(
 }
 
 /// `value` or `value_per_retail` (at most one; menu mode needs one, checked with the market).
-fn value(draws: &mut Draws, t: &Tbl<'_, '_>) -> Result<Option<SegmentValue>, ConfigError> {
+pub(super) fn value(
+    draws: &mut Draws,
+    t: &Tbl<'_, '_>,
+) -> Result<Option<SegmentValue>, ConfigError> {
     match (t.get("value"), t.get("value_per_retail")) {
         (Some(_), Some(v)) => Err(t.src.err(
             &v.span(),

@@ -12,8 +12,8 @@ use crate::model::Scenario;
 /// the scenario written out (JSON, a drawn value written as its slot), with the slots each
 /// part draws from.
 pub(crate) struct Keys {
-    /// The population: simulation, segments (without `value` and `shock_churn`), mode and
-    /// arrivals.
+    /// The population: simulation, segments (without `value` and `shock_churn`), mode,
+    /// arrivals and the replayed export (`[population]`: its file, options and digest).
     pub(crate) population: String,
     /// The slots the population draws from.
     pub(super) population_draws: Vec<usize>,
@@ -52,6 +52,7 @@ impl Keys {
             "mode": market.get("mode"),
             "new_users_per_month": market.get("new_users_per_month"),
             "max_new_users_per_month": market.get("max_new_users_per_month"),
+            "population": obj.get("population"),
         })
         .to_string();
         let context = v.to_string();

@@ -129,13 +129,19 @@ pub(super) fn phase0((seed, t): (u64, u64), st: &Trial, buf: &mut TrialBuf, stop
             }
             let base = (b * BLOCK_USERS) as u64;
             let mut c = cohort_of(&st.cohorts, base);
+            let replay = st.replay.as_deref();
             for (i, x) in out.iter_mut().enumerate() {
                 let u = base + i as u64;
                 while st.cohorts[c].end <= u {
                     c += 1;
                 }
                 let seg = st.cohorts[c].segment;
-                *x = base_demand(st, seg, &UserStreams::new(seed, t, u));
+                let streams = UserStreams::new(seed, t, u);
+                *x = match replay {
+                    None => base_demand(st, seg, &streams),
+                    // A replayed user's mean active month.
+                    Some(r) => r.pick(seg, u, &streams).mean,
+                };
             }
         });
     if !stopped() {
@@ -252,6 +258,11 @@ pub(super) fn live_user(
     life: &mut UserLife,
 ) {
     let streams = UserStreams::new(seed, trial, u as u64);
+    if let Some(r) = &st.replay {
+        // A user of the export: their months as they were.
+        r.live(st, seg, u as u64, &streams, life);
+        return;
+    }
     let size = if st.segments[seg].tasks.is_some() {
         // Only D is kept per user: a task user's tasks and tokens per task are drawn again
         // from their streams.

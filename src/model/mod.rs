@@ -20,6 +20,7 @@ pub mod precision;
 pub mod prices;
 pub mod purpose;
 pub mod rates;
+pub mod replay;
 pub mod team;
 pub mod team_menu;
 pub mod team_month;
@@ -185,6 +186,13 @@ pub struct Scenario {
     /// trials ([`correlation`]); written at run.json's top level, not in its scenario.
     #[serde(skip)]
     pub(crate) correlation: Option<correlation::Correlation>,
+    /// The users of a usage export replayed in place of drawn users (`[population]`); the
+    /// segments are then the export's ([`replay`]).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "replay::serialize"
+    )]
+    pub(crate) population: Option<std::sync::Arc<replay::Replay>>,
 }
 
 impl Scenario {
@@ -308,6 +316,16 @@ impl Scenario {
     /// Segment names, in config order.
     pub fn segment_names(&self) -> Vec<&str> {
         self.segments.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// Notes for stderr about how the scenario is read (`[population]` ignoring
+    /// `[simulation] users`).
+    pub fn notes(&self) -> Vec<String> {
+        self.population
+            .as_ref()
+            .and_then(|p| p.note.clone())
+            .into_iter()
+            .collect()
     }
 
     /// Names of the trial-level draws (trials.csv's draw columns), in draw order.

@@ -49,6 +49,9 @@ pub enum Purpose {
     SeatChurn = 14,
     /// A commitment amount, keyed further by the plan's name ([`Streams::keyed`]).
     Commitment = 15,
+    /// The export user a trial user replays with `[population] bootstrap = true` (one uniform
+    /// index, [`crate::model::replay`]).
+    Replay = 16,
 }
 
 /// The streams of one user: one generator per purpose (and per key within a purpose).

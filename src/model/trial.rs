@@ -1,12 +1,15 @@
 //! One trial of a scenario: every per-trial draw applied, so the values a user's life and
 //! bills need are plain numbers and ready-built samplers.
 
+use std::sync::Arc;
+
 use crate::dist::Sampler;
 use crate::model::MAX_USERS;
 use crate::model::arrivals::{Cohort, cohorts, population};
 use crate::model::plans::Usage;
 use crate::model::plans::commitment::CommitTrial;
 use crate::model::prices::{self, PlanPrices};
+use crate::model::replay::Replay;
 use crate::model::{Choice, Mode, PerUser, Rates, Rechoose, Rule, Scenario, SegmentValue, Work};
 
 /// A per-trial draw that came out of range (validation prevents it for the scenarios it
@@ -62,6 +65,9 @@ pub struct Trial {
     pub market: MarketTrial,
     /// The population: runs of user indices by segment and arrival month.
     pub cohorts: Vec<Cohort>,
+    /// The export's users when they are replayed (`[population]`): each user's life comes
+    /// from it ([`crate::model::replay`]).
+    pub replay: Option<Arc<Replay>>,
 }
 
 /// The market's terms in one trial.
@@ -258,7 +264,11 @@ impl Trial {
                     portfolio: menu.then(|| scn.rows().len() - 1),
                 }
             },
-            cohorts: cohorts(&shares, users, months, per_month),
+            cohorts: match &scn.population {
+                Some(r) => r.cohorts(users),
+                None => cohorts(&shares, users, months, per_month),
+            },
+            replay: scn.population.clone(),
             draws,
         })
     }

@@ -16,6 +16,7 @@ mod plans;
 mod points;
 mod prices;
 mod properties;
+mod replay;
 mod seats;
 mod shares;
 mod streams;

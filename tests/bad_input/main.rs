@@ -24,7 +24,8 @@
 //! ([`outcome`]), the market and the fields menu mode uses ([`market`]), the pricing
 //! instruments of issue 11 ([`instruments`]; prices that move over time: [`prices`]; teams and
 //! per_seat plans: [`seats`]; committed-use discounts: [`commitment`]), correlated inputs
-//! ([`correlation`]), names ([`names`]), run sizes in the file and on the command line
+//! ([`correlation`]), a usage export replayed by `[population]` ([`population`]), names
+//! ([`names`]), run sizes in the file and on the command line
 //! ([`sizes`]), precision mode's terms ([`precision`]), `--set`, `--sweep` and `[[sweep]]`
 //! ([`sweeps`]), the command line itself ([`flags`]), the output folder and the file system
 //! ([`out`]), valid values whose combination is extreme: overflow and heavy tails
@@ -99,6 +100,7 @@ mod numbers;
 mod out;
 mod outcome;
 mod plans;
+mod population;
 mod precision;
 mod prices;
 mod seats;

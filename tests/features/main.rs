@@ -5,9 +5,9 @@
 //! sensitivity.csv and tail.csv ([`sensitivity`]), sweeps and paired comparison ([`sweep`]),
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
-//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]), and its recovery
-//! of `plansim fit` on exports plansim simulates and reproduction of the ServeGen file
-//! ([`fit_recovery`]).
+//! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]), replay of a
+//! usage export ([`population`]), and the recovery of `plansim fit` on exports plansim
+//! simulates and its reproduction of the ServeGen file ([`fit_recovery`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -21,6 +21,7 @@ mod menu;
 mod menu_outputs;
 mod npv;
 mod overrides;
+mod population;
 mod precision;
 mod prices;
 mod report;

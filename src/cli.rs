@@ -168,6 +168,10 @@ pub struct FitArgs {
     /// Also write fit_report.html (QQ and CDF charts, data against each fit).
     #[arg(long)]
     pub report: bool,
+    /// A line for the written scenario's header comment, e.g. the data's source and licence
+    /// (repeatable).
+    #[arg(long = "note", value_name = "TEXT")]
+    pub notes: Vec<String>,
 }
 
 /// What a period cell of a usage export is.

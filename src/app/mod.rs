@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod decide;
 mod fit;
+mod fit_text;
 mod init;
 mod print;
 mod report;

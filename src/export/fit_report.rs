@@ -62,7 +62,6 @@ pub(crate) const LEVELS: [(f64, &str); 5] = [
 pub(crate) const TOPS: [(usize, &str); 2] = [(100, "top1"), (10, "top10")];
 
 /// fit_report.csv: one row per quantity and candidate, candidates in the report's order.
-#[allow(dead_code)] // called by `plansim fit` (app/fit.rs, branch fitcmd)
 pub(crate) fn fit_report_csv(r: &FitReport) -> String {
     let mut rows = Vec::new();
     for q in &r.quantities {
@@ -77,7 +76,6 @@ pub(crate) fn fit_report_csv(r: &FitReport) -> String {
 
 /// fit_params.csv: one row per parameter of each quantity's chosen candidate, with its
 /// bootstrap 90% interval.
-#[allow(dead_code)] // called by `plansim fit` (app/fit.rs, branch fitcmd)
 pub(crate) fn fit_params_csv(r: &FitReport) -> String {
     let mut rows = Vec::new();
     for q in &r.quantities {

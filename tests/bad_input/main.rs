@@ -16,7 +16,8 @@
 //! tables) are each tried with `--out out` and with the default output folder. The remaining
 //! cases are written out.
 //!
-//! The modules follow the class of input: the file as a whole ([`file`]), unknown, misspelt or
+//! The modules follow the class of input: the file as a whole ([`file`]), `plansim fit`'s
+//! exports, arguments and outputs ([`fit`]), unknown, misspelt or
 //! missing fields ([`fields`]), wrong TOML types ([`types`]), non-finite and too large numbers
 //! ([`numbers`]), distribution tables ([`distributions`]; `dist = "empirical"` and its data
 //! files: [`empirical`]), segments ([`segments`]), plans
@@ -92,6 +93,7 @@ mod escapes;
 mod extremes;
 mod fields;
 mod file;
+mod fit;
 mod flags;
 mod instruments;
 mod market;

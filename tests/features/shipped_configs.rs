@@ -47,6 +47,7 @@ fn every_shipped_config_checks_and_runs_at_a_small_size() {
         "menu.toml",
         "minimal.toml",
         "pricing-sweep.toml",
+        "servegen.toml",
     ] {
         assert!(
             names.iter().any(|n| n == shipped),

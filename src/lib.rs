@@ -87,6 +87,8 @@ pub mod internals {
         Component, Fitted, Model, ParamInterval, bootstrap, fit_candidates, fit_mixture,
         fit_pareto, responsibilities,
     };
+    pub use crate::fit::users::{GroupFit, Has, UserFit, group, per_user};
+    pub use crate::usage::{Panel, ReadOptions, read as read_usage};
 
     use crate::model::Scenario;
 

@@ -14,11 +14,12 @@
 //! share), over 6 months, no growth, no churn. Per user the typical month is the mean of the
 //! active months; the mixture with the true K is fitted by EM and bootstrapped (`fit_mixture`,
 //! `bootstrap`, resampling users); users are claimed by the component with the largest
-//! responsibility, and each component's values are pooled over the users it claims as `plansim
-//! fit` pools a segment's (src/fit/users.rs): the volatility is the pooled within-user sd of ln
-//! monthly tokens, the prompt ratio the summed prompt over the summed output tokens, and the
-//! cache-read share the summed cache reads over the summed prompt tokens, each bootstrapped
-//! over those users. With D independent of the mix, the token-weighted ratio and share estimate
+//! responsibility, and each component's values are pooled over the users it claims by `plansim
+//! fit`'s own code: the export is read by the usage reader, each user's quantities come from
+//! `per_user` and a group's from `group` (src/fit/users.rs): the volatility is the pooled
+//! within-user sd of ln monthly tokens, the prompt ratio the summed prompt over the summed
+//! output tokens, and the cache-read share the summed cache reads over the summed prompt
+//! tokens, each bootstrapped over those users. With D independent of the mix, the token-weighted ratio and share estimate
 //! the mean per-user ratio and share, the known targets.
 //!
 //! The mixture is fitted to the typical months, not to D: the mean of 6 mean-one noise factors
@@ -33,7 +34,10 @@
 //! 0.5 and one that misses 80% of the time with 0.058. The slow part (`--ignored`, run by
 //! .ci/run) runs 50 seeds and asks for at least 40 of 50, as issue 13 states.
 
-use plansim::internals::{bootstrap, fit_mixture, responsibilities, simulate_usage};
+use plansim::internals::{
+    Has, ReadOptions, UserFit, bootstrap, fit_mixture, group, per_user, read_usage,
+    responsibilities, simulate_usage,
+};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
@@ -141,34 +145,6 @@ impl User {
             active.iter().sum::<f64>() / active.len() as f64
         }
     }
-
-    /// The sum of squares of ln output tokens about their mean over the active months, and
-    /// its degrees of freedom (`None` below two active months).
-    fn log_ss(&self) -> Option<(f64, f64)> {
-        let l: Vec<f64> = self
-            .months
-            .iter()
-            .filter(|m| m[0] > 0.0)
-            .map(|m| m[0].ln())
-            .collect();
-        if l.len() < 2 {
-            return None;
-        }
-        let mean = l.iter().sum::<f64>() / l.len() as f64;
-        let ss = l.iter().map(|x| (x - mean).powi(2)).sum::<f64>();
-        Some((ss, (l.len() - 1) as f64))
-    }
-
-    /// Output, fresh input, cache-read and cache-write tokens over all months.
-    fn sums(&self) -> [f64; 4] {
-        let mut s = [0.0; 4];
-        for m in &self.months {
-            for (a, b) in s.iter_mut().zip(m) {
-                *a += b;
-            }
-        }
-        s
-    }
 }
 
 /// The users of a simulated export (rows of one user are consecutive), checking its header.
@@ -212,21 +188,36 @@ fn quantile(x: &[f64], p: f64) -> f64 {
     }
 }
 
-/// The 5th and 95th percentiles (interpolated between order statistics) of `stat` over
-/// `reps` resamples with replacement of `n` users (`stat` gets the resampled indices).
-fn interval(n: usize, reps: usize, seed: u64, stat: &dyn Fn(&[usize]) -> f64) -> (f64, f64) {
+/// The 5th and 95th percentiles (interpolated between order statistics) of each value of
+/// `stat` over `reps` resamples with replacement of `n` users (`stat` gets the resampled
+/// indices).
+fn percentile_intervals(
+    n: usize,
+    reps: usize,
+    seed: u64,
+    stat: &dyn Fn(&[usize]) -> Vec<f64>,
+) -> Vec<(f64, f64)> {
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut idx = vec![0; n];
-    let mut stats: Vec<f64> = (0..reps)
-        .map(|_| {
-            for i in idx.iter_mut() {
-                *i = rng.random_range(0..n);
+    let mut stats: Vec<Vec<f64>> = Vec::new();
+    for _ in 0..reps {
+        for i in idx.iter_mut() {
+            *i = rng.random_range(0..n);
+        }
+        for (j, v) in stat(&idx).into_iter().enumerate() {
+            if stats.len() <= j {
+                stats.push(Vec::with_capacity(reps));
             }
-            stat(&idx)
+            stats[j].push(v);
+        }
+    }
+    stats
+        .into_iter()
+        .map(|mut v| {
+            v.sort_by(f64::total_cmp);
+            (quantile(&v, 0.05), quantile(&v, 0.95))
         })
-        .collect();
-    stats.sort_by(f64::total_cmp);
-    (quantile(&stats, 0.05), quantile(&stats, 0.95))
+        .collect()
 }
 
 /// One known parameter's recovery in one seed.
@@ -246,9 +237,15 @@ impl Recovered {
 /// Simulates the panel of `seed`, fits it back with `reps` bootstrap resamples, and returns
 /// every known parameter with its interval, in a fixed order.
 fn recover(scn: &plansim::Scenario, seed: u64, reps: u32) -> Vec<Recovered> {
-    let users = read_panel(&simulate_usage(scn, seed, 0).expect("simulated"));
+    // The export read and each user's quantities computed as `plansim fit` does.
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let path = dir.path().join("usage.csv");
+    std::fs::write(&path, simulate_usage(scn, seed, 0).expect("simulated")).expect("written");
+    let panel = read_usage(&path, &ReadOptions::default()).expect("the export reads");
+    let (months, has) = (panel.months, Has::of(&panel));
+    let users = per_user(&panel);
     assert_eq!(users.len() as u64, USERS);
-    let typical: Vec<f64> = users.iter().map(User::typical).collect();
+    let typical: Vec<f64> = users.iter().map(|u| u.typical).collect();
     assert!(typical.iter().all(|&x| x > 0.0), "every user is active");
     let k = TRUTH.len();
     let fit = |x: &[f64]| fit_mixture(x, k, seed).map(|f| f.model);
@@ -276,8 +273,11 @@ fn recover(scn: &plansim::Scenario, seed: u64, reps: u32) -> Vec<Recovered> {
             });
         }
     }
-    // Users claimed by each component (the largest responsibility).
-    let mut claimed: Vec<Vec<&User>> = vec![Vec::new(); k];
+    // Users claimed by each component (the largest responsibility), and each component's
+    // pooled values over them as `plansim fit` pools a segment's (src/fit/users.rs `group`):
+    // the pooled within-user sd of ln monthly tokens, summed prompt over summed output, summed
+    // cache reads over summed prompt; each bootstrapped over those users.
+    let mut claimed: Vec<Vec<&UserFit>> = vec![Vec::new(); k];
     for (u, &x) in users.iter().zip(&typical) {
         let r = responsibilities(components, x);
         let best = (0..k)
@@ -285,45 +285,28 @@ fn recover(scn: &plansim::Scenario, seed: u64, reps: u32) -> Vec<Recovered> {
             .expect("k > 0");
         claimed[best].push(u);
     }
-    // Each component's pooled values over the users it claims, as `plansim fit` pools a
-    // segment's: the pooled within-user sd of ln monthly tokens, summed prompt over summed
-    // output, summed cache reads over summed prompt.
-    let reps = reps as usize;
     for (i, (t, us)) in TRUTH.iter().zip(&claimed).enumerate() {
         let s = seed ^ ((i as u64 + 1) << 32);
-        let ss: Vec<(f64, f64)> = us.iter().filter_map(|u| u.log_ss()).collect();
-        let sums: Vec<[f64; 4]> = us.iter().map(|u| u.sums()).collect();
-        let total = |idx: &[usize], f: &dyn Fn(&[f64; 4]) -> f64| -> f64 {
-            idx.iter().map(|&j| f(&sums[j])).sum()
+        let pooled = |idx: &[usize]| {
+            let members: Vec<&UserFit> = idx.iter().map(|&j| us[j]).collect();
+            let g = group(&members, months, has);
+            let value = |v: Option<f64>| v.expect("estimable");
+            vec![
+                value(g.volatility),
+                value(g.input_per_output),
+                value(g.cache_read_share),
+            ]
         };
-        let prompt = |m: &[f64; 4]| m[1] + m[2] + m[3];
-        let params: [(&str, f64, (f64, f64)); 3] = [
-            (
-                "volatility",
-                t.vol,
-                interval(ss.len(), reps, s, &|idx| {
-                    let (a, b) = idx
-                        .iter()
-                        .fold((0.0, 0.0), |(a, b), &j| (a + ss[j].0, b + ss[j].1));
-                    (a / b).sqrt()
-                }),
-            ),
+        let ivs = percentile_intervals(us.len(), reps as usize, s, &pooled);
+        let truths = [
+            ("volatility", t.vol),
             (
                 "input_per_output",
                 t.ratio_median * (t.ratio_sigma * t.ratio_sigma / 2.0).exp(),
-                interval(sums.len(), reps, s + 1, &|idx| {
-                    total(idx, &prompt) / total(idx, &|m| m[0])
-                }),
             ),
-            (
-                "cache_read_share",
-                (t.cache_read.0 + t.cache_read.1) / 2.0,
-                interval(sums.len(), reps, s + 2, &|idx| {
-                    total(idx, &|m| m[2]) / total(idx, &prompt)
-                }),
-            ),
+            ("cache_read_share", (t.cache_read.0 + t.cache_read.1) / 2.0),
         ];
-        for (name, truth, (lo, hi)) in params {
+        for ((name, truth), (lo, hi)) in truths.into_iter().zip(ivs) {
             out.push(Recovered {
                 name: format!("{name}{}", i + 1),
                 truth,

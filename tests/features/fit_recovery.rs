@@ -19,8 +19,9 @@
 //! `per_user` and a group's from `group` (src/fit/users.rs): the volatility is the pooled
 //! within-user sd of ln monthly tokens, the prompt ratio the summed prompt over the summed
 //! output tokens, and the cache-read share the summed cache reads over the summed prompt
-//! tokens, each bootstrapped over those users. With D independent of the mix, the token-weighted ratio and share estimate
-//! the mean per-user ratio and share, the known targets.
+//! tokens, each bootstrapped over those users. With D independent of the mix, the
+//! token-weighted ratio and share estimate the mean per-user ratio and share, the known
+//! targets.
 //!
 //! The mixture is fitted to the typical months, not to D: the mean of 6 mean-one noise factors
 //! widens ln D by a variance of about (e^(v^2) - 1) / 6 (at most 0.004 here), which moves a
@@ -123,22 +124,16 @@ fn scenario_text() -> String {
     text
 }
 
-/// One user of a simulated panel: per month lived, output, fresh input, cache-read and
-/// cache-write tokens.
+/// One user of a simulated panel: the output tokens of each month lived.
 #[derive(Default)]
 struct User {
-    months: Vec<[f64; 4]>,
+    months: Vec<f64>,
 }
 
 impl User {
-    /// Mean output tokens of the active months (0 when none is active).
+    /// Mean output tokens of the months with output (0 when there are none).
     fn typical(&self) -> f64 {
-        let active: Vec<f64> = self
-            .months
-            .iter()
-            .map(|m| m[0])
-            .filter(|&x| x > 0.0)
-            .collect();
+        let active: Vec<f64> = self.months.iter().copied().filter(|&x| x > 0.0).collect();
         if active.is_empty() {
             0.0
         } else {
@@ -170,9 +165,8 @@ fn read_panel(text: &str) -> Vec<User> {
             last = rec[0].to_string();
             users.push(User::default());
         }
-        let num = |i: usize| rec[i].parse::<f64>().expect("a whole number of tokens");
-        let u = users.last_mut().expect("pushed");
-        u.months.push([num(3), num(4), num(5), num(6)]);
+        let tokens: f64 = rec[3].parse().expect("a whole number of tokens");
+        users.last_mut().expect("pushed").months.push(tokens);
     }
     users
 }

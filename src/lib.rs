@@ -47,13 +47,11 @@ mod dist;
 mod engine;
 mod error;
 mod export;
-#[allow(dead_code)] // a seam for issue 13: filled in by its branches
 mod fit;
 mod interrupt;
 mod model;
 pub mod report;
 pub mod results;
-#[allow(dead_code)] // a seam for issue 13: filled in by its branches
 mod usage;
 
 #[cfg(test)]

@@ -144,6 +144,7 @@ pub struct Panel {
 
 impl Panel {
     /// Whether some month was covered in part and scaled up to 30.44 days.
+    #[cfg(test)]
     pub fn scaled(&self) -> bool {
         self.covered_days.iter().any(|&d| d < DAYS_PER_MONTH)
     }

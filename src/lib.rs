@@ -73,15 +73,40 @@ pub use export::{PointReport, Report, RunSet, output_names, point_folder, write_
 pub use model::precision::{Metric, Precision, Target};
 pub use model::{Scenario, Simulation};
 
-/// Building blocks for the benchmarks and the fuzz harness, which live outside the crate.
+/// Building blocks for the benchmarks, the fuzz harness and the fit's recovery tests, which live
+/// outside the crate.
 /// Not part of the API: no promise of stability.
 #[doc(hidden)]
 pub mod internals {
     pub use crate::analysis::check::report_with as check_report_with;
     pub use crate::engine::stream;
     pub use crate::export::exporters;
+    pub use crate::fit::models::{
+        Component, Fitted, Model, ParamInterval, bootstrap, fit_candidates, fit_mixture,
+        fit_pareto, responsibilities,
+    };
+    pub use crate::fit::users::{GroupFit, Has, UserFit, group, per_user};
+    pub use crate::usage::{Panel, ReadOptions, read as read_usage};
 
     use crate::model::Scenario;
+
+    /// A usage export of trial `trial` of the scenario's users, simulated with root seed `seed`
+    /// (in place of the scenario's): the CSV text of one row per user and month lived, with the
+    /// engine's own streams and the model's own lives (`plansim fit`'s recovery tests read it;
+    /// the columns and rounding are in `export/usage_csv.rs` and `model/panel_sim.rs`).
+    ///
+    /// # Errors
+    /// The reason, for a trial outside the scenario's, a team segment (refused) or a panel
+    /// over 20 million rows.
+    pub fn simulate_usage(scn: &Scenario, seed: u64, trial: u64) -> Result<String, String> {
+        let mut scn = scn.clone();
+        scn.simulation.seed = seed;
+        let rows = crate::engine::simulate_panel(&scn, trial).map_err(|e| e.to_string())?;
+        Ok(crate::export::usage_csv::usage_csv(
+            &scn.segment_names(),
+            &rows,
+        ))
+    }
 
     /// The scenario with only its first `n` plans (for the bench's one-plan case).
     pub fn first_plans(scn: &Scenario, n: usize) -> Scenario {

@@ -23,6 +23,7 @@
 pub mod assign;
 mod draws;
 mod keys;
+mod panel;
 mod points;
 pub mod ranking;
 mod schedule;
@@ -38,6 +39,9 @@ use std::sync::atomic::AtomicBool;
 #[cfg(test)]
 pub use draws::trial_draws;
 pub use draws::trials_draws;
+#[cfg(test)]
+pub(crate) use panel::PanelError;
+pub(crate) use panel::simulate_panel;
 #[cfg(test)]
 pub(crate) use points::share_groups;
 pub use points::{run_points, size_problem_points};

@@ -37,6 +37,7 @@ mod sweep;
 mod tail;
 mod temp;
 mod trials;
+pub mod usage_csv;
 pub mod workbook;
 
 use std::io::Write;

@@ -14,6 +14,7 @@ pub mod market;
 pub mod menu;
 pub mod menu_share;
 pub mod menu_state;
+pub mod panel_sim;
 pub mod plans;
 pub mod precision;
 pub mod prices;

@@ -6,7 +6,9 @@
 //! `--set` and one-point sweeps ([`overrides`]), percentile intervals and precision mode
 //! ([`precision`]), correlated inputs ([`correlation`]), report.html ([`report`]) and
 //! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]), replay of a
-//! usage export ([`population`]) and `plansim fit` ([`fit_cli`]).
+//! usage export ([`population`]), `plansim fit` ([`fit_cli`]), and its recovery of known
+//! segments from exports plansim simulates and reproduction of the ServeGen file
+//! ([`fit_recovery`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -16,6 +18,7 @@ mod commitment;
 mod correlation;
 mod empirical;
 mod fit_cli;
+mod fit_recovery;
 mod menu;
 mod menu_outputs;
 mod npv;

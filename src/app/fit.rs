@@ -19,13 +19,13 @@ use crate::cli::{FitArgs, PeriodArg, UsageColumnArgs};
 use crate::config;
 use crate::error::{ConfigErrors, Error};
 use crate::export::fit_report::{fit_params_csv, fit_report_csv};
+use crate::export::fit_users::users_csv;
 use crate::export::set::OutFile;
 use crate::export::{Outcome, OutputFolder};
 use crate::fit::pipeline::{self, Options};
 use crate::fit::segments::SegmentsArg;
 use crate::fit::toml::{scenario, segment_tables};
 use crate::fit::users::Has;
-use crate::fit::users_csv::users_csv;
 use crate::report::{FIT_FILE_NAME, render_fit};
 use crate::usage::{self, Columns, PeriodKind, ReadOptions};
 

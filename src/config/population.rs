@@ -17,10 +17,11 @@ use super::reader::{self, Tbl};
 use super::{segment, valid_name};
 use crate::dist::{Param, PerUser};
 use crate::error::ConfigError;
+use crate::model::Mix;
 use crate::model::plans::PlanKind;
-use crate::model::replay::{Replay, ReplayProblem};
+use crate::model::replay::{POPULATION, Replay, ReplayProblem, ReplayUser};
 use crate::model::{Market, PlanSpec, Segment, SegmentValue, Simulation, Work};
-use crate::usage::{self, Columns, PeriodKind, ReadOptions};
+use crate::usage::{self, Columns, Panel, PeriodKind, ReadOptions};
 
 #[cfg(test)]
 thread_local! {
@@ -128,8 +129,8 @@ pub(super) fn read(
             None => t.err(msg),
         });
     }
-    let mut replay = Replay::from_panel(&panel, horizon, bootstrap, cycle, &valid_name).map_err(
-        |p| match p {
+    let mut replay =
+        replay_of(&panel, horizon, (bootstrap, cycle), &valid_name).map_err(|p| match p {
             ReplayProblem::Empty => at_file(format!(
                 "no user of the export `{given}` is active within the horizon ({horizon} \
                  months): there is no one to replay"
@@ -142,8 +143,7 @@ pub(super) fn read(
                      (at most 64 characters)"
                 ),
             ),
-        },
-    )?;
+        })?;
     if !bootstrap {
         let users = replay.users as u64;
         let set = root.table("simulation")?.is_some_and(|s| s.has("users"));
@@ -325,4 +325,79 @@ pub(super) fn check(
         ));
     }
     Ok(())
+}
+
+/// The population of `panel` for a horizon of `horizon` months (model/replay.rs says what a
+/// replayed user is). `valid` says whether a segment label is a usable name.
+///
+/// # Errors
+/// [`ReplayProblem`] when no user is active within the horizon, or a label is not a name.
+fn replay_of(
+    panel: &Panel,
+    horizon: usize,
+    modes: (bool, bool),
+    valid: &dyn Fn(&str) -> bool,
+) -> Result<Replay, ReplayProblem> {
+    let by_label = panel.columns.segment.is_some();
+    let mut segments: Vec<String> = Vec::new();
+    let mut people = Vec::new();
+    let mut left_out = 0;
+    for u in &panel.users {
+        let active: Vec<usize> = (0..u.months.len())
+            .filter(|&m| u.months[m].active)
+            .collect();
+        let (Some(&first), Some(&last)) = (active.first(), active.last()) else {
+            left_out += 1;
+            continue;
+        };
+        if first >= horizon {
+            left_out += 1;
+            continue;
+        }
+        let name = if by_label {
+            let label = u.segment.clone().unwrap_or_default();
+            if !valid(&label) {
+                return Err(ReplayProblem::BadLabel(label, u.id.clone()));
+            }
+            label
+        } else {
+            POPULATION.to_string()
+        };
+        let segment = match segments.iter().position(|s| *s == name) {
+            Some(i) => i,
+            None => {
+                segments.push(name);
+                segments.len() - 1
+            }
+        };
+        let sum = |f: &dyn Fn(&usage::MonthUsage) -> f64| u.months.iter().map(f).sum();
+        let output: f64 = sum(&|m| m.output);
+        let (input, read, write): (f64, f64, f64) = (
+            sum(&|m| m.input),
+            sum(&|m| m.cache_read),
+            sum(&|m| m.cache_write),
+        );
+        // Prompt ratio x each kind's share of the prompt: each kind per output token.
+        let per = |x: f64| if output > 0.0 { x / output } else { 0.0 };
+        people.push(ReplayUser {
+            id: u.id.clone(),
+            segment,
+            output: u.months.iter().map(|m| m.output).collect(),
+            mix: Mix {
+                input: per(input),
+                cache_write: per(write),
+                cache_read: per(read),
+            },
+            mean: output / active.len() as f64,
+            first,
+            last,
+        });
+    }
+    Replay::new(
+        (panel.file.clone(), panel.months),
+        modes,
+        segments,
+        people,
+        left_out,
+    )
 }

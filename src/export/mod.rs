@@ -17,6 +17,7 @@ mod choices;
 mod compare;
 mod deciles;
 pub(crate) mod fit_report;
+pub(crate) mod fit_users;
 mod folder;
 mod handles;
 mod hook;

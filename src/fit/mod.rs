@@ -9,8 +9,8 @@
 //! - [`segments`]: the segments (one, K, or one per mixture component) with their fields.
 //! - [`pipeline`]: the whole fit of a panel: candidates, the chosen one, its bootstrap
 //!   intervals, a ceiling for too heavy a tail, the segments and the notes.
-//! - [`toml`]: the `[[segment]]` tables and the scenario written out; [`users_csv`]:
-//!   fit_users.csv.
+//! - [`toml`]: the `[[segment]]` tables and the scenario written out (fit_users.csv is
+//!   `crate::export::fit_users`).
 
 pub mod bootstrap;
 pub mod candidates;
@@ -24,4 +24,3 @@ mod special;
 mod tests;
 pub mod toml;
 pub mod users;
-pub mod users_csv;

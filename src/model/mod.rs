@@ -21,6 +21,7 @@ pub mod prices;
 pub mod purpose;
 pub mod rates;
 pub mod replay;
+mod replay_life;
 pub mod team;
 pub mod team_menu;
 pub mod team_month;

@@ -1,7 +1,7 @@
 //! Replay (`[population]`): the users of a usage export billed as they were, month by month,
 //! in place of users drawn from `[[segment]]` distributions.
 //!
-//! The export's validated [`Panel`] becomes plain per-user data ([`Replay::from_panel`]): each
+//! The export, read and validated by the config reader, becomes plain per-user data ([`Replay`]): each
 //! user's output tokens per export month, the prompt mix from their totals over the export
 //! (prompt ratio = (input + cache_read + cache_write) / output, and the cache shares of the
 //! prompt), their mean active-month output tokens (the demand deciles rank by it) and their
@@ -30,16 +30,9 @@ use super::Mix;
 use super::arrivals::Cohort;
 use super::purpose::{Purpose, Streams};
 use super::segment_sizes;
-use super::trial::Trial;
-use super::user::UserLife;
-use crate::usage::Panel;
 
 /// The name of the one segment of an export without a segment column.
 pub const POPULATION: &str = "population";
-
-/// A churn uniform below every probability: the leaver's last month (the menu's churn test
-/// `u < churn` then holds at churn 0).
-const LEAVES: f64 = -1.0;
 
 /// One user of the export, as replayed.
 #[derive(Clone, Debug, PartialEq)]
@@ -113,73 +106,19 @@ pub enum ReplayProblem {
 }
 
 impl Replay {
-    /// The population of `panel` for a horizon of `horizon` months. `valid` says whether a
-    /// segment label is a usable name.
+    /// The population of `people` (in the export's order, each with its segment's index into
+    /// `segments`), from the export `file` spanning `export_months` months, `left_out` of its
+    /// users not replayable (no active month within the horizon).
     ///
     /// # Errors
-    /// [`ReplayProblem`] when no user is active within the horizon, or a label is not a name.
-    pub fn from_panel(
-        panel: &Panel,
-        horizon: usize,
-        bootstrap: bool,
-        cycle: bool,
-        valid: &dyn Fn(&str) -> bool,
+    /// [`ReplayProblem::Empty`] when there is no one to replay.
+    pub fn new(
+        (file, export_months): (String, usize),
+        (bootstrap, cycle): (bool, bool),
+        segments: Vec<String>,
+        mut people: Vec<ReplayUser>,
+        left_out: usize,
     ) -> Result<Replay, ReplayProblem> {
-        let by_label = panel.columns.segment.is_some();
-        let mut segments: Vec<String> = Vec::new();
-        let mut people = Vec::new();
-        let mut left_out = 0;
-        for u in &panel.users {
-            let active: Vec<usize> = (0..u.months.len())
-                .filter(|&m| u.months[m].active)
-                .collect();
-            let (Some(&first), Some(&last)) = (active.first(), active.last()) else {
-                left_out += 1;
-                continue;
-            };
-            if first >= horizon {
-                left_out += 1;
-                continue;
-            }
-            let name = if by_label {
-                let label = u.segment.clone().unwrap_or_default();
-                if !valid(&label) {
-                    return Err(ReplayProblem::BadLabel(label, u.id.clone()));
-                }
-                label
-            } else {
-                POPULATION.to_string()
-            };
-            let segment = match segments.iter().position(|s| *s == name) {
-                Some(i) => i,
-                None => {
-                    segments.push(name);
-                    segments.len() - 1
-                }
-            };
-            let sum = |f: &dyn Fn(&crate::usage::MonthUsage) -> f64| u.months.iter().map(f).sum();
-            let output: f64 = sum(&|m| m.output);
-            let (input, read, write): (f64, f64, f64) = (
-                sum(&|m| m.input),
-                sum(&|m| m.cache_read),
-                sum(&|m| m.cache_write),
-            );
-            // Prompt ratio x each kind's share of the prompt: each kind per output token.
-            let per = |x: f64| if output > 0.0 { x / output } else { 0.0 };
-            people.push(ReplayUser {
-                id: u.id.clone(),
-                segment,
-                output: u.months.iter().map(|m| m.output).collect(),
-                mix: Mix {
-                    input: per(input),
-                    cache_write: per(write),
-                    cache_read: per(read),
-                },
-                mean: output / active.len() as f64,
-                first,
-                last,
-            });
-        }
         if people.is_empty() {
             return Err(ReplayProblem::Empty);
         }
@@ -192,8 +131,8 @@ impl Replay {
             })
             .collect();
         Ok(Replay {
-            file: panel.file.clone(),
-            export_months: panel.months,
+            file,
+            export_months,
             bootstrap,
             cycle,
             users: people.len(),
@@ -248,67 +187,6 @@ impl Replay {
         } else {
             &self.people[u as usize]
         }
-    }
-
-    /// Lives trial user `u` of segment `seg` from their `streams` into `life` (its buffers
-    /// reused), on `trial`'s cards.
-    pub fn live<S: Streams>(
-        &self,
-        trial: &Trial,
-        seg: usize,
-        u: u64,
-        streams: &S,
-        life: &mut UserLife,
-    ) {
-        let p = self.pick(seg, u, streams);
-        self.live_as(trial, p, streams, life);
-    }
-
-    /// Lives export user `p` from `streams` into `life` (what [`Replay::live`] does once the
-    /// user is picked).
-    pub fn live_as<S: Streams>(
-        &self,
-        trial: &Trial,
-        p: &ReplayUser,
-        streams: &S,
-        life: &mut UserLife,
-    ) {
-        let seg = p.segment;
-        let horizon = trial.months();
-        life.segment = seg;
-        life.is_tasks = false;
-        life.base_tasks = 0.0;
-        life.per_task = 0.0;
-        life.success_rate = 0.0;
-        life.tasks.clear();
-        life.successes.clear();
-        life.top_up_u = streams.rng(Purpose::TopUp).random();
-        life.mix = p.mix;
-        life.base = p.mean;
-        life.start = p.first;
-        life.demand.clear();
-        life.noise.clear();
-        life.leave_u.clear();
-        let end = if self.cycle {
-            horizon
-        } else {
-            (p.last + 1).min(horizon)
-        };
-        let e = self.export_months.max(1);
-        for m in p.first..end {
-            let d = p.output[m % e];
-            life.demand.push(d);
-            life.noise.push(if p.mean > 0.0 { d / p.mean } else { 1.0 });
-            life.leave_u.push(1.0);
-        }
-        life.left = !self.cycle && end < horizon;
-        if life.left
-            && let Some(u) = life.leave_u.last_mut()
-        {
-            *u = LEAVES;
-        }
-        life.k_retail = trial.retail.per_output_token(&life.mix);
-        life.k_cost = trial.cost.per_output_token(&life.mix);
     }
 }
 

@@ -1,10 +1,10 @@
 //! fit_users.csv: one row per user of the export, in its order, with the segment the user
-//! went to and the per-user quantities the segments were pooled from ([`super::users`]);
+//! went to and the per-user quantities the segments were pooled from ([`crate::fit::users`]);
 //! empty cells where a quantity is not estimable (a ratio without output, a share without
 //! prompt tokens or without the column, a volatility from fewer than two months or days).
 
-use super::users::{Has, UserFit};
-use crate::export::{csv_writer, opt};
+use super::{csv_writer, opt};
+use crate::fit::users::{Has, UserFit};
 
 /// Column names of fit_users.csv.
 pub const COLUMNS: [&str; 11] = [

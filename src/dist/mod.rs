@@ -48,6 +48,7 @@ pub(crate) use family::{Family, Form, Values, names};
 pub use lognormal::LogNormalSpec;
 pub use per_user::PerUser;
 pub use sampler::Sampler;
+pub(crate) use special::LANCZOS;
 pub use special::{gamma_fn, norm_inv};
 pub use support::Support;
 

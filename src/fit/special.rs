@@ -7,17 +7,7 @@ use std::f64::consts::PI;
 /// ln Gamma(x) for x > 0: the Lanczos approximation (g = 7, 9 terms) in log form, so it does not
 /// overflow for large x (absolute error about 1e-15 for x >= 0.5); reflection below 0.5.
 pub fn ln_gamma(x: f64) -> f64 {
-    const C: [f64; 9] = [
-        0.999_999_999_999_809_9,
-        676.520_368_121_885_1,
-        -1_259.139_216_722_402_8,
-        771.323_428_777_653_1,
-        -176.615_029_162_140_6,
-        12.507_343_278_686_905,
-        -0.138_571_095_265_720_12,
-        9.984_369_578_019_572e-6,
-        1.505_632_735_149_311_6e-7,
-    ];
+    const C: [f64; 9] = crate::dist::LANCZOS;
     if x < 0.5 {
         return (PI / (PI * x).sin()).ln() - ln_gamma(1.0 - x);
     }

@@ -89,21 +89,8 @@ impl Lines {
 /// The file cannot be read, is empty, or its header row is not CSV text.
 pub(crate) fn open(path: &Path) -> Result<Opened, ConfigError> {
     let file = path.display().to_string();
-    let handle = File::open(path).map_err(|e| {
-        at(
-            &file,
-            1,
-            1,
-            "",
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "no such file".to_string(),
-                std::io::ErrorKind::PermissionDenied => {
-                    "cannot read the file: permission denied".to_string()
-                }
-                _ => format!("cannot read the file: {e}"),
-            },
-        )
-    })?;
+    // A regular file only: a folder is no CSV, and a named pipe would block the read.
+    let handle = super::column::open(path).map_err(|m| at(&file, 1, 1, "", m))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)

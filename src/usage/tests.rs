@@ -670,3 +670,17 @@ fn lines_are_counted_in_crlf_files_and_past_blank_lines() {
     assert_eq!(e.line, 4, "{e}");
     assert!(e.message.contains("lines 3 and 4"), "{e}");
 }
+
+#[test]
+fn only_a_regular_file_is_read() {
+    // A folder is no CSV; a named pipe would block the read, so it is refused before opening.
+    let dir = tempfile::tempdir().unwrap();
+    let e = read(dir.path(), &ReadOptions::default()).unwrap_err();
+    assert_eq!((e.line, e.column), (1, 1), "{e}");
+    assert!(e.message.contains("is a folder"), "{e}");
+    let fifo = dir.path().join("pipe.csv");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo (coreutils) failed");
+    let e = read(&fifo, &ReadOptions::default()).unwrap_err();
+    assert!(e.message.contains("not a regular file"), "{e}");
+}

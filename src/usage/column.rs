@@ -15,6 +15,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
+use super::header::{Lines, at};
 use crate::dist::MAX_MAGNITUDE;
 use crate::error::ConfigError;
 
@@ -77,7 +78,7 @@ pub fn read_column_from<R: Read + Seek>(
 }
 
 /// A problem found while reading: the position where csv began to read the record (before
-/// the line ends it skips, so its line may be early: [`line_at`] finds the record's own), the
+/// the line ends it skips, so its line may be early: [`Lines`] finds the record's own), the
 /// field number, the column's name, and what is wrong.
 struct Bad {
     pos: csv::Position,
@@ -99,8 +100,13 @@ fn read_at_most<R: Read + Seek>(
         .trim(csv::Trim::All)
         .from_reader(reader);
     values(&mut rdr, column, filters, max).map_err(|bad| {
-        let line = line_at(rdr.get_mut(), bad.pos.byte()).unwrap_or(bad.pos.line());
-        at(file, line as usize, bad.field, &bad.name, bad.message)
+        // The record's own line, counted from its byte offset (csv's count may be early).
+        let r = rdr.get_mut();
+        let line = match r.seek(SeekFrom::Start(0)) {
+            Ok(_) => Lines::new(r).of(bad.pos.byte()),
+            Err(_) => bad.pos.line(),
+        };
+        at(file, line, bad.field, &bad.name, bad.message)
     })
 }
 
@@ -176,30 +182,6 @@ fn values<R: Read>(
     Ok(values)
 }
 
-/// The 1-based line of the first byte at or after `byte` that does not end a line: the line
-/// of the record csv began to read at `byte` (csv skips blank lines, and the `\n` of a `\r\n`,
-/// before a record, but counts its position from before them).
-fn line_at<R: Read + Seek>(r: &mut R, byte: u64) -> std::io::Result<u64> {
-    r.seek(SeekFrom::Start(0))?;
-    let (mut line, mut offset) = (1u64, 0u64);
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => return Ok(line),
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        for &b in &buf[..n] {
-            if offset >= byte && b != b'\n' && b != b'\r' {
-                return Ok(line);
-            }
-            line += u64::from(b == b'\n');
-            offset += 1;
-        }
-    }
-}
-
 /// The 0-based index of `name` in the header.
 fn find_column(header: &csv::StringRecord, name: &str) -> Result<usize, String> {
     let name = name.trim();
@@ -264,18 +246,6 @@ fn csv_error(column: &str, here: &csv::Position, e: &csv::Error) -> Bad {
         field,
         name: column.to_string(),
         message,
-    }
-}
-
-/// An error in `file` at `line`:`col` on the column `name`.
-fn at(file: &str, line: usize, col: usize, name: &str, message: String) -> ConfigError {
-    ConfigError {
-        file: file.to_string(),
-        line,
-        column: col,
-        path: name.to_string(),
-        message,
-        origin: None,
     }
 }
 

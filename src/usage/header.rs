@@ -27,19 +27,20 @@ pub(crate) struct Opened {
 /// own line count starts a record at the blank lines before it (and, in a CRLF file, one line
 /// early), so the file is read a second time alongside, forward only: the record's line is
 /// that of the first byte at or after its offset that does not end a line.
-pub(crate) struct Lines {
-    reader: std::io::BufReader<File>,
+pub(crate) struct Lines<R = File> {
+    reader: std::io::BufReader<R>,
     offset: u64,
     line: u64,
 }
 
-impl Lines {
-    fn open(path: &Path) -> std::io::Result<Self> {
-        Ok(Lines {
-            reader: std::io::BufReader::new(File::open(path)?),
+impl<R: std::io::Read> Lines<R> {
+    /// Counts the lines of `reader`, read from its current position (its start).
+    pub(crate) fn new(reader: R) -> Self {
+        Lines {
+            reader: std::io::BufReader::new(reader),
             offset: 0,
             line: 1,
-        })
+        }
     }
 
     /// The 1-based line of the record that starts at `byte` (offsets must not go back; an
@@ -107,8 +108,9 @@ pub(crate) fn open(path: &Path) -> Result<Opened, ConfigError> {
                 .to_string(),
         ));
     }
-    let lines =
-        Lines::open(path).map_err(|e| at(&file, 1, 1, "", format!("cannot read the file: {e}")))?;
+    let lines = File::open(path)
+        .map(Lines::new)
+        .map_err(|e| at(&file, 1, 1, "", format!("cannot read the file: {e}")))?;
     Ok(Opened {
         reader,
         header: Header::new(&record),

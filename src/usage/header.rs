@@ -19,14 +19,15 @@ pub(crate) struct Opened {
     pub header: Header,
     /// The file as given, for errors.
     pub file: String,
-    /// The true line of a record from its byte offset.
+    /// The true line of a record from its byte offset (counted only for an error).
     pub lines: Lines,
 }
 
 /// The line a record starts on, from the byte offset the csv reader gives. The csv crate's
 /// own line count starts a record at the blank lines before it (and, in a CRLF file, one line
-/// early), so the file is read a second time alongside, forward only: the record's line is
-/// that of the first byte at or after its offset that does not end a line.
+/// early), so the file is read again, forward only, when an error needs a line: the record's
+/// line is that of the first byte at or after its offset that does not end a line. Readers
+/// keep byte offsets and count lines only for an error.
 pub(crate) struct Lines<R = File> {
     reader: std::io::BufReader<R>,
     offset: u64,

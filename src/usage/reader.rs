@@ -48,7 +48,8 @@ pub(crate) struct Rows {
 /// among the users with a used row, once it has one.
 struct Kept {
     segment: Option<String>,
-    segment_line: u64,
+    /// Where its first row starts (byte offset; its line is counted only for an error).
+    segment_byte: u64,
     panel: Option<usize>,
 }
 
@@ -79,8 +80,10 @@ pub(crate) fn read_rows(
     // Users of kept rows: their number (index into `kept`) by id.
     let mut seen: HashMap<String, usize> = HashMap::new();
     let mut kept: Vec<Kept> = Vec::new();
-    // The line of each (user number, period) kept, to name both lines of a duplicate.
-    let mut lines: HashMap<(usize, i64), u64> = HashMap::new();
+    // Where each (user number, period) kept starts (byte offset), to name both lines of a
+    // duplicate. Lines are counted only for an error ([`header::Lines`], forward only: each
+    // error counts at most two, in file order, then reading stops).
+    let mut starts: HashMap<(usize, i64), u64> = HashMap::new();
     let mut periods: HashSet<i64> = HashSet::new();
     let mut out = Rows {
         rows: Vec::new(),
@@ -97,10 +100,7 @@ pub(crate) fn read_rows(
         .read_record(&mut record)
         .map_err(|e| opened.lines.csv_error(&file, e))?
     {
-        let line = match record.position() {
-            Some(p) => opened.lines.of(p.byte()),
-            None => 1,
-        };
+        let byte = record.position().map_or(0, csv::Position::byte);
         out.stats.rows += 1;
         if !header::matches(filters, &record) {
             out.stats.filtered += 1;
@@ -109,16 +109,19 @@ pub(crate) fn read_rows(
         let cell = |field: usize| record.get(field).unwrap_or("");
         let user = cell(fields.user);
         if user.is_empty() {
+            let line = opened.lines.of(byte);
             return Err(err(line, fields.user, "the user id is blank".into()));
         }
         let (f, p) = period::parse(cell(fields.period), opts.period, form)
-            .map_err(|m| err(line, fields.period, m))?;
+            .map_err(|m| err(opened.lines.of(byte), fields.period, m))?;
         form = Some(f);
         let mut values = [0.0; 5];
         let mut blank = false;
         for (slot, field) in amounts.iter().enumerate() {
             if let Some(field) = *field {
-                match header::amount(cell(field)).map_err(|m| err(line, field, m))? {
+                match header::amount(cell(field))
+                    .map_err(|m| err(opened.lines.of(byte), field, m))?
+                {
                     Some(v) => values[slot] = v,
                     None => blank = true,
                 }
@@ -126,6 +129,7 @@ pub(crate) fn read_rows(
         }
         let segment = match fields.segment {
             Some(field) if cell(field).is_empty() => {
+                let line = opened.lines.of(byte);
                 return Err(err(line, field, "the segment label is blank".into()));
             }
             Some(field) => Some(cell(field).to_string()),
@@ -137,7 +141,7 @@ pub(crate) fn read_rows(
                 seen.insert(user.to_string(), kept.len());
                 kept.push(Kept {
                     segment: segment.clone(),
-                    segment_line: line,
+                    segment_byte: byte,
                     panel: None,
                 });
                 kept.len() - 1
@@ -146,6 +150,8 @@ pub(crate) fn read_rows(
         let entry = &mut kept[number];
         if entry.segment != segment {
             let field = fields.segment.unwrap_or(0);
+            let before = opened.lines.of(entry.segment_byte);
+            let line = opened.lines.of(byte);
             return Err(err(
                 line,
                 field,
@@ -154,11 +160,13 @@ pub(crate) fn read_rows(
                      keeps one segment",
                     segment.unwrap_or_default(),
                     entry.segment.clone().unwrap_or_default(),
-                    entry.segment_line
+                    before
                 ),
             ));
         }
-        if let Some(before) = lines.insert((number, p), line) {
+        if let Some(before) = starts.insert((number, p), byte) {
+            let before = opened.lines.of(before);
+            let line = opened.lines.of(byte);
             let unit = if f.is_day() { "day" } else { "month" };
             return Err(err(
                 line,
@@ -185,7 +193,7 @@ pub(crate) fn read_rows(
                     .map(|&f| header.name(f))
                     .collect();
                 return Err(err(
-                    line,
+                    opened.lines.of(byte),
                     input,
                     format!(
                         "input tokens {} are fewer than the cached tokens ({} = {}), but the \
@@ -212,7 +220,7 @@ pub(crate) fn read_rows(
         };
         if out.last - out.first >= limit {
             return Err(err(
-                line,
+                opened.lines.of(byte),
                 fields.period,
                 format!(
                     "the export would span more than {limit} {unit} (100 years): is this the \

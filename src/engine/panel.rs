@@ -1,18 +1,19 @@
 //! A usage panel of one trial: every user lived with the engine's own streams and the model's
 //! own functions, in user order, into the rows of [`crate::model::panel_sim`].
 //!
-//! Each user's draws are the run's: the trial-level draws of trial `t` ([`super::draws`]), the
-//! base demand or task size from the user's streams ([`draw_size`], as phase 0 and phase 1 of
-//! [`super::schedule`] draw it) and the life ([`live`]), so the panel holds the demand a run of
-//! the same seed and trial bills (before any plan's `usage_response`). Nothing is billed and
+//! Each user is lived by the run's own functions: the trial-level draws of trial `t`
+//! ([`super::draws`]), the base demand of phase 0 and the life of phase 1 of
+//! [`super::schedule`] (`user_demand`, `live_user`; a replayed user's export months), so the
+//! panel holds the demand a run of the same seed and trial bills (before any plan's
+//! `usage_response`). Nothing is billed and
 //! no thread is used. Team segments are refused: a seat's months end by its team's churn,
 //! which only an account's billing applies ([`super::teams`]).
 
-use super::streams::UserStreams;
+use super::schedule::{live_user, user_demand};
 use super::{EngineError, check_range, draws};
 use crate::model::Scenario;
 use crate::model::panel_sim::{PanelRow, push_rows};
-use crate::model::user::{UserLife, draw_size, live};
+use crate::model::user::UserLife;
 
 /// Most rows a panel may have (users x months), so a test tool cannot exhaust memory.
 pub const MAX_PANEL_ROWS: u64 = 20_000_000;
@@ -61,11 +62,18 @@ pub(crate) fn simulate_panel(scn: &Scenario, trial: u64) -> Result<Vec<PanelRow>
     let mut life = UserLife::with_capacity(st.months());
     let mut rows = Vec::new();
     let mut first = 0;
+    let key = (seed, trial);
     for c in &st.cohorts {
         for u in first..c.end {
-            let streams = UserStreams::new(seed, trial, u);
-            let size = draw_size(&st, c.segment, &streams);
-            live(&st, c.segment, c.month, size, &streams, &mut life);
+            let demand = user_demand(key, &st, c.segment, u);
+            live_user(
+                key,
+                &st,
+                (c.segment, c.month),
+                u as usize,
+                demand,
+                &mut life,
+            );
             push_rows(u, &life, &mut rows);
         }
         first = c.end;

@@ -129,25 +129,30 @@ pub(super) fn phase0((seed, t): (u64, u64), st: &Trial, buf: &mut TrialBuf, stop
             }
             let base = (b * BLOCK_USERS) as u64;
             let mut c = cohort_of(&st.cohorts, base);
-            let replay = st.replay.as_deref();
             for (i, x) in out.iter_mut().enumerate() {
                 let u = base + i as u64;
                 while st.cohorts[c].end <= u {
                     c += 1;
                 }
-                let seg = st.cohorts[c].segment;
-                let streams = UserStreams::new(seed, t, u);
-                *x = match replay {
-                    None => base_demand(st, seg, &streams),
-                    // A replayed user's mean active month.
-                    Some(r) => r.pick(seg, u, &streams).mean,
-                };
+                *x = user_demand((seed, t), st, st.cohorts[c].segment, u);
             }
         });
     if !stopped() {
         rank_deciles(&buf.demand, &mut buf.keys, &mut buf.decile, &stopped);
     }
     buf.starts = teams::deal(st, seed, t);
+}
+
+/// The base demand D of user `u` (of segment `seg`) of the trial keyed `(seed, t)`, from the
+/// user's streams: what phase 0 ranks the deciles by, and what [`live_user`] lives from. A
+/// replayed user's is their mean active month.
+#[inline]
+pub(super) fn user_demand((seed, t): (u64, u64), st: &Trial, seg: usize, u: u64) -> f64 {
+    let streams = UserStreams::new(seed, t, u);
+    match st.replay.as_deref() {
+        None => base_demand(st, seg, &streams),
+        Some(r) => r.pick(seg, u, &streams).mean,
+    }
 }
 
 /// Simulates users `users` of the trial keyed `(seed, trial)`; returns how many it simulated
@@ -226,7 +231,7 @@ fn simulate_block<A: Assign>(
         }
         done += 1;
         let key = (seed, trial);
-        live_user(key, st, (seg, month), u, &buf.demand, &mut life);
+        live_user(key, st, (seg, month), u, buf.demand[u], &mut life);
         if has_commitments {
             draw_commitments(key, st, u, &mut life);
         }
@@ -246,15 +251,16 @@ fn simulate_block<A: Assign>(
     done
 }
 
-/// Lives user `u` (of segment and arrival month `at`) of the trial keyed `(seed, trial)` into
-/// `life`: everything that does not depend on the plans (phases 0, 1 and 3).
+/// Lives user `u` (of segment and arrival month `at`, base demand `demand` from
+/// [`user_demand`]) of the trial keyed `(seed, trial)` into `life`: everything that does not
+/// depend on the plans (phases 0, 1 and 3).
 #[inline(always)]
 pub(super) fn live_user(
     (seed, trial): (u64, u64),
     st: &Trial,
     (seg, month): (usize, usize),
     u: usize,
-    demand: &[f64],
+    demand: f64,
     life: &mut UserLife,
 ) {
     let streams = UserStreams::new(seed, trial, u as u64);
@@ -268,7 +274,7 @@ pub(super) fn live_user(
         // from their streams.
         draw_size(st, seg, &streams)
     } else {
-        Size::tokens(demand[u])
+        Size::tokens(demand)
     };
     live(st, seg, month, size, &streams, life);
     if life.is_tasks {

@@ -334,7 +334,7 @@ impl Block<'_> {
                 continue;
             }
             done += 1;
-            live_user(key, lead, at, u, &self.buf.demand, &mut life);
+            live_user(key, lead, at, u, self.buf.demand[u], &mut life);
             for (pi, (st, acc)) in self.pts.iter().zip(accs.iter_mut()).enumerate() {
                 let rel = &self.rel[pi];
                 if rel.alone {

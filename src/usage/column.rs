@@ -11,9 +11,7 @@
 //! header, bytes that are not UTF-8, an unknown or repeated column name, and more than
 //! [`MAX_VALUES`] values.
 
-use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 
 use super::header::{Lines, at};
 use crate::dist::MAX_MAGNITUDE;
@@ -33,34 +31,13 @@ const LISTED: usize = 40;
 /// cannot be opened at line 1, column 1.
 #[cfg(test)] // the scenario reader opens the file itself, to place an open failure at `file`
 pub fn read_column(
-    path: &Path,
+    path: &std::path::Path,
     column: &str,
     filters: &[(String, String)],
 ) -> Result<Vec<f64>, ConfigError> {
     let file = path.display().to_string();
-    let f = open(path).map_err(|m| at(&file, 1, 1, column, m))?;
+    let f = super::header::open_file(path).map_err(|m| at(&file, 1, 1, column, m))?;
     read_column_from(f, &file, column, filters)
-}
-
-/// Opens the regular file at `path` for reading (a named pipe would block the read; a folder
-/// is no CSV file).
-///
-/// # Errors
-/// What is wrong, in words, naming no path.
-pub fn open(path: &Path) -> Result<File, String> {
-    let words = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        std::io::ErrorKind::PermissionDenied => "cannot read the file: permission denied".into(),
-        _ => format!("cannot read the file: {e}"),
-    };
-    let kind = std::fs::metadata(path).map_err(words)?.file_type();
-    if kind.is_dir() {
-        return Err("is a folder, not a CSV file".into());
-    }
-    if !kind.is_file() {
-        return Err("is not a regular file; a CSV file is expected".into());
-    }
-    File::open(path).map_err(words)
 }
 
 /// As [`read_column`], from `reader`; errors name the file `file`. The reader is read once;

@@ -170,7 +170,11 @@ fn open_refuses_missing_files_and_folders() {
     let e = read_column(&dir.path().join("none.csv"), "v", &[]).unwrap_err();
     assert_eq!((e.line, e.column), (1, 1));
     assert!(e.message.contains("no such file"), "{}", e.message);
-    assert!(open(dir.path()).unwrap_err().contains("folder"));
+    assert!(
+        super::super::header::open_file(dir.path())
+            .unwrap_err()
+            .contains("folder")
+    );
     let path = dir.path().join("ok.csv");
     std::fs::write(&path, "v\n7\n").unwrap();
     assert_eq!(read_column(&path, "v", &[]).unwrap(), [7.0]);

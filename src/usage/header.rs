@@ -92,7 +92,7 @@ impl<R: std::io::Read> Lines<R> {
 pub(crate) fn open(path: &Path) -> Result<Opened, ConfigError> {
     let file = path.display().to_string();
     // A regular file only: a folder is no CSV, and a named pipe would block the read.
-    let handle = super::column::open(path).map_err(|m| at(&file, 1, 1, "", m))?;
+    let handle = open_file(path).map_err(|m| at(&file, 1, 1, "", m))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -118,6 +118,27 @@ pub(crate) fn open(path: &Path) -> Result<Opened, ConfigError> {
         file,
         lines,
     })
+}
+
+/// Opens the regular file at `path` for reading (a named pipe would block the read; a folder
+/// is no CSV file).
+///
+/// # Errors
+/// What is wrong, in words, naming no path.
+pub fn open_file(path: &Path) -> Result<File, String> {
+    let words = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "cannot read the file: permission denied".into(),
+        _ => format!("cannot read the file: {e}"),
+    };
+    let kind = std::fs::metadata(path).map_err(words)?.file_type();
+    if kind.is_dir() {
+        return Err("is a folder, not a CSV file".into());
+    }
+    if !kind.is_file() {
+        return Err("is not a regular file; a CSV file is expected".into());
+    }
+    File::open(path).map_err(words)
 }
 
 /// A [`ConfigError`] in `file` at `line` (1-based; the header is line 1) and field `column`

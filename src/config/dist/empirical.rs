@@ -16,7 +16,7 @@ use super::super::file::STDIN_NAME;
 use super::super::reader::{Tbl, as_str, type_name};
 use crate::dist::{Empirical, Shape};
 use crate::error::ConfigError;
-use crate::usage::column;
+use crate::usage::{column, header};
 
 /// The shape of the empirical table `t`, whose keys were checked.
 ///
@@ -29,7 +29,7 @@ pub(super) fn shape(t: &Tbl<'_, '_>) -> Result<Shape, ConfigError> {
     let filters = filters(t)?;
     let path = data_path(t.src.file, file);
     let shown = path.display().to_string();
-    let f = column::open(&path).map_err(|m| {
+    let f = header::open_file(&path).map_err(|m| {
         t.src
             .err(&file_v.span(), &t.child("file"), format!("{shown}: {m}"))
     })?;

@@ -43,7 +43,8 @@ listing() { # DIR
 # else prints what differs and fails. WANT must hold a CSV file (so two empty folders fail).
 same_outputs() { # GOT WANT
   local got=$1 want=$2 bad=0 f
-  if ! listing "$want" | grep -q '\.csv$'; then
+  # Not grep -q: exiting at the first match could kill listing with SIGPIPE (and pipefail).
+  if ! listing "$want" | grep '\.csv$' >/dev/null; then
     echo "$want holds no CSV file" >&2
     return 1
   fi

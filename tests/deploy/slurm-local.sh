@@ -6,7 +6,8 @@
 # deploy/slurm/submit.sh (the job array, then the merge with --dependency=afterok), waits for
 # both, checks that every task and the merge COMPLETED, compares the result, every file but
 # run.json byte for byte, with one `plansim run` of the same config and flags, and stops the
-# daemons (also on failure).
+# daemons (also on failure). A failed task fails it within seconds: the merge's dependency can
+# then never be met, and DependencyParameters=kill_invalid_depend cancels it.
 #
 # OPT-IN: neither .ci/run nor the README's test command runs it. Run it as root (it installs
 # packages and runs the daemons as root): `bash tests/deploy/slurm-local.sh`. Uses $PLANSIM or
@@ -28,20 +29,27 @@ fi
 work=${KEEP:-$(mktemp -d /tmp/plansim-slurm.XXXXXX)}
 mkdir -p "$work"
 work=$(realpath "$work")
-chmod 700 "$work"
+chmod 711 "$work"
 host=$(hostname -s)
 cpus=$(nproc)
 export SLURM_CONF=$work/slurm.conf
 mkdir -p "$work/munge" "$work/state" "$work/spool" "$work/jobs"
-chmod 700 "$work/munge"
+chmod 711 "$work/munge"
 
+# Stops the daemons this script started (by their pid files): slurmctld and slurmd through
+# `scontrol shutdown`, then SIGTERM for any left after 10 s, and munged last.
 stop() {
-  local rc=$?
+  local rc=$? pidfile pid
   scontrol shutdown >/dev/null 2>&1 || true
-  sleep 1
-  local pidfile
   for pidfile in "$work/slurmd.pid" "$work/slurmctld.pid" "$work/munge/munged.pid"; do
-    [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+    [ -f "$pidfile" ] || continue
+    pid=$(cat "$pidfile")
+    case $pidfile in */munged.pid) kill "$pid" 2>/dev/null || true ;; esac
+    for _ in $(seq 20); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.5
+    done
+    kill "$pid" 2>/dev/null || true
   done
   if [ -z "${KEEP:-}" ]; then
     rm -rf "$work"
@@ -90,6 +98,8 @@ AccountingStorageType=accounting_storage/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_CPU
 SchedulerType=sched/backfill
+DependencyParameters=kill_invalid_depend
+MailProg=/bin/true
 MpiDefault=none
 ReturnToService=2
 MinJobAge=600
@@ -126,15 +136,18 @@ done
 [ -z "$(squeue -h -j "$array,$merge")" ] || fail "jobs still queued after 300 s: $(squeue)"
 
 # Every task of the array and the merge must have COMPLETED (exit 0).
-states=$(scontrol -o show job "$array" | grep -o 'JobState=[A-Z_]*' | sort | uniq -c | tr -s ' ')
-echo "slurm-local.sh: array job $array:$states"
-[ "$(scontrol -o show job "$array" | grep -c 'JobState=COMPLETED')" -eq 3 ] ||
-  fail "not all 3 array tasks completed: $(scontrol -o show job "$array")"
-merge_state=$(scontrol -o show job "$merge" | grep -o 'JobState=[A-Z_]*')
-echo "slurm-local.sh: merge job $merge: $merge_state"
-[ "$merge_state" = JobState=COMPLETED ] || {
-  cat "$work"/jobs/*.out >&2 || true
-  fail "the merge job did not complete"
-}
+# One line per job or task from `scontrol -o`, as "task K STATE (exit CODE:SIGNAL)".
+task_state='s/.*ArrayTaskId=\([0-9]*\).*JobState=\([A-Z_]*\).*ExitCode=\([0-9:]*\).*/task \1 \2 (exit \3)/'
+job_state='s/.*JobState=\([A-Z_]*\).*ExitCode=\([0-9:]*\).*/\1 (exit \2)/'
+tasks=$(scontrol -o show job "$array" | sed "$task_state" | sort | paste -sd , | sed 's/,/, /g')
+merge_state=$(scontrol -o show job "$merge" | sed "$job_state")
+echo "slurm-local.sh: array job $array: $tasks; merge job $merge: $merge_state"
+if [ "$(grep -o COMPLETED <<<"$tasks" | wc -l)" -ne 3 ] || [ "$merge_state" != "COMPLETED (exit 0:0)" ]; then
+  for f in "$work"/jobs/*.out; do
+    echo "--- $f" >&2
+    tail -n 5 "$f" >&2
+  done
+  fail "not every task and the merge COMPLETED"
+fi
 same_outputs "$work/run/result" "$work/single" || fail "the merged result differs from a single run"
 echo "slurm-local.sh: Slurm's merged result equals a single run (every file but run.json)"

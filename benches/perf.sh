@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The one command behind the performance table of the README and docs/performance.md (issue 14):
 #
-#   benches/perf.sh             the full run (about 6 minutes on the 2-core development machine
-#                               once built, plus the release and bench builds)
-#   QUICK=1 benches/perf.sh     few samples, fewer peer runs: for trying the script (about 3
-#                               minutes); its numbers are noisier
+#   benches/perf.sh             the full run (233 s on the shared 2-core development machine once
+#                               built; the release and bench builds take minutes the first time)
+#   QUICK=1 benches/perf.sh     for trying the script: 10 samples, 0.5 s warm-up and 1 s of
+#                               measurement a benchmark, the peer 3 times at 100 trials, peak RSS
+#                               at 2 and 4 trials: noisier, and not the table's figures
 #
 # It builds the release binary, runs `cargo bench --features bench --bench engine` (criterion,
 # medians from target/perf/criterion/**/new/estimates.json), runs benches/peer.sh (plansim
@@ -74,8 +75,10 @@ fi
 rm -f "$PERF/rss.txt"
 if [ -z "${SKIP_RSS:-}" ]; then
     stage "peak RSS (configs/coding-agent.toml --users 1000000)"
+    rss_trials="10 20"
+    [ -n "${QUICK:-}" ] && rss_trials="2 4"
     for threads in 2 16; do
-        for trials in 10 20; do
+        for trials in $rss_trials; do
             out=$(mktemp -d)
             /usr/bin/time -v target/release/plansim run configs/coding-agent.toml --users 1000000 \
                 --trials "$trials" --threads "$threads" --quiet --out "$out/o" > /dev/null 2> "$out/time"

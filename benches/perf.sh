@@ -29,7 +29,7 @@ if [ ! -x /usr/bin/time ] && [ -z "${SKIP_RSS:-}" ]; then
 fi
 
 {
-    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); host $(hostname), $(nproc) CPUs"
+    echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); host $(uname -n), $(nproc) CPUs"
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$( [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (uncommitted changes)')"
     echo "mode: $([ -n "${QUICK:-}" ] && echo 'QUICK (a trial run: few samples)' || echo full)"
     echo "uptime at start: $(uptime)"

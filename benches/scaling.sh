@@ -53,7 +53,7 @@ commit=$(cat "$DIR/commit" 2>/dev/null || echo unknown)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "scaling.sh: $(hostname), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC'), engine $ENGINE, commit $commit"
+echo "scaling.sh: $(uname -n), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC'), engine $ENGINE, commit $commit"
 echo "threads $THREADS; $TRIALS trials x $USERS users x 12 months x 5 plans an iteration"
 uptime
 lscpu 2>/dev/null | grep -E '^(Model name|CPU\(s\)|Thread\(s\) per core|Core\(s\) per socket|Socket\(s\))' || true
@@ -68,48 +68,40 @@ if [ "$ENGINE" = bench ]; then
         --measurement-time "${MEASURE:-5}" scaling
     for t in ${THREADS//,/ }; do
         f="$work/criterion/scaling/engine_${t}-threads/new/estimates.json"
-        python3 -c 'import json,sys; print(sys.argv[2], json.load(open(sys.argv[1]))["median"]["point_estimate"] / 1e9)' "$f" "$t"
+        ns=$(sed -n 's/.*"median":{"confidence_interval":{[^}]*},"point_estimate":\([^,}]*\).*/\1/p' "$f")
+        [ -n "$ns" ] || { echo "scaling.sh: no median in $f" >&2; exit 1; }
+        awk -v t="$t" -v ns="$ns" 'BEGIN { printf "%s %.6f\n", t, ns / 1e9 }'
     done > "$medians"
 elif [ "$ENGINE" = plansim ]; then
     [ -x "$DIR/plansim" ] || { echo "scaling.sh: $DIR/plansim is missing: run benches/scaling.sh --prepare where cargo is" >&2; exit 2; }
     for t in ${THREADS//,/ }; do
         for r in $(seq "${RUNS:-3}"); do
-            python3 -c 'import subprocess, sys, time
-t0 = time.perf_counter()
-subprocess.run(sys.argv[2:], check=True, stdout=subprocess.DEVNULL)
-print(sys.argv[1], time.perf_counter() - t0)' "$t" "$DIR/plansim" run configs/coding-agent.toml \
-                --trials "$TRIALS" --users "$USERS" --threads "$t" --quiet --out "$work/out" |
-                tee -a "$work/runs" >&2
-        done
-    done
-    python3 -c '
-import statistics, sys
-runs = {}
-for line in open(sys.argv[1]):
-    t, s = line.split()
-    runs.setdefault(int(t), []).append(float(s))
-for t, v in runs.items():
-    print(t, statistics.median(v))' "$work/runs" > "$medians"
+            start=$(date +%s%N)
+            "$DIR/plansim" run configs/coding-agent.toml --trials "$TRIALS" --users "$USERS" \
+                --threads "$t" --quiet --out "$work/out" > /dev/null
+            end=$(date +%s%N)
+            awk -v t="$t" -v a="$start" -v b="$end" 'BEGIN { printf "%s %.6f\n", t, (b - a) / 1e9 }'
+        done | tee "$work/runs" >&2
+        # The median of this thread count's runs.
+        sort -g -k2 "$work/runs" | awk '{ v[NR] = $2 } END {
+            m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+            printf "%s %.6f\n", $1, m }'
+    done > "$medians"
 else
     echo "scaling.sh: ENGINE must be bench or plansim, not $ENGINE" >&2
     exit 2
 fi
 
 mkdir -p "$(dirname "$RESULTS")"
-python3 - "$medians" "$TRIALS" "$USERS" > "$RESULTS" <<PY
-import sys
-rows = [line.split() for line in open(sys.argv[1])]
-upm = int(sys.argv[2]) * int(sys.argv[3]) * 12 * 5
-base = float(rows[0][1])
-print("# benches/scaling.sh: the coding-agent engine at each thread count (median s an iteration)")
-print("# host $(hostname), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC'), engine $ENGINE, commit $commit")
-print(f"# {sys.argv[2]} trials x {sys.argv[3]} users x 12 months x 5 plans = {upm / 1e6:.0f} M user-plan-months an iteration")
-print(f"# speedup: the median at {rows[0][0]} thread(s) / the median at that row's threads")
-print("threads median_s M_upm_per_s speedup")
-for t, s in rows:
-    s = float(s)
-    print(f"{t} {s:.4f} {upm / s / 1e6:.1f} {base / s:.2f}")
-PY
+upm=$((TRIALS * USERS * 12 * 5))
+{
+    echo "# benches/scaling.sh: the coding-agent engine at each thread count (median s an iteration)"
+    echo "# host $(uname -n), $(nproc) CPUs, $(date -u '+%Y-%m-%d %H:%M UTC'), engine $ENGINE, commit $commit"
+    echo "# $TRIALS trials x $USERS users x 12 months x 5 plans = $((upm / 1000000)) M user-plan-months an iteration"
+    echo "# speedup: the median at $(head -1 "$medians" | cut -d' ' -f1) thread(s) / the median at that row's threads"
+    echo "threads median_s M_upm_per_s speedup"
+    awk -v upm="$upm" 'NR == 1 { base = $2 } { printf "%s %.4f %.1f %.2f\n", $1, $2, upm / $2 / 1e6, base / $2 }' "$medians"
+} > "$RESULTS"
 [ -n "${OUT:-}" ] && cp "$RESULTS" "$OUT/scaling.txt"
 echo "--- $RESULTS"
 cat "$RESULTS"

@@ -12,6 +12,7 @@ missing is shown as "not measured". Only the standard library.
 import json
 import os
 import sys
+import textwrap
 
 perf, scaling_file = sys.argv[1], sys.argv[2]
 crit = os.path.join(perf, "criterion")
@@ -156,8 +157,14 @@ if scaling == "not measured":
                  {cols[-1]: "not measured"}, "≥ 12×", ""))
 
 with open(os.path.join(perf, "context.txt")) as fh:
-    for line in fh:
-        print(f"<!-- {line.strip()} -->")
+    context = [line.strip() for line in fh if line.strip()]
+ctx = dict(line.split(": ", 1) for line in context if ": " in line)
+loads = [line.split("load average: ")[1].split(",")[0] for line in context if "load average: " in line]
+line = (f"Measured by `benches/perf.sh` ({ctx.get('mode', '?')}) at commit {ctx.get('commit', '?')}, "
+        f"{ctx.get('date', '?')}, in {ctx.get('took', '?')}; load average (1 minute) "
+        f"{', '.join(loads)} at the start, before each stage and at the end.")
+warnings = [line.split(": ", 1)[1] for line in context if line.startswith("perf.sh: warning")]
+print(textwrap.fill(" ".join([line, *(w[0].upper() + w[1:] + "." for w in warnings)]), width=98))
 print()
 heads = [f"{t} thread{'s' if t > 1 else ''}" for t in cols]
 print("| measure | " + " | ".join(heads) + " | target | |")

@@ -32,7 +32,7 @@ fi
 {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); host $(uname -n), $(nproc) CPUs"
     echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$( [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] && echo ' (uncommitted changes)')"
-    echo "mode: $([ -n "${QUICK:-}" ] && echo 'QUICK (a trial run: few samples)' || echo full)"
+    echo "mode: $([ -n "${QUICK:-}" ] && echo 'QUICK (a trial run: few samples)' || echo full)$([ -n "${SKIP_BENCH:-}" ] && echo ', the bench figures from an earlier run')"
     echo "uptime at start: $(uptime)"
 } | tee "$PERF/context.txt"
 

@@ -187,5 +187,16 @@ for trials, threads, kb, wall in rss:
     print(f"| {trials} trials, --threads {threads} | {int(kb) / 1024:.0f} MiB | {wall} |")
 if rss:
     peak = max(int(r[2]) for r in rss) / 1024
-    print(f"\nTarget: under 1 GiB at any thread count up to 16 and flat in trials: largest "
-          f"{peak:.0f} MiB, {'met' if peak < 1024 else '**missed**'}.")
+    # Flat in trials: at each thread count, the most trials against the fewest.
+    growth = []
+    for threads in sorted({r[1] for r in rss}, key=int):
+        runs = sorted((int(r[0]), int(r[2])) for r in rss if r[1] == threads)
+        if len(runs) > 1:
+            growth.append(f"{runs[-1][1] / runs[0][1] - 1:+.1%} from {runs[0][0]} to {runs[-1][0]} "
+                          f"trials at {threads} threads")
+    flat = all(abs(float(g.split("%")[0])) <= 10 for g in growth)
+    print()
+    print(textwrap.fill(
+        f"Target: under 1 GiB at any thread count up to 16 and flat in trials: largest {peak:.0f} "
+        f"MiB ({'met' if peak < 1024 else '**missed**'}); {'; '.join(growth) or 'one run'} "
+        f"({'flat, within 10%' if flat else '**not flat**'}).", width=98))

@@ -133,7 +133,8 @@ pub fn run_until(
 /// [`RunOptions::keep_trial_groups`] merge exactly into those of the whole range.
 ///
 /// # Errors
-/// As [`run`], and [`EngineError::TrialRange`] for a range outside `0..trials`.
+/// As [`run`], and [`EngineError::TrialRange`] for a range outside `0..trials`; the size
+/// limits apply to the range's trials (a shard is checked for what it runs and holds).
 pub fn run_trials(
     scn: &Scenario,
     range: Range<u64>,

@@ -100,20 +100,7 @@ pub fn target() -> String {
 /// The maths part's text: the target and the hex SHA-256 of the probe's result bits.
 pub fn maths() -> String {
     let inputs = [
-        1e-300,
-        1e-8,
-        0.1,
-        0.3,
-        0.5,
-        0.7,
-        0.999_999,
-        1.5,
-        2.718_281_828,
-        3.3,
-        7.25,
-        42.0,
-        123.456,
-        700.0,
+        1e-300, 1e-8, 0.1, 0.3, 0.5, 0.7, 0.999_999, 1.5, 2.75, 3.3, 7.25, 42.0, 123.456, 700.0,
     ];
     let mut h = Sha256::new();
     for x in inputs {

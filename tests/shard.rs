@@ -271,6 +271,15 @@ fn missing_duplicated_and_foreign_shards_are_refused_naming_the_folders() {
         err.contains("split is shard 2 of 4") && err.contains("same split"),
         "{err}"
     );
+    // A shard folder is never the merge's output.
+    let before = fs::read(d.join("s2/results/001.json")).unwrap();
+    let folders: Vec<String> = ["s1", "s2", "s3"].iter().map(|s| s.to_string()).collect();
+    let err = refused(&merge(d, &folders, "s2", &[]));
+    assert!(
+        err.contains("shard folder s2") && err.contains("is this shard folder"),
+        "{err}"
+    );
+    assert_eq!(fs::read(d.join("s2/results/001.json")).unwrap(), before);
     // A good merge still works after all that, with the report and workbook of a run.
     let folders = ["s2".into(), "s1".into(), "s3".into()];
     ok(&merge(d, &folders, "out", &["--report", "--xlsx"]));

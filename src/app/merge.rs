@@ -93,6 +93,20 @@ pub(super) fn merge_shards(args: &MergeArgs) -> Result<(), Error> {
             ),
         ));
     }
+    // A shard folder is never the merge's --out: it would be replaced by the outputs.
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some((dir, _)) = manifests.iter().find(|(d, _)| same(d, &args.out)) {
+        return Err(fail(
+            dir,
+            format!(
+                "--out {} is this shard folder: merge into another folder",
+                args.out.display()
+            ),
+        ));
+    }
     // Claimed before the heavy reading, so a bad --out fails fast; nothing is written on error.
     let mut notes = Vec::new();
     let claimed = export::OutputFolder::claim(&args.out, false, &mut notes);
@@ -119,7 +133,7 @@ pub(super) fn merge_shards(args: &MergeArgs) -> Result<(), Error> {
     shards.sort_by_key(|(_, s)| s.manifest.k);
     let (first_dir, first) = (shards[0].0, &shards[0].1);
     let run_args = run_args(args, first);
-    let (name, mut points) = rebuild(first)?;
+    let (name, mut points) = rebuild(first).map_err(|e| fail(first_dir, e))?;
     let data = data_files(&std::mem::take(&mut points.data_files))?;
     if data_part(&data) != first.manifest.parts.data {
         let changed = data
@@ -269,7 +283,7 @@ fn check_trials(s: &Shard) -> Result<(), String> {
 /// The scenario's points from the shard's inputs: the config read from its text under its
 /// name (made absolute from the folder the shard ran in when this one differs, so data files
 /// are found again).
-fn rebuild(s: &Shard) -> Result<(String, crate::config::sweep::Points), Error> {
+fn rebuild(s: &Shard) -> Result<(String, crate::config::sweep::Points), String> {
     let inputs = &s.inputs;
     let mut name = inputs.config.clone();
     let cwd = std::env::current_dir().ok();
@@ -294,7 +308,8 @@ fn rebuild(s: &Shard) -> Result<(String, crate::config::sweep::Points), Error> {
             values: s.values.clone(),
         })
         .collect();
-    let points = crate::config::sweep::parse_points(&inputs.text, &name, &overrides, &sweeps)?;
+    let points = crate::config::sweep::parse_points(&inputs.text, &name, &overrides, &sweeps)
+        .map_err(|e| format!("the scenario cannot be rebuilt from its inputs.json:\n{e}"))?;
     Ok((inputs.config.clone(), points))
 }
 

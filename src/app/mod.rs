@@ -12,6 +12,7 @@ mod fit_text;
 mod init;
 mod merge;
 mod print;
+mod progress;
 mod report;
 mod run;
 mod shard;

@@ -3,14 +3,14 @@
 //! point on common random numbers with one progress bar, refuse non-finite results (naming
 //! the point), compare (compare.csv), write the outputs as one set (a sweep: sweep.csv,
 //! compare.csv, run.json and `points/NNN/`; report.html with `--report`), print the table and
-//! say which earlier results were replaced.
+//! say which earlier results were replaced. With `--shard K/N`, the loaded points go to
+//! [`super::shard`] instead, which runs the shard's trials into a shard folder.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use std::time::{Instant, SystemTime};
 
 use super::finish::{self, Finish};
+use super::progress::progress_bar;
 use super::{MAX_THREADS, best, decide, default_threads, field_args, print, table};
 use crate::analysis::compare::Baseline;
 use crate::analysis::precision;
@@ -315,30 +315,6 @@ pub(super) fn stdout_table(run: &RunSet<'_>, decide: &decide::Decide) -> Result<
     ))
 }
 
-/// The progress bar on stderr (hidden with `--quiet`) over `total` users simulated.
-pub(super) fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated{eta}",
-        )
-        .expect("static template is valid")
-        .with_key(
-            "eta",
-            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let total = state.len().unwrap_or(0);
-                if let Some(left) = eta(state.elapsed(), state.pos(), total) {
-                    let _ = write!(w, ", eta {left}");
-                }
-            },
-        ),
-    );
-    bar
-}
-
 /// What the outputs in `dir` came from, if it holds any: `None` when there is nothing to
 /// replace, else the seed and start time its run.json records, or what it lacks (run.json
 /// from before plansim recorded start times has none).
@@ -362,22 +338,6 @@ pub(super) fn previous_run(dir: &Path) -> Option<String> {
     Some(format!("{seed}, {started}"))
 }
 
-/// Time left, once the progress so far says something about it: after the first two seconds
-/// (thread start-up and the first blocks distort the rate before that), from the average rate
-/// since the start, which is steady for a simulation, rounded up to whole seconds.
-fn eta(elapsed: Duration, done: u64, total: u64) -> Option<String> {
-    if elapsed < Duration::from_secs(2) || done == 0 || total == 0 {
-        return None;
-    }
-    let left = elapsed.as_secs_f64() * total.saturating_sub(done) as f64 / done as f64;
-    let secs = left.ceil() as u64;
-    Some(match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
-        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
-    })
-}
-
 /// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks
 /// the file's values get, and errors that name the flag.
 fn size_overrides(args: &RunArgs) -> Vec<Override> {
@@ -395,25 +355,4 @@ fn size_overrides(args: &RunArgs) -> Vec<Override> {
         })
     })
     .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::eta;
-
-    #[test]
-    fn eta_is_hidden_for_the_first_two_seconds_then_follows_the_average_rate() {
-        let s = Duration::from_secs_f64;
-        // The first blocks of a 5.7 s run: no estimate yet, however few users are done.
-        assert_eq!(eta(s(0.3), 1, 1000), None);
-        assert_eq!(eta(s(1.9), 330, 1000), None);
-        assert_eq!(eta(s(2.0), 0, 1000), None);
-        // 2 s for 35% of the users: 3.7 s left at that rate, shown as 4s.
-        assert_eq!(eta(s(2.0), 350, 1000).as_deref(), Some("4s"));
-        assert_eq!(eta(s(60.0), 400, 1000).as_deref(), Some("1m 30s"));
-        assert_eq!(eta(s(3600.0), 250, 1000).as_deref(), Some("3h 00m"));
-        assert_eq!(eta(s(5.7), 1000, 1000).as_deref(), Some("0s"));
-    }
 }

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use super::print;
-use super::run::{Loaded, interrupted, pool, progress_bar};
+use super::progress::progress_bar;
+use super::run::{Loaded, interrupted, pool};
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::export::set::OutFile;

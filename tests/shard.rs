@@ -499,3 +499,37 @@ fn shard_runs_refuse_precision_reports_and_malformed_splits() {
         assert!(err.contains("expected K/N"), "{bad}: {err}");
     }
 }
+
+#[test]
+fn size_limits_apply_to_each_shards_own_trials() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let cfg = config("coding-agent.toml");
+    let big = |trials: &str, extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            cfg.as_str(),
+            "--quiet",
+            "--trials",
+            trials,
+            "--users",
+            "100000000",
+            "--out",
+            "o",
+        ];
+        args.extend(extra);
+        plansim(d, &args)
+    };
+    // 2000 trials of 10^8 users are over the work limit as one run...
+    let err = refused(&big("2000", &[]));
+    assert!(err.contains("user-plan-months is too large"), "{err}");
+    // ... a shard of 4000 trials' first half too (its own 2000 trials)...
+    let err = refused(&big("4000", &["--shard", "1/2"]));
+    assert!(err.contains("2000 trials x 100000000 users"), "{err}");
+    assert!(!d.join("o").exists());
+    // ... but not a shard of a few of them (here none: 2000 trials in 10^6 shards).
+    ok(&big("2000", &["--shard", "1/1000000"]));
+    let m: Manifest =
+        serde_json::from_slice(&fs::read(d.join("o").join(MANIFEST)).unwrap()).unwrap();
+    assert_eq!((m.first_trial, m.end_trial, m.n), (0, 0, 1_000_000));
+}

@@ -6,6 +6,7 @@
 //! (run.json adds the shards). Every refusal is exit 2 naming the shard folder, before
 //! anything is written.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -48,10 +49,9 @@ pub(super) fn merge_shards(args: &MergeArgs) -> Result<(), Error> {
     }
     agree(&manifests)?;
     let n = manifests[0].1.n;
-    let mut by_k: Vec<Option<&Path>> = vec![None; usize::try_from(n).unwrap_or(usize::MAX)];
+    let mut by_k: BTreeMap<u64, &Path> = BTreeMap::new();
     for (dir, m) in &manifests {
-        let slot = &mut by_k[(m.k - 1) as usize];
-        if let Some(first) = slot {
+        if let Some(first) = by_k.insert(m.k, dir) {
             return Err(Error::Shard(format!(
                 "shard {} of {n} given twice: shard folders {} and {}",
                 m.k,
@@ -59,14 +59,12 @@ pub(super) fn merge_shards(args: &MergeArgs) -> Result<(), Error> {
                 shown(dir)
             )));
         }
-        *slot = Some(dir);
     }
-    if let Some(k) = by_k.iter().position(Option::is_none) {
+    // The first K of 1..=N not given (at most one past the number given).
+    if let Some(k) = (1..=n).find(|k| !by_k.contains_key(k)) {
         return Err(Error::Shard(format!(
-            "shard {} of {n} is missing (e.g. shard-{}-of-{n}): the merge needs shards 1 to {n}, \
-             each once; given: {}",
-            k + 1,
-            k + 1,
+            "shard {k} of {n} is missing (e.g. shard-{k}-of-{n}): the merge needs shards 1 to \
+             {n}, each once; given: {}",
             args.shards
                 .iter()
                 .map(|d| shown(d))

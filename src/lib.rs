@@ -52,6 +52,7 @@ mod interrupt;
 mod model;
 pub mod report;
 pub mod results;
+pub mod shard;
 mod usage;
 
 #[cfg(test)]

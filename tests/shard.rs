@@ -363,6 +363,38 @@ fn corrupted_files_unknown_formats_and_other_versions_are_refused() {
     );
     unchanged(&err);
     fs::write(&manifest, &text).unwrap();
+    // Every shard from another plansim, or from a machine with other maths: not merged here.
+    let originals: Vec<String> = (1..=3)
+        .map(|k| fs::read_to_string(d.join(format!("s{k}")).join(MANIFEST)).unwrap())
+        .collect();
+    for (what, expect) in [
+        ("version", "written by plansim 0.0.9, but this is plansim"),
+        (
+            "maths",
+            "written on riscv64-linux-musl whose platform maths differ",
+        ),
+    ] {
+        for (k, original) in originals.iter().enumerate() {
+            let mut m: Manifest = serde_json::from_str(original).unwrap();
+            if what == "version" {
+                m.plansim_version = "0.0.9".into();
+                m.parts.version = sha256(b"0.0.9");
+            } else {
+                m.target = "riscv64-linux-musl".into();
+                m.parts.maths = sha256(b"another libm");
+            }
+            rewrite(&d.join(format!("s{}", k + 1)).join(MANIFEST), m);
+        }
+        let err = merge_out();
+        assert!(
+            err.contains("shard folder s1") && err.contains(expect),
+            "{err}"
+        );
+        unchanged(&err);
+    }
+    for (k, original) in originals.iter().enumerate() {
+        fs::write(d.join(format!("s{}", k + 1)).join(MANIFEST), original).unwrap();
+    }
     ok(&merge(
         d,
         &["s1".into(), "s2".into(), "s3".into()],

@@ -153,6 +153,22 @@ fn a_sweep_in_menu_mode_with_correlated_draws_merges_byte_for_byte() {
     assert!(dir.join("merged/points/006/summary.csv").exists());
     assert!(dir.join("merged/sweep.csv").exists());
     fs::remove_dir_all(dir).unwrap();
+    // A sweep in each mode, with --rank-by and the baseline point of a sweep.
+    let args = [
+        &SMALL[..],
+        &[
+            "--sweep",
+            "plan.pro.price=[20, 25]",
+            "--baseline-point",
+            "2",
+            "--rank-by",
+            "-profit_p05",
+        ],
+    ]
+    .concat();
+    let dir = merges_like_a_single_run(&config("coding-agent.toml"), 3, &args);
+    assert!(dir.join("merged/points/002/trials.csv").exists());
+    fs::remove_dir_all(dir).unwrap();
     // A plain menu run.
     let dir = merges_like_a_single_run(&config("menu.toml"), 2, &SMALL);
     fs::remove_dir_all(dir).unwrap();

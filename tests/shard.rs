@@ -153,6 +153,22 @@ fn a_sweep_in_menu_mode_with_correlated_draws_merges_byte_for_byte() {
     assert!(dir.join("merged/points/006/summary.csv").exists());
     assert!(dir.join("merged/sweep.csv").exists());
     fs::remove_dir_all(dir).unwrap();
+    // A sweep in each mode, with --rank-by and the baseline point of a sweep.
+    let args = [
+        &SMALL[..],
+        &[
+            "--sweep",
+            "plan.pro.price=[20, 25]",
+            "--baseline-point",
+            "2",
+            "--rank-by",
+            "-profit_p05",
+        ],
+    ]
+    .concat();
+    let dir = merges_like_a_single_run(&config("coding-agent.toml"), 3, &args);
+    assert!(dir.join("merged/points/002/trials.csv").exists());
+    fs::remove_dir_all(dir).unwrap();
     // A plain menu run.
     let dir = merges_like_a_single_run(&config("menu.toml"), 2, &SMALL);
     fs::remove_dir_all(dir).unwrap();
@@ -363,6 +379,38 @@ fn corrupted_files_unknown_formats_and_other_versions_are_refused() {
     );
     unchanged(&err);
     fs::write(&manifest, &text).unwrap();
+    // Every shard from another plansim, or from a machine with other maths: not merged here.
+    let originals: Vec<String> = (1..=3)
+        .map(|k| fs::read_to_string(d.join(format!("s{k}")).join(MANIFEST)).unwrap())
+        .collect();
+    for (what, expect) in [
+        ("version", "written by plansim 0.0.9, but this is plansim"),
+        (
+            "maths",
+            "written on riscv64-linux-musl whose platform maths differ",
+        ),
+    ] {
+        for (k, original) in originals.iter().enumerate() {
+            let mut m: Manifest = serde_json::from_str(original).unwrap();
+            if what == "version" {
+                m.plansim_version = "0.0.9".into();
+                m.parts.version = sha256(b"0.0.9");
+            } else {
+                m.target = "riscv64-linux-musl".into();
+                m.parts.maths = sha256(b"another libm");
+            }
+            rewrite(&d.join(format!("s{}", k + 1)).join(MANIFEST), m);
+        }
+        let err = merge_out();
+        assert!(
+            err.contains("shard folder s1") && err.contains(expect),
+            "{err}"
+        );
+        unchanged(&err);
+    }
+    for (k, original) in originals.iter().enumerate() {
+        fs::write(d.join(format!("s{}", k + 1)).join(MANIFEST), original).unwrap();
+    }
     ok(&merge(
         d,
         &["s1".into(), "s2".into(), "s3".into()],

@@ -73,20 +73,25 @@ pub(super) fn merge_shards(args: &MergeArgs) -> Result<(), Error> {
         )));
     }
     // This plansim and this machine must be those of the shards, too.
-    let parts = &manifests[0].1.parts;
-    let here = sha256(fingerprint::maths().as_bytes());
-    if parts.version != sha256(env!("CARGO_PKG_VERSION").as_bytes()) || parts.maths != here {
-        let what = if parts.maths == here {
-            format!("plansim {}", manifests[0].1.plansim_version)
-        } else {
-            format!("platform maths of {}", manifests[0].1.target)
-        };
+    let (d0, m0) = (manifests[0].0, &manifests[0].1);
+    if m0.parts.version != sha256(env!("CARGO_PKG_VERSION").as_bytes()) {
         return Err(fail(
-            manifests[0].0,
+            d0,
             format!(
-                "written by {what}, but this is plansim {} on {} with other results; merge \
-                 where the shards ran",
-                env!("CARGO_PKG_VERSION"),
+                "written by plansim {}, but this is plansim {}: merge with the plansim that \
+                 wrote the shards",
+                m0.plansim_version,
+                env!("CARGO_PKG_VERSION")
+            ),
+        ));
+    }
+    if m0.parts.maths != sha256(fingerprint::maths().as_bytes()) {
+        return Err(fail(
+            d0,
+            format!(
+                "written on {} whose platform maths differ from this machine's ({}): merge on \
+                 the kind of machine the shards ran on",
+                m0.target,
                 fingerprint::target()
             ),
         ));

@@ -87,7 +87,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub report: bool,
     /// Run only shard K of N: trials [floor((K-1)T/N), floor(KT/N)) of T, into a shard folder
-    /// [default --out: output/<scenario name>/shard-K-of-N/] for `plansim merge`.
+    /// [default --out: output/<scenario name>-shards/shard-K-of-N/] for `plansim merge`.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
 }

@@ -71,11 +71,11 @@ pub(super) fn run_shard(
     let default = args.out.is_none();
     let out = args.out.clone().unwrap_or_else(|| {
         PathBuf::from("output")
-            .join(&scns[0].name)
+            .join(format!("{}-shards", scns[0].name))
             .join(format!("shard-{}-of-{}", split.k, split.n))
     });
     if default {
-        // The shard's parent is output/<name>/, created by the claim; output/ itself here.
+        // The shard's parent is output/<name>-shards/, created by the claim; output/ itself here.
         let _ = std::fs::create_dir("output");
     }
     let mut notes = Vec::new();

@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Simulate a scenario and write per-plan profit distributions to CSV.
     Run(RunArgs),
+    /// Merge the shard folders of `plansim run --shard K/N` into the outputs of a single run.
+    Merge(MergeArgs),
     /// Validate a scenario and show each segment's usage and its retail vs cost value.
     Check(CheckArgs),
     /// Write report.html (tables and charts, one self-contained page) from an output folder.
@@ -84,6 +86,30 @@ pub struct RunArgs {
     /// Also write report.html (tables and charts) into the output folder.
     #[arg(long)]
     pub report: bool,
+    /// Run only shard K of N: trials [floor((K-1)T/N), floor(KT/N)) of T, into a shard folder
+    /// [default --out: output/<scenario name>-shards/shard-K-of-N/] for `plansim merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+/// Arguments of `plansim merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shard folders, 1 to N each once, in any order.
+    #[arg(value_name = "SHARD_DIR", required = true)]
+    pub shards: Vec<PathBuf>,
+    /// Output folder: written as `plansim run` of the same scenario writes it.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also write report.html (tables and charts) into the output folder.
+    #[arg(long)]
+    pub report: bool,
+    /// Also write results.xlsx: every CSV table as a sheet, with charts.
+    #[arg(long)]
+    pub xlsx: bool,
+    /// Say nothing on stderr while verifying and merging.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 /// Arguments of `plansim check`.
@@ -256,8 +282,9 @@ pub struct ManArgs {
 }
 
 /// The commands `plansim man COMMAND` has a page for: all of them, clap's `help` included.
-pub const MAN_PAGES: [&str; 8] = [
+pub const MAN_PAGES: [&str; 9] = [
     "run",
+    "merge",
     "check",
     "report",
     "fit",

@@ -190,6 +190,10 @@ pub enum Error {
         /// The first plan whose sums overflowed.
         plan: String,
     },
+    /// Shards that cannot be merged, or a shard run that cannot be: the message names the shard
+    /// folder (exit code 2).
+    #[error("{0}")]
+    Shard(String),
     /// Reading or writing a file failed (exit code 1).
     #[error("{}: {source}", path.display())]
     Io {
@@ -266,7 +270,8 @@ impl Error {
             | Error::Output(_)
             | Error::TooLarge { .. }
             | Error::Engine { .. }
-            | Error::Overflow { .. } => 2,
+            | Error::Overflow { .. }
+            | Error::Shard(_) => 2,
             Error::Io { .. } | Error::System(_) | Error::Stdout(_) => 1,
             Error::Busy { .. } => 75,
             Error::StdoutClosed => 141,

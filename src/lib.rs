@@ -8,7 +8,8 @@
 //! The public API is this facade: [`load`] or [`parse`] a scenario (optionally with
 //! [`Override`]s by field path), [`run`] it (or [`run_trials`] for a range of trials),
 //! [`summarize`] the [`results`], and [`write_all`] the output files; [`report::render`] draws
-//! report.html from the files of an output folder.
+//! report.html from the files of an output folder; [`shard`] reads and writes the shard folders
+//! of `plansim run --shard K/N` that `plansim merge` merges.
 //!
 //! ```
 //! let text = r#"
@@ -52,6 +53,7 @@ mod interrupt;
 mod model;
 pub mod report;
 pub mod results;
+pub mod shard;
 mod usage;
 
 #[cfg(test)]

@@ -6,12 +6,16 @@ mod best;
 mod check;
 mod completions;
 mod decide;
+mod finish;
 mod fit;
 mod fit_text;
 mod init;
+mod merge;
 mod print;
+mod progress;
 mod report;
 mod run;
+mod shard;
 mod table;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +28,7 @@ use crate::error::Error;
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Run(args) => run::run_scenario(&args),
+        Command::Merge(args) => merge::merge_shards(&args),
         Command::Check(args) => check::check_scenario(&args),
         Command::Report(args) => report::report_folder(&args),
         Command::Fit(args) => fit::fit_export(&args),

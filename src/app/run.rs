@@ -3,25 +3,46 @@
 //! point on common random numbers with one progress bar, refuse non-finite results (naming
 //! the point), compare (compare.csv), write the outputs as one set (a sweep: sweep.csv,
 //! compare.csv, run.json and `points/NNN/`; report.html with `--report`), print the table and
-//! say which earlier results were replaced.
+//! say which earlier results were replaced. With `--shard K/N`, the loaded points go to
+//! [`super::shard`] instead, which runs the shard's trials into a shard folder.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Instant, SystemTime};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-
+use super::finish::{self, Finish};
+use super::progress::progress_bar;
 use super::{MAX_THREADS, best, decide, default_threads, field_args, print, table};
-use crate::analysis::compare::{self, Baseline};
-use crate::analysis::{precision, summary};
+use crate::analysis::compare::Baseline;
+use crate::analysis::precision;
 use crate::cli::RunArgs;
 use crate::config::Override;
 use crate::error::Error;
-use crate::export::{self, Outcome, PointReport, Report, RunSet};
+use crate::export::{self, Report, RunSet};
 use crate::model::Scenario;
 use crate::{config, engine, interrupt};
 
-pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
-    let started_at = SystemTime::now();
+/// The scenario's points as loaded from the command line, with what a shard records.
+pub(super) struct Loaded {
+    /// How the config is named in messages and run.json.
+    pub config_name: String,
+    /// The config text as read.
+    pub text: String,
+    /// `--set`, the size flags and `--precision`, in order.
+    pub overrides: Vec<Override>,
+    /// `--sweep`.
+    pub sweeps: Vec<config::sweep::SweepArg>,
+    /// The swept paths.
+    pub paths: Vec<String>,
+    /// Each point's swept values.
+    pub values: Vec<Vec<String>>,
+    /// Each point's scenario, `--seed` applied.
+    pub scns: Vec<Scenario>,
+    /// The data files read.
+    pub data_files: Vec<PathBuf>,
+}
+
+/// Reads the scenario and its points with the command line's overrides, sweeps and seed.
+fn load(args: &RunArgs) -> Result<Loaded, Error> {
     let config_name = config::source_name(&args.config);
     // --set in order, then the size flags and --precision, which win.
     let (mut overrides, sweeps) = field_args(&args.fields)?;
@@ -29,9 +50,8 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     if let Some(p) = &args.precision {
         overrides.push(config::precision_override(p).map_err(Error::Usage)?);
     }
-    let loaded = config::sweep::load_points(&args.config, &overrides, &sweeps)?;
-    let sweep = loaded.is_sweep();
-    let paths = loaded.paths;
+    let text = config::read_text(&args.config)?;
+    let loaded = config::sweep::parse_points(&text, &config_name, &overrides, &sweeps)?;
     let (values, mut scns): (Vec<Vec<String>>, Vec<Scenario>) = loaded
         .points
         .into_iter()
@@ -43,17 +63,51 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
             scn.simulation.seed = seed;
         }
     }
-    print::stderr_lines(&scns[0].notes());
-    let threads = match args.threads {
-        Some(0) => return Err(Error::Usage("--threads must be at least 1".into())),
-        Some(n) if n > MAX_THREADS => {
-            return Err(Error::Usage(format!(
-                "--threads {n} is too many: at most {MAX_THREADS} (results do not depend on it)"
-            )));
+    Ok(Loaded {
+        config_name,
+        text,
+        overrides,
+        sweeps,
+        paths: loaded.paths,
+        values,
+        scns,
+        data_files: loaded.data_files,
+    })
+}
+
+/// `--threads`, checked, or all cores.
+fn threads(args: &RunArgs) -> Result<usize, Error> {
+    match args.threads {
+        Some(0) => Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) if n > MAX_THREADS => Err(Error::Usage(format!(
+            "--threads {n} is too many: at most {MAX_THREADS} (results do not depend on it)"
+        ))),
+        Some(n) => Ok(n),
+        None => Ok(default_threads()),
+    }
+}
+
+pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
+    let started_at = SystemTime::now();
+    let split = super::shard::split(args)?;
+    let Loaded {
+        config_name,
+        paths,
+        values,
+        mut scns,
+        ..
+    } = match split {
+        Some(split) => {
+            let loaded = load(args)?;
+            print::stderr_lines(&loaded.scns[0].notes());
+            let threads = threads(args)?;
+            return super::shard::run_shard(args, split, loaded, threads, started_at);
         }
-        Some(n) => n,
-        None => default_threads(),
+        None => load(args)?,
     };
+    let sweep = !paths.is_empty();
+    print::stderr_lines(&scns[0].notes());
+    let threads = threads(args)?;
     let decide = decide::resolve(args, sweep, &scns)?;
     // Each point's own limits, then the whole sweep's work and memory.
     if let Some(problem) = engine::size_problem_points(&scns, threads) {
@@ -73,18 +127,8 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
     print::stderr_lines(&notes);
     let folder = claimed?;
     interrupt::install().map_err(|e| Error::System(format!("cannot handle signals: {e}")))?;
-    let interrupted = |signal| Error::Interrupted {
-        signal,
-        what: if out.exists() {
-            format!("the outputs in {} are as they were", out.display())
-        } else {
-            format!("{} was not created", out.display())
-        },
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(threads)
-        .build()
-        .map_err(|e| Error::System(format!("cannot start {threads} threads: {e}")))?;
+    let interrupted = |signal| interrupted(&out, signal);
+    let pool = pool(threads)?;
     let total = scns.iter().fold(0u64, |t, scn| {
         t.saturating_add(scn.simulation.trials.saturating_mul(scn.max_population()))
     });
@@ -128,63 +172,21 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         }
         None => Default::default(),
     };
-    let mut summaries = Vec::with_capacity(scns.len());
-    for (i, (scn, res)) in scns.iter().zip(&results).enumerate() {
-        let rows = summary::summarize(scn, res);
-        // The results' plan index is the row index of the per-plan outputs.
-        let names = scn.rows();
-        let overflowed = res.non_finite_plan().map(|p| names[p].0).or_else(|| {
-            rows.iter()
-                .find(|s| !s.is_finite())
-                .map(|s| s.plan.as_str())
-        });
-        if let Some(plan) = overflowed {
-            let at = if sweep {
-                format!(" at point {}", i + 1)
-            } else {
-                String::new()
-            };
-            return Err(Error::Overflow {
-                config: config_name.clone(),
-                plan: format!("{plan}{at}"),
-            });
-        }
-        summaries.push(rows);
-    }
-    let compared = decide.baseline.as_ref().map(|b| {
-        let points: Vec<_> = scns.iter().zip(&results).collect();
-        compare::compare(&points, b)
-    });
-    let run = RunSet {
-        paths: paths.clone(),
-        points: scns
-            .iter()
-            .zip(&results)
-            .zip(&summaries)
-            .zip(values)
-            .map(|(((scn, res), sums), values)| PointReport {
-                values,
-                report: Report {
-                    scenario: scn,
-                    results: res,
-                    summaries: sums,
-                    config_path: config_name.clone(),
-                    threads,
-                    wall_seconds,
-                    started_at,
-                },
-            })
-            .collect(),
-        compare: compared,
+    let finish = Finish {
+        config_name,
+        paths,
+        values,
+        scns: &scns,
+        results: &results,
+        threads,
+        wall_seconds,
+        started_at,
+        decide: &decide,
+        out: &out,
+        derived: derived(args.report, args.xlsx),
+        run_json_extra: None,
     };
-    let table = stdout_table(&run, &decide)?;
-    // Read before the old outputs are replaced: the notice printed once the new ones are in.
-    let replaced = previous_run(&out);
-    let files = run.files().map_err(|e| Error::io(&out, e))?;
-    match folder.write_set(files, derived(args), interrupt::flag())? {
-        Outcome::Stopped => return Err(interrupted(interrupt::requested().unwrap_or(2))),
-        Outcome::Replaced(warnings) => print::stderr_lines(&warnings),
-    }
+    let (table, replaced) = finish::finish(finish, folder, &interrupted)?;
     print::stderr_lines(&precision_warnings);
     let sim = &scns[0].simulation;
     let points = if sweep {
@@ -200,20 +202,42 @@ pub(super) fn run_scenario(args: &RunArgs) -> Result<(), Error> {
         sim.months,
         out.display()
     );
-    let mut text = table + &precision_line + &line;
-    if let Some(previous) = replaced {
-        text.push_str(&format!(
+    print::stdout(&(table + &precision_line + &line + &replaced_line(&out, replaced)))
+}
+
+/// The notice that earlier outputs were replaced, if they were.
+pub(super) fn replaced_line(out: &Path, replaced: Option<String>) -> String {
+    replaced.map_or(String::new(), |previous| {
+        format!(
             "Replaced the previous results in {} ({previous}).\n",
             out.display()
-        ));
+        )
+    })
+}
+
+/// The error for a run stopped by `signal`, saying what of `out` was left.
+pub(super) fn interrupted(out: &Path, signal: i32) -> Error {
+    Error::Interrupted {
+        signal,
+        what: if out.exists() {
+            format!("the outputs in {} are as they were", out.display())
+        } else {
+            format!("{} was not created", out.display())
+        },
     }
-    print::stdout(&text)
+}
+
+/// The worker pool.
+pub(super) fn pool(threads: usize) -> Result<rayon::ThreadPool, Error> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::System(format!("cannot start {threads} threads: {e}")))
 }
 
 /// The files built from the texts of the set's files, written into the temporary folder after
 /// the others and swapped in with them: report.html (`--report`) and results.xlsx (`--xlsx`).
-fn derived(args: &RunArgs) -> Option<export::set::Derive<'static>> {
-    let (report, xlsx) = (args.report, args.xlsx);
+pub(super) fn derived(report: bool, xlsx: bool) -> Option<export::set::Derive<'static>> {
     if !report && !xlsx {
         return None;
     }
@@ -238,7 +262,7 @@ fn derived(args: &RunArgs) -> Option<export::set::Derive<'static>> {
 
 /// The table printed after the run: a plain run's rows (ranked by `--rank-by`, the
 /// `--baseline` flagged), or a sweep's best point per plan.
-fn stdout_table(run: &RunSet<'_>, decide: &decide::Decide) -> Result<String, Error> {
+pub(super) fn stdout_table(run: &RunSet<'_>, decide: &decide::Decide) -> Result<String, Error> {
     let cells = |r: &Report<'_>| {
         export::summary_cells(r).map_err(|e| Error::System(format!("summary table: {e}")))
     };
@@ -291,34 +315,10 @@ fn stdout_table(run: &RunSet<'_>, decide: &decide::Decide) -> Result<String, Err
     ))
 }
 
-/// The progress bar on stderr (hidden with `--quiet`) over `total` users simulated.
-fn progress_bar(quiet: bool, total: u64) -> ProgressBar {
-    if quiet {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
-    bar.set_style(
-        ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {wide_bar} {percent}% users simulated{eta}",
-        )
-        .expect("static template is valid")
-        .with_key(
-            "eta",
-            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
-                let total = state.len().unwrap_or(0);
-                if let Some(left) = eta(state.elapsed(), state.pos(), total) {
-                    let _ = write!(w, ", eta {left}");
-                }
-            },
-        ),
-    );
-    bar
-}
-
 /// What the outputs in `dir` came from, if it holds any: `None` when there is nothing to
 /// replace, else the seed and start time its run.json records, or what it lacks (run.json
 /// from before plansim recorded start times has none).
-fn previous_run(dir: &Path) -> Option<String> {
+pub(super) fn previous_run(dir: &Path) -> Option<String> {
     let holds_files = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
     if !holds_files {
         return None;
@@ -338,22 +338,6 @@ fn previous_run(dir: &Path) -> Option<String> {
     Some(format!("{seed}, {started}"))
 }
 
-/// Time left, once the progress so far says something about it: after the first two seconds
-/// (thread start-up and the first blocks distort the rate before that), from the average rate
-/// since the start, which is steady for a simulation, rounded up to whole seconds.
-fn eta(elapsed: Duration, done: u64, total: u64) -> Option<String> {
-    if elapsed < Duration::from_secs(2) || done == 0 || total == 0 {
-        return None;
-    }
-    let left = elapsed.as_secs_f64() * total.saturating_sub(done) as f64 / done as f64;
-    let secs = left.ceil() as u64;
-    Some(match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
-        _ => format!("{}h {:02}m", secs / 3600, secs % 3600 / 60),
-    })
-}
-
 /// `--trials`, `--users` and `--months` as overrides of `simulation.*`, so they get the checks
 /// the file's values get, and errors that name the flag.
 fn size_overrides(args: &RunArgs) -> Vec<Override> {
@@ -371,25 +355,4 @@ fn size_overrides(args: &RunArgs) -> Vec<Override> {
         })
     })
     .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use std::time::Duration;
-
-    use super::eta;
-
-    #[test]
-    fn eta_is_hidden_for_the_first_two_seconds_then_follows_the_average_rate() {
-        let s = Duration::from_secs_f64;
-        // The first blocks of a 5.7 s run: no estimate yet, however few users are done.
-        assert_eq!(eta(s(0.3), 1, 1000), None);
-        assert_eq!(eta(s(1.9), 330, 1000), None);
-        assert_eq!(eta(s(2.0), 0, 1000), None);
-        // 2 s for 35% of the users: 3.7 s left at that rate, shown as 4s.
-        assert_eq!(eta(s(2.0), 350, 1000).as_deref(), Some("4s"));
-        assert_eq!(eta(s(60.0), 400, 1000).as_deref(), Some("1m 30s"));
-        assert_eq!(eta(s(3600.0), 250, 1000).as_deref(), Some("3h 00m"));
-        assert_eq!(eta(s(5.7), 1000, 1000).as_deref(), Some("0s"));
-    }
 }

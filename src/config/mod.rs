@@ -27,6 +27,7 @@ use std::collections::HashSet;
 use toml::de::DeTable;
 
 use self::dist::{Draws, Range};
+pub(crate) use self::file::read_text;
 pub use self::file::{load, load_with, source_name};
 pub use self::overrides::Override;
 pub use self::precision::cli_override as precision_override;

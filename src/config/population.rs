@@ -89,6 +89,7 @@ pub(super) fn read(
     };
     let given = reader::as_str(t.src, fv, &t.child("file"))?;
     let path = relative_to_scenario(t.src.file, given);
+    t.src.note_data_file(&path);
     let at_file = |msg: String| t.src.err(&fv.span(), &t.child("file"), msg);
     #[cfg(test)]
     let injected = TEST_PANEL.with(|p| p.borrow().clone());

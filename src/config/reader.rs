@@ -31,6 +31,9 @@ pub struct Src<'a> {
     /// Missing required fields, in the order found (at most [`ConfigErrors::MAX`]), and how
     /// many more were found.
     missing: RefCell<(Vec<ConfigError>, usize)>,
+    /// The data files read while reading the scenario (empirical `file`s, `[population]`
+    /// `file`), as opened, in the order first read: a shard's fingerprint hashes them.
+    data_files: RefCell<Vec<std::path::PathBuf>>,
 }
 
 impl<'a> Src<'a> {
@@ -41,7 +44,21 @@ impl<'a> Src<'a> {
             text,
             overrides,
             missing: RefCell::default(),
+            data_files: RefCell::default(),
         }
+    }
+
+    /// Records that the data file at `path` (as opened) is read for the scenario.
+    pub(crate) fn note_data_file(&self, path: &std::path::Path) {
+        let mut files = self.data_files.borrow_mut();
+        if !files.iter().any(|f| f == path) {
+            files.push(path.to_path_buf());
+        }
+    }
+
+    /// The data files read so far ([`Src::note_data_file`]), in the order first read.
+    pub(crate) fn data_files(&self) -> Vec<std::path::PathBuf> {
+        self.data_files.borrow().clone()
     }
 
     /// The source of `text`, without overrides.

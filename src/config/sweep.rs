@@ -92,6 +92,9 @@ pub struct Points {
     pub paths: Vec<String>,
     /// The points, 1-based in outputs.
     pub points: Vec<Point>,
+    /// The data files the scenario reads (empirical `file`s, `[population]` `file`), as
+    /// opened, in the order first read (for a shard's fingerprint).
+    pub data_files: Vec<std::path::PathBuf>,
 }
 
 impl Points {
@@ -172,6 +175,7 @@ pub fn parse_points(
                 values: Vec::new(),
                 scenario,
             }],
+            data_files: src.data_files(),
         });
     }
     let paths: Vec<String> = axes.iter().map(|a| render(&a.path)).collect();
@@ -191,7 +195,11 @@ pub fn parse_points(
             }
         }
     }
-    Ok(Points { paths, points })
+    Ok(Points {
+        paths,
+        points,
+        data_files: src.data_files(),
+    })
 }
 
 /// Each axis's value index at point `index` (0-based), the last axis fastest.

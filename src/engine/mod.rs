@@ -44,8 +44,8 @@ pub(crate) use panel::PanelError;
 pub(crate) use panel::simulate_panel;
 #[cfg(test)]
 pub(crate) use points::share_groups;
-pub use points::{run_points, size_problem_points};
-pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem};
+pub use points::{run_points, size_problem_points, size_problem_points_trials};
+pub use sizing::{Footprint, SizeLimit, SizeProblem, size_problem, size_problem_trials};
 pub use streams::{RNG_NAME, UserStreams, stream};
 
 use crate::model::{DrawError, Scenario};
@@ -133,7 +133,8 @@ pub fn run_until(
 /// [`RunOptions::keep_trial_groups`] merge exactly into those of the whole range.
 ///
 /// # Errors
-/// As [`run`], and [`EngineError::TrialRange`] for a range outside `0..trials`.
+/// As [`run`], and [`EngineError::TrialRange`] for a range outside `0..trials`; the size
+/// limits apply to the range's trials (a shard is checked for what it runs and holds).
 pub fn run_trials(
     scn: &Scenario,
     range: Range<u64>,
@@ -142,7 +143,8 @@ pub fn run_trials(
     stop: &AtomicBool,
 ) -> Result<Option<RunResults>, EngineError> {
     check_range(scn, &range)?;
-    if let Some(problem) = size_problem(scn, rayon::current_num_threads()) {
+    let trials = range.end.saturating_sub(range.start);
+    if let Some(problem) = size_problem_trials(scn, rayon::current_num_threads(), trials) {
         return Err(EngineError::TooLarge(problem));
     }
     if stop.load(std::sync::atomic::Ordering::Relaxed) {

@@ -17,7 +17,7 @@ use super::shared::run_shared;
 use super::sizing::{MAX_MEMORY, MAX_WORK, in_flight_bytes, in_flight_bytes_shared};
 use super::{
     EngineError, Footprint, RunOptions, SizeLimit, SizeProblem, check_range, run_trials,
-    size_problem,
+    size_problem_trials,
 };
 use crate::model::Scenario;
 use crate::results::RunResults;
@@ -40,7 +40,9 @@ pub fn run_points(
     for scn in points {
         check_range(scn, &range)?;
     }
-    if let Some(problem) = size_problem_points(points, rayon::current_num_threads()) {
+    let trials = range.end.saturating_sub(range.start);
+    let threads = rayon::current_num_threads();
+    if let Some(problem) = size_problem_points_trials(points, threads, Some(trials)) {
         return Err(EngineError::TooLarge(problem));
     }
     if stop.load(Ordering::Relaxed) {
@@ -99,7 +101,21 @@ pub(crate) fn share_groups(points: &[Scenario]) -> Vec<Vec<usize>> {
 /// plus the largest state in flight of a group (the users' buffers once for a group that
 /// shares them, each point's trial state). In the message, `plans` counts every point's plans.
 pub fn size_problem_points(points: &[Scenario], threads: usize) -> Option<SizeProblem> {
-    if let Some(problem) = points.iter().find_map(|s| size_problem(s, threads)) {
+    size_problem_points_trials(points, threads, None)
+}
+
+/// [`size_problem_points`] for `trials` trials of each point (a shard's range), or each
+/// point's own trials (`None`).
+pub fn size_problem_points_trials(
+    points: &[Scenario],
+    threads: usize,
+    trials: Option<u64>,
+) -> Option<SizeProblem> {
+    let count = |s: &Scenario| trials.unwrap_or(s.simulation.trials);
+    if let Some(problem) = points
+        .iter()
+        .find_map(|s| size_problem_trials(s, threads, count(s)))
+    {
         return Some(problem);
     }
     let first = points.first()?;
@@ -112,7 +128,7 @@ pub fn size_problem_points(points: &[Scenario], threads: usize) -> Option<SizePr
         seconds: 0.0,
     };
     for scn in points {
-        let f = Footprint::of(scn, threads);
+        let f = Footprint::of_trials(scn, threads, count(scn));
         estimate.work += f.work;
         estimate.seconds += f.seconds;
         estimate.bytes += f.bytes - in_flight_bytes(scn, threads);
@@ -141,7 +157,7 @@ pub fn size_problem_points(points: &[Scenario], threads: usize) -> Option<SizePr
     Some(SizeProblem {
         limit,
         estimate,
-        trials: sim.trials,
+        trials: count(first),
         users: sim.users,
         months: sim.months,
         plans: points.iter().map(|s| s.plans.len()).sum(),

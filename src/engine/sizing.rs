@@ -48,8 +48,13 @@ pub struct Footprint {
 impl Footprint {
     /// The estimate for `scn` on `threads` threads.
     pub fn of(scn: &Scenario, threads: usize) -> Footprint {
+        Footprint::of_trials(scn, threads, scn.simulation.trials)
+    }
+
+    /// The estimate for `trials` of `scn`'s trials (a shard's range) on `threads` threads.
+    pub fn of_trials(scn: &Scenario, threads: usize, trials: u64) -> Footprint {
         let sim = &scn.simulation;
-        let (trials, users) = (sim.trials as f64, scn.max_population() as f64);
+        let (trials, users) = (trials as f64, scn.max_population() as f64);
         let months = f64::from(sim.months);
         let plans = scn.plans.len() as f64;
         let segs = scn.segments.len() as f64;
@@ -361,8 +366,14 @@ impl SizeProblem {
 /// Why `scn` cannot run on `threads` threads, if it cannot: checked before anything is
 /// allocated, with the estimated memory and time in the message.
 pub fn size_problem(scn: &Scenario, threads: usize) -> Option<SizeProblem> {
+    size_problem_trials(scn, threads, scn.simulation.trials)
+}
+
+/// [`size_problem`] for `trials` of `scn`'s trials (a shard's range): the limits apply to
+/// what one process runs and holds.
+pub fn size_problem_trials(scn: &Scenario, threads: usize, trials: u64) -> Option<SizeProblem> {
     let sim = &scn.simulation;
-    let f = Footprint::of(scn, threads);
+    let f = Footprint::of_trials(scn, threads, trials);
     let limit = if sim.months > MAX_MONTHS {
         SizeLimit::Months(sim.months)
     } else if sim.users > MAX_USERS {
@@ -377,7 +388,7 @@ pub fn size_problem(scn: &Scenario, threads: usize) -> Option<SizeProblem> {
     Some(SizeProblem {
         limit,
         estimate: f,
-        trials: sim.trials,
+        trials,
         users: sim.users,
         months: sim.months,
         plans: scn.plans.len(),

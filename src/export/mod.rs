@@ -52,6 +52,7 @@ use crate::results::RunResults;
 
 pub use added::add_file;
 pub use folder::{Outcome, OutputFolder};
+pub(crate) use run_json::rfc3339_utc;
 pub use run_set::{PointReport, RunSet, write_run};
 pub use set::{point_folder, render};
 pub use sweep::summary_cells;

@@ -131,7 +131,7 @@ impl Exporter for RunJson {
 
 /// `t` as an RFC 3339 UTC timestamp to the second, `YYYY-MM-DDTHH:MM:SSZ` (a time before 1970
 /// is written as 1970-01-01T00:00:00Z).
-pub(super) fn rfc3339_utc(t: SystemTime) -> String {
+pub(crate) fn rfc3339_utc(t: SystemTime) -> String {
     let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, rem) = (secs / 86_400, secs % 86_400);
     // Civil date from days since 1970-01-01 (Howard Hinnant's days_from_civil, inverted).

@@ -33,6 +33,7 @@ pub(super) fn shape(t: &Tbl<'_, '_>) -> Result<Shape, ConfigError> {
         t.src
             .err(&file_v.span(), &t.child("file"), format!("{shown}: {m}"))
     })?;
+    t.src.note_data_file(&path);
     let values = column::read_column_from(f, &shown, column, &filters)?;
     let data = Empirical::new(shown, column.to_string(), filters, values).map_err(|m| t.err(m))?;
     Ok(Shape::Empirical(data))

@@ -221,7 +221,8 @@ impl RuleVisitor for BillMonths<'_, '_> {
 /// never move: every factor is exactly 1) the factors are the constant 1, which gives the same
 /// results bit for bit without their cost in the hot loop; the expected bill is then a
 /// function of the month's growth alone, so it is billed again only when the growth changes
-/// (never on a segment without growth). With `COMMIT` false the plan has no commitment.
+/// (never on a segment without growth), and on a kind whose bill ignores usage
+/// ([`Billing::USAGE_FREE`]) once per user. With `COMMIT` false the plan has no commitment.
 #[inline]
 fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: bool>(
     rule: &B,
@@ -262,9 +263,25 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: b
     let (mut revenue, mut cost, mut fees, mut served, mut successes) = (0.0, 0.0, 0.0, 0.0, 0.0);
     // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
     let mut served_retail = 0.0;
-    // The shock threshold, shock_factor x the expected bill, and the growth it was billed at
-    // (its bits; first a value no growth of this user's first month has).
-    let (mut threshold, mut threshold_growth) = (0.0, growth.first().map_or(0, |g| !g.to_bits()));
+    // The shock threshold of month i: shock_factor x the bill at the expected demand.
+    let threshold_at = |i: usize, keep: f64| {
+        let mut expected_usage = life
+            .expected_as::<TASKS>(1.0, growth[i])
+            .usage(response, mix, k_meter);
+        if MOVES {
+            expected_usage.price_factor = price[i];
+            expected_usage.rate_factor = rate[i];
+        }
+        shock_factor * (rule.month(&mut fresh.clone(), expected_usage).bill * keep)
+    };
+    // The threshold and the growth it was billed at (its bits; first a value no growth of
+    // this user's first month has). Bit-equal growth gives a bit-equal expected bill when
+    // prices do not move; a bill that ignores usage has one threshold for all months then.
+    let fixed = !MOVES && B::USAGE_FREE;
+    let (mut threshold, mut threshold_growth) = match growth.first() {
+        Some(_) if fixed => (threshold_at(0, 1.0), 0),
+        g => (0.0, g.map_or(0, |g| !g.to_bits())),
+    };
     for i in 0..n {
         let work = if TASKS {
             life.work_as::<true>(i)
@@ -283,19 +300,9 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: b
         } else {
             1.0
         };
-        let g = growth[i];
-        // Bit-equal growth gives a bit-equal expected bill when prices do not move.
-        if MOVES || g.to_bits() != threshold_growth {
-            let mut expected_usage = life
-                .expected_as::<TASKS>(1.0, g)
-                .usage(response, mix, k_meter);
-            if MOVES {
-                expected_usage.price_factor = price[i];
-                expected_usage.rate_factor = rate[i];
-            }
-            let expected = rule.month(&mut fresh.clone(), expected_usage).bill * keep;
-            threshold = shock_factor * expected;
-            threshold_growth = g.to_bits();
+        if MOVES || (!fixed && growth[i].to_bits() != threshold_growth) {
+            threshold = threshold_at(i, keep);
+            threshold_growth = growth[i].to_bits();
         }
         let out_m = usage.output_tokens;
         let mb = rule.month(&mut account, usage);

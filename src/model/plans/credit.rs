@@ -94,15 +94,16 @@ impl PlanDesign for CreditSpec {
     }
 }
 
-/// `x.ceil()` for `x` >= 0 (or -0), inlined: below 2^52 through a truncating conversion (the
-/// target may lack a rounding instruction, and `ceil` is then a call), else `ceil` itself.
-/// Equal to `x.ceil()` bit for bit, but -0 gives +0: the caller adds 0 or 1 to it next, which
-/// gives +0 or 1 from either.
+/// `x.ceil()` for `x` >= 0 (or -0), inlined: below 2^52 from x rounded to the nearest whole
+/// number by adding and subtracting 2^52 (exact there; the target may lack a rounding
+/// instruction, and `ceil` is then a call), else `ceil` itself. Equal to `x.ceil()` bit for
+/// bit, but -0 gives +0: the caller adds 0 or 1 to it next, which gives +0 or 1 from either.
 #[inline(always)]
 fn ceil_nonneg(x: f64) -> f64 {
-    if x < 4_503_599_627_370_496.0 {
-        // Exact: x is in [0, 2^52), so its truncation fits an i64 and every result is whole.
-        let t = x as i64 as f64;
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if x < TWO_52 {
+        // The nearest whole number t is within 1/2 of x: ceil(x) is t, or t + 1 when t < x.
+        let t = (x + TWO_52) - TWO_52;
         t + f64::from(u8::from(t < x))
     } else {
         x.ceil()
@@ -168,6 +169,10 @@ mod tests {
             0.0,
             1e-300,
             0.5,
+            1.5,
+            2.5000000000000004,
+            3.5,
+            0.49999999999999994,
             1.0,
             1.0 + f64::EPSILON,
             2.5,

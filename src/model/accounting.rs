@@ -19,9 +19,10 @@
 
 use super::commitment;
 use super::plans::RuleVisitor;
+use super::prices::PlanPrices;
 use super::trial::Trial;
 use super::user::{UserLife, Work};
-use super::{Account, Billing};
+use super::{Account, Billing, Rule};
 use crate::results::{MonthTotals, Totals};
 
 /// One user's results on one plan.
@@ -68,8 +69,8 @@ impl<'a> UserMonths<'a> {
 
 /// What one plan needs to bill a user's months, fixed for the user.
 struct PlanUser<'a> {
-    /// The plan's index.
-    plan: usize,
+    /// The plan.
+    plan: Plan<'a>,
     /// The user's months.
     user: &'a UserMonths<'a>,
     /// usage_response of the plan, as it applies to the user.
@@ -82,19 +83,14 @@ struct PlanUser<'a> {
 /// month-0 cost card; fees are paid on every bill > 0.
 #[inline(always)]
 pub fn cost_and_fees(trial: &Trial, m: usize, cost0: f64, bill: f64) -> (f64, f64) {
-    fees_at(
-        trial.fee_rate,
-        trial.fee_fixed,
-        cost0,
-        trial.decline[m],
-        bill,
-    )
+    let (fee, decline) = ((trial.fee_rate, trial.fee_fixed), trial.decline[m]);
+    fees_at(fee, cost0, decline, bill)
 }
 
-/// [`cost_and_fees`] from the trial's fee terms and month m's decline factor, read once per
-/// user by the months' loop.
+/// [`cost_and_fees`] from the trial's fee share and fixed fee and month m's decline factor,
+/// read once per user by the months' loop.
 #[inline(always)]
-fn fees_at(fee_rate: f64, fee_fixed: f64, cost0: f64, decline: f64, bill: f64) -> (f64, f64) {
+fn fees_at((fee_rate, fee_fixed): (f64, f64), cost0: f64, decline: f64, bill: f64) -> (f64, f64) {
     let cost_m = cost0 * decline;
     // Fees on every bill > 0 (branch-free).
     let fees_m = (fee_rate * bill + fee_fixed) * f64::from(u8::from(bill > 0.0));
@@ -124,7 +120,14 @@ pub fn bill_plan_into(
     months: &mut [MonthTotals],
     totals: &mut Totals,
 ) -> Account {
-    bill_user_plan(trial, &UserMonths::new(trial, life), p, months, totals)
+    let plan = Plan {
+        index: p,
+        rule: &trial.rules[p],
+        response: trial.response[p],
+        prices: &trial.prices[p],
+        commit: trial.commits[p].is_some(),
+    };
+    bill_user_plan(trial, &UserMonths::new(trial, life), plan, months, totals)
 }
 
 /// Bills every active month of `life` on every plan, in plan order: `rows[p]` becomes the
@@ -137,13 +140,38 @@ pub fn bill_every_plan(
     months: &mut [MonthTotals],
 ) {
     let user = UserMonths::new(trial, life);
-    for (p, (row, acc)) in rows
+    // The plans' terms walked beside the rows (no index, no bounds check).
+    let plans = trial
+        .rules
+        .iter()
+        .zip(&trial.response)
+        .zip(&trial.prices)
+        .zip(&trial.commits);
+    for (index, ((row, acc), (((rule, &response), prices), commit))) in rows
         .iter_mut()
         .zip(months.chunks_exact_mut(trial.months()))
+        .zip(plans)
         .enumerate()
     {
-        bill_user_plan(trial, &user, p, acc, row);
+        let plan = Plan {
+            index,
+            rule,
+            response,
+            prices,
+            commit: commit.is_some(),
+        };
+        bill_user_plan(trial, &user, plan, acc, row);
     }
+}
+
+/// One plan's terms in the trial: its index, rule, usage_response, prices and whether it has
+/// a commitment.
+struct Plan<'a> {
+    index: usize,
+    rule: &'a Rule,
+    response: f64,
+    prices: &'a PlanPrices,
+    commit: bool,
 }
 
 /// [`bill_plan_into`] for a user whose months are read.
@@ -151,16 +179,16 @@ pub fn bill_every_plan(
 fn bill_user_plan(
     trial: &Trial,
     user: &UserMonths<'_>,
-    p: usize,
+    plan: Plan<'_>,
     months: &mut [MonthTotals],
     totals: &mut Totals,
 ) -> Account {
-    let (rule, life) = (&trial.rules[p], user.life);
+    let (rule, life) = (plan.rule, user.life);
     let pu = PlanUser {
-        plan: p,
-        user,
-        response: life.response(trial.response[p]),
+        response: life.response(plan.response),
         k_meter: rule.meter().per_output_token(&life.mix),
+        plan,
+        user,
     };
     let mut account = rule.visit(BillMonths {
         trial,
@@ -196,8 +224,7 @@ impl RuleVisitor for BillMonths<'_, '_> {
         // The months' loop is compiled once for token lives and once for task lives, each for
         // plans whose prices move and plans whose prices do not, and the commonest (token
         // lives, prices that do not move) once more without a commitment.
-        let commit = trial.commits[pu.plan].is_some();
-        match (pu.user.life.is_tasks, trial.prices[pu.plan].moves, commit) {
+        match (pu.user.life.is_tasks, pu.plan.prices.moves, pu.plan.commit) {
             (true, true, _) => bill_months::<B, true, true, true>(rule, trial, pu, u, months, out),
             (true, false, _) => {
                 bill_months::<B, true, false, true>(rule, trial, pu, u, months, out)
@@ -237,7 +264,7 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: b
     let mut account = rule.open(top_up_u);
     let fresh = account;
     let mut term = if COMMIT {
-        commitment::start(trial, pu.plan, life)
+        commitment::start(trial, pu.plan.index, life)
     } else {
         None
     };
@@ -247,7 +274,7 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: b
     let (start, end) = (life.start, life.start + n);
     let (growth, decline) = (&growth[..n], &decline[..n]);
     let months = &mut months[start..end];
-    let prices = &trial.prices[pu.plan];
+    let prices = pu.plan.prices;
     let (price, rate, retail) = if MOVES {
         (
             &prices.price[start..end],
@@ -258,7 +285,7 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: b
         (&[][..], &[][..], &[][..])
     };
     let (response, k_meter, k_cost, mix) = (pu.response, pu.k_meter, life.k_cost, &life.mix);
-    let ((fee_rate, fee_fixed), shock_factor) = (user.fee, user.shock_factor);
+    let (fee, shock_factor) = (user.fee, user.shock_factor);
     let (mut trueup_revenue, last, left) = (0.0, n.saturating_sub(1), life.left);
     let (mut revenue, mut cost, mut fees, mut served, mut successes) = (0.0, 0.0, 0.0, 0.0, 0.0);
     // Served tokens weighted by the month's retail factor (exactly `served` without a decline).
@@ -321,7 +348,7 @@ fn bill_months<B: Billing, const TASKS: bool, const MOVES: bool, const COMMIT: b
             }
             _ => bill,
         };
-        let (cost_m, fees_m) = fees_at(fee_rate, fee_fixed, served_m * k_cost, decline[i], bill);
+        let (cost_m, fees_m) = fees_at(fee, served_m * k_cost, decline[i], bill);
         revenue += bill;
         cost += cost_m;
         fees += fees_m;

@@ -12,7 +12,7 @@
 //! ([`crate::model::team_menu`]).
 
 use crate::model::Trial;
-use crate::model::accounting::bill_plan;
+use crate::model::accounting::bill_every_plan;
 use crate::model::choice::Taste;
 use crate::model::menu::{Scratch, Sinks, live_menu};
 use crate::model::user::UserLife;
@@ -49,15 +49,7 @@ impl Assign for EveryPlan {
         _scratch: &mut Scratch,
         sinks: &mut Sinks<'_>,
     ) {
-        let n_months = trial.months();
-        for (p, (row, acc)) in sinks
-            .rows
-            .iter_mut()
-            .zip(sinks.months.chunks_mut(n_months))
-            .enumerate()
-        {
-            *row = bill_plan(trial, p, life, acc).totals;
-        }
+        bill_every_plan(trial, life, sinks.rows, sinks.months);
     }
 }
 

@@ -94,6 +94,22 @@ impl PlanDesign for CreditSpec {
     }
 }
 
+/// `x.ceil()` for `x` >= 0 (or -0), inlined: below 2^52 from x rounded to the nearest whole
+/// number by adding and subtracting 2^52 (exact there; the target may lack a rounding
+/// instruction, and `ceil` is then a call), else `ceil` itself. Equal to `x.ceil()` bit for
+/// bit, but -0 gives +0: the caller adds 0 or 1 to it next, which gives +0 or 1 from either.
+#[inline(always)]
+fn ceil_nonneg(x: f64) -> f64 {
+    const TWO_52: f64 = 4_503_599_627_370_496.0;
+    if x < TWO_52 {
+        // The nearest whole number t is within 1/2 of x: ceil(x) is t, or t + 1 when t < x.
+        let t = (x + TWO_52) - TWO_52;
+        t + f64::from(u8::from(t < x))
+    } else {
+        x.ceil()
+    }
+}
+
 impl Billing for Credit {
     fn meter(&self) -> &Rates {
         &self.burn
@@ -116,7 +132,7 @@ impl Billing for Credit {
             && let Some((pack_price, pack_credits, _)) = self.top_up
         {
             let short = (need - a.balance).max(0.0);
-            let mut packs = (short / pack_credits).ceil();
+            let mut packs = ceil_nonneg(short / pack_credits);
             // guard against rounding in the division
             packs += f64::from(u8::from(a.balance + packs * pack_credits < need));
             bill += packs * pack_price * usage.price_factor;
@@ -139,5 +155,42 @@ impl Billing for Credit {
             rollover: self.rollover * n,
             ..self.clone()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ceil_nonneg;
+
+    #[test]
+    fn the_inlined_ceil_is_ceil_on_non_negative_values() {
+        let big = 4_503_599_627_370_496.0;
+        for x in [
+            0.0,
+            1e-300,
+            0.5,
+            1.5,
+            2.5000000000000004,
+            3.5,
+            0.49999999999999994,
+            1.0,
+            1.0 + f64::EPSILON,
+            2.5,
+            7.0,
+            1e15 + 0.5,
+            big - 0.5,
+            big,
+            big + 2.0,
+            1e300,
+            f64::INFINITY,
+        ] {
+            assert_eq!(ceil_nonneg(x).to_bits(), x.ceil().to_bits(), "{x}");
+        }
+        assert!(ceil_nonneg(f64::NAN).is_nan());
+        // -0 gives +0, which the caller's next addition of 0 or 1 makes equal.
+        assert_eq!(
+            (ceil_nonneg(-0.0) + 0.0).to_bits(),
+            ((-0.0f64).ceil() + 0.0).to_bits()
+        );
     }
 }

@@ -47,6 +47,8 @@ impl PlanDesign for FlatSpec {
 }
 
 impl Billing for Flat {
+    /// The price, whatever the usage.
+    const USAGE_FREE: bool = true;
     /// Usage is measured at the retail card, the unit of the cap.
     fn meter(&self) -> &Rates {
         &self.retail

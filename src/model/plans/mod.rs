@@ -100,6 +100,9 @@ impl Usage<'_> {
 
 /// A billing rule with concrete values for one trial.
 pub trait Billing {
+    /// Whether [`Billing::month`]'s bill ignores the usage but for its price factor (the same
+    /// bill at every demand), so the engine bills the expected demand once per user.
+    const USAGE_FREE: bool = false;
     /// The card that meters demand for this plan.
     fn meter(&self) -> &Rates;
     /// A user's account at sign-up; `top_up_u` is the user's uniform shared by credit plans.

@@ -1,8 +1,8 @@
 //! Demand deciles: each user's rank by base demand within a trial, in expected O(n).
 
 /// Demand decile (0..10) of each user: rank by D, ties by user index, decile = 10 rank / n.
-/// Expected O(n): nine successive selections split the (D, index) order at the decile
-/// boundaries; the order inside a decile does not matter.
+/// Expected O(n): a count of users in buckets of D's ordered bits, then selections within the
+/// few buckets a decile boundary falls in ([`rank_deciles`]).
 #[cfg(test)]
 pub fn deciles(d: &[f64]) -> Vec<u8> {
     let mut dec = vec![0u8; d.len()];

@@ -16,8 +16,8 @@
 //! which lets points with the same users share them (`shared`, decided by `keys`). What a user does and what a plan bills are model
 //! meaning: [`crate::model::user`] and [`crate::model::accounting`].
 //!
-//! Only D, the decile and a ranking key (25 bytes) are kept per user, in buffers reused from
-//! chunk to chunk of at most [`USERS_IN_FLIGHT`] users, so memory does not grow with the number
+//! Only D and the decile (9 bytes) are kept per user (the ranking keeps a 16-byte key only for
+//! the few users near a decile boundary), in buffers reused from chunk to chunk of at most [`USERS_IN_FLIGHT`] users, so memory does not grow with the number
 //! of trials or threads beyond the per-trial totals (a few hundred bytes per plan and trial).
 
 pub mod assign;
@@ -53,8 +53,9 @@ use crate::results::{Provenance, RunResults};
 
 /// Users per block: the unit of parallel work (results do not depend on it).
 pub const BLOCK_USERS: usize = 4096;
-/// Bound on users of trials in flight at once, for memory (25 bytes each: base demand, decile
-/// and a ranking key), whatever the number of threads or trials.
+/// Bound on users of trials in flight at once, for memory (9 bytes each: base demand and
+/// decile; `sizing` still counts 16 more for a ranking key), whatever the number of threads
+/// or trials.
 pub const USERS_IN_FLIGHT: u64 = 4_000_000;
 
 /// Why the engine could not run.

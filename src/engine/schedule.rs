@@ -1,13 +1,14 @@
 //! Scheduling: trials in chunks, users in blocks on rayon, the stop flag, and the ordered
 //! merge of per-block sums into per-trial results.
 //!
-//! A chunk holds the trials in flight (bounded for memory by [`super::sizing`]). For each chunk,
-//! phase 0 draws every user's base demand and ranks the deciles; phase 1 lives and bills the
-//! users block by block (with a task user's successes, and in menu mode each user's taste;
+//! A chunk holds the trials in flight (bounded for memory by [`super::sizing`]). Each trial of
+//! a chunk is one task on rayon: phase 0 draws every user's base demand and ranks the deciles;
+//! phase 1 lives and bills the users block by block (with a task user's successes, and in menu mode each user's taste;
 //! every purpose from its own stream, [`super::streams`]) ([`BLOCK_USERS`] users, the fixed unit of parallel work; with
 //! teams, the whole accounts starting in that span, [`super::teams`]); then the
-//! blocks are summed in block order within a trial and the trials pushed in trial order, so
-//! the results are byte-identical for any thread count.
+//! trial's blocks are summed in block order, and the trials pushed in trial order once the
+//! chunk is done, so the results are byte-identical for any thread count. A trial's phases
+//! wait only for that trial's: threads move between trials' tasks (rayon's work stealing).
 
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -63,48 +64,45 @@ pub(super) fn run_range<A: Assign>(
             .into_par_iter()
             .map(|t| blocks.trial(scn, t))
             .collect::<Result<Vec<_>, EngineError>>()?;
-        // Phase 0: base demand of every user, then demand deciles.
-        bufs[..in_flight]
+        // Each trial of the chunk is a task: phase 0 (base demand of every user, then demand
+        // deciles), then its blocks (lives and bills), then their sums in block order. No
+        // barrier between the trials' phases: a thread done with one trial's work takes
+        // another's, and the blocks are summed as soon as their trial is done.
+        let sums: Vec<Option<BlockAcc>> = bufs[..in_flight]
             .par_iter_mut()
             .zip(trials.par_iter())
             .enumerate()
-            .for_each(|(ti, (buf, st))| phase0((sim.seed, first + ti as u64), st, buf, stop));
-        if stopped() {
-            return Ok(None);
-        }
-        // Phase 1: lives and bills, block by block.
-        let jobs: Vec<(usize, usize)> = trials
-            .iter()
-            .enumerate()
-            .flat_map(|(ti, st)| {
-                (0..(st.population() as usize).div_ceil(BLOCK_USERS)).map(move |b| (ti, b))
-            })
-            .collect();
-        let blocks: Vec<BlockAcc> = jobs
-            .par_iter()
-            .map(|&(ti, b)| {
-                let t = first + ti as u64;
-                let users = block_users(&trials[ti], &bufs[ti].starts, b);
-                let mut acc =
-                    BlockAcc::new(shape.rows, shape.months, shape.segments, shape.options);
-                let key = (sim.seed, t);
-                let done =
-                    simulate_block(key, &trials[ti], assign, users, &bufs[ti], &mut acc, stop);
-                progress(done);
-                acc
+            .map(|(ti, (buf, st))| {
+                let key = (sim.seed, first + ti as u64);
+                phase0(key, st, buf, stop);
+                if stopped() {
+                    return None;
+                }
+                let buf = &*buf;
+                let accs: Vec<BlockAcc> = (0..(st.population() as usize).div_ceil(BLOCK_USERS))
+                    .into_par_iter()
+                    .map(|b| {
+                        let users = block_users(st, &buf.starts, b);
+                        let mut acc = shape.acc();
+                        progress(simulate_block(key, st, assign, users, buf, &mut acc, stop));
+                        acc
+                    })
+                    .collect();
+                let mut acc = shape.acc();
+                for b in &accs {
+                    acc.add(b);
+                }
+                Some(acc)
             })
             .collect();
         if stopped() {
             return Ok(None);
         }
-        // Merge in block order within a trial, then in trial order.
-        let mut blocks = blocks.into_iter();
-        for (ti, st) in trials.into_iter().enumerate() {
-            let n_blocks = (st.population() as usize).div_ceil(BLOCK_USERS);
-            let mut acc = BlockAcc::new(shape.rows, shape.months, shape.segments, shape.options);
-            for b in blocks.by_ref().take(n_blocks) {
-                acc.add(&b);
-            }
+        // In trial order.
+        for (ti, (st, acc)) in trials.into_iter().zip(sums).enumerate() {
+            let Some(acc) = acc else {
+                return Ok(None); // a trial stopped (never without `stop`)
+            };
             let (trial, groups) = finish_trial(first + ti as u64, st, acc, shape);
             results.push(trial, groups, opts.keep_trial_groups);
         }

@@ -26,7 +26,25 @@ pub const CORRELATION_UNIT: u64 = u64::MAX - 1;
 
 /// The generator for one work unit.
 pub fn stream(seed: u64, trial: u64, unit: u64, phase: u64) -> Xoshiro256PlusPlus {
-    Xoshiro256PlusPlus::seed_from_u64(splitmix(unit_key(seed, trial, unit) ^ phase))
+    seeded(splitmix(unit_key(seed, trial, unit) ^ phase))
+}
+
+/// `Xoshiro256PlusPlus::seed_from_u64(x)`, the same generator: its four state words are the
+/// first four outputs of SplitMix64 seeded with `x` (rand_xoshiro fills the 32-byte seed with
+/// them, little-endian, and `from_seed` reads them back and replaces an all-zero seed). Built
+/// here word by word, without the byte-wise fill a generic `from_rng` makes; a test checks it
+/// against the crate's.
+#[inline(always)]
+fn seeded(x: u64) -> Xoshiro256PlusPlus {
+    const PHI: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut bytes = [0u8; 32];
+    for (i, chunk) in bytes.chunks_exact_mut(8).enumerate() {
+        let mut z = x.wrapping_add(PHI.wrapping_mul(i as u64 + 1));
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+    }
+    Xoshiro256PlusPlus::from_seed(bytes)
 }
 
 /// The key of a unit, before its phase.
@@ -61,12 +79,12 @@ impl Streams for UserStreams {
 
     #[inline]
     fn rng(&self, purpose: Purpose) -> Xoshiro256PlusPlus {
-        Xoshiro256PlusPlus::seed_from_u64(splitmix(self.0 ^ purpose as u64))
+        seeded(splitmix(self.0 ^ purpose as u64))
     }
 
     #[inline]
     fn keyed(&self, purpose: Purpose, key: u64) -> Xoshiro256PlusPlus {
-        Xoshiro256PlusPlus::seed_from_u64(splitmix(splitmix(self.0 ^ purpose as u64) ^ key))
+        seeded(splitmix(splitmix(self.0 ^ purpose as u64) ^ key))
     }
 }
 
@@ -91,5 +109,25 @@ mod tests {
         assert_eq!(a, b);
         let c: u64 = s.keyed(Purpose::Commitment, 5).random();
         assert_ne!(a, c);
+    }
+
+    #[test]
+    fn seeding_is_the_crates_seed_from_u64() {
+        let mut rng = stream(1, 2, 3, 4);
+        let edge = [
+            0,
+            1,
+            u64::MAX,
+            0x9E37_79B9_7F4A_7C15,
+            0x9E37_79B9_7F4A_7C15_u64.wrapping_neg(),
+        ];
+        let random = (0..10_000).map(|_| rng.random::<u64>());
+        for x in edge.into_iter().chain(random) {
+            let mut ours = seeded(x);
+            let mut theirs = Xoshiro256PlusPlus::seed_from_u64(x);
+            for _ in 0..4 {
+                assert_eq!(ours.random::<u64>(), theirs.random::<u64>(), "x = {x}");
+            }
+        }
     }
 }

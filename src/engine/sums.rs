@@ -66,7 +66,8 @@ pub(super) struct TrialBuf {
     pub(super) demand: Vec<f64>,
     /// Demand decile (0..10) of each user.
     pub(super) decile: Vec<u8>,
-    /// Scratch for ranking.
+    /// Scratch for ranking: only the users of the buckets a decile boundary falls in
+    /// ([`super::ranking::rank_deciles`]), a few per bucket, so it starts empty.
     pub(super) keys: Vec<u128>,
     /// The first user of each account of the team segments ([`teams::deal`]).
     pub(super) starts: Vec<u64>,
@@ -77,7 +78,7 @@ impl TrialBuf {
         TrialBuf {
             demand: vec![0.0; users],
             decile: vec![0; users],
-            keys: Vec::with_capacity(users),
+            keys: Vec::new(),
             starts: Vec::new(),
         }
     }

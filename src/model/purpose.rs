@@ -65,7 +65,7 @@ pub trait Streams {
 }
 
 /// One draw of `s` for `purpose`: a fixed value creates no stream and draws nothing.
-#[inline]
+#[inline(always)]
 pub fn sample<S: Streams>(s: &Sampler, streams: &S, purpose: Purpose) -> f64 {
     match s.fixed() {
         Some(v) => v,

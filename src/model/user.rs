@@ -288,14 +288,28 @@ pub fn live_with_churn<S: Streams>(
     let n_months = trial.months();
     life.base = d;
     life.start = start;
-    life.demand.clear();
-    life.noise.clear();
-    life.leave_u.clear();
     life.left = false;
+    // Every month to the horizon is written, then the months after the one the user leaves
+    // in are cut: the same values as pushing month by month, without a capacity check each
+    // (the buffers keep the previous user's months, all overwritten; only growth is filled).
+    let len = n_months.saturating_sub(start);
+    for v in [&mut life.demand, &mut life.noise, &mut life.leave_u] {
+        v.resize(len, 0.0);
+    }
+    if life.is_tasks {
+        life.tasks.resize(len, 0.0);
+    }
     // No noise stream at zero volatility: the noise is 1 and nothing is drawn.
     let mut noise_rng = (s.vol > 0.0).then(|| streams.rng(Purpose::Noise));
     let mut churn_rng = streams.rng(Purpose::Churn);
-    for m in start..n_months {
+    let mut lived = len;
+    let months = life.demand[..len]
+        .iter_mut()
+        .zip(&mut life.noise[..len])
+        .zip(&mut life.leave_u[..len])
+        .zip(&s.growth[..len])
+        .enumerate();
+    for (i, (((demand, noise_i), leave_i), &growth)) in months {
         let noise = match &mut noise_rng {
             Some(rng) => {
                 let z: f64 = StandardNormal.sample(rng);
@@ -305,18 +319,25 @@ pub fn live_with_churn<S: Streams>(
         };
         let leave_u: f64 = churn_rng.random();
         if life.is_tasks {
-            let tasks = (size.tasks * s.growth[m - start] * noise).round();
-            life.tasks.push(tasks);
-            life.demand.push(tasks * size.per_task);
+            let tasks = (size.tasks * growth * noise).round();
+            life.tasks[i] = tasks;
+            *demand = tasks * size.per_task;
         } else {
-            life.demand.push(d * s.growth[m - start] * noise);
+            *demand = d * growth * noise;
         }
-        life.noise.push(noise);
-        life.leave_u.push(leave_u);
-        if m + 1 < n_months && leave_u < churn {
+        *noise_i = noise;
+        *leave_i = leave_u;
+        if i + 1 < len && leave_u < churn {
             life.left = true;
+            lived = i + 1;
             break;
         }
+    }
+    life.demand.truncate(lived);
+    life.noise.truncate(lived);
+    life.leave_u.truncate(lived);
+    if life.is_tasks {
+        life.tasks.truncate(lived);
     }
     life.k_retail = trial.retail.per_output_token(&life.mix);
     life.k_cost = trial.cost.per_output_token(&life.mix);

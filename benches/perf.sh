@@ -15,8 +15,8 @@
 # table, also written to target/perf/table.md. Needs python3 (no packages), the peer's numpy (see
 # benches/peer.sh) and GNU time (`apt-get install time`).
 #
-# Environment: QUICK=1; UPDATE_DOCS=1 also writes the table into docs/performance.md (between
-# its "benches/perf.sh: table" markers); SKIP_BENCH=1 reuses target/perf/criterion from an earlier run; SKIP_PEER=1,
+# Environment: QUICK=1; UPDATE_DOCS=1 also writes the table into docs/performance.md and README.md
+# (between their "benches/perf.sh: table" markers); SKIP_BENCH=1 reuses target/perf/criterion from an earlier run; SKIP_PEER=1,
 # SKIP_RSS=1 leave those rows out; the variables of benches/peer.sh pass through to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -96,15 +96,17 @@ echo "took: $(( $(date +%s) - T0 )) s" | tee -a "$PERF/context.txt"
 
 python3 benches/perf_table.py "$PERF" benches/results/scaling.txt | tee "$PERF/table.md"
 if [ -n "${UPDATE_DOCS:-}" ]; then
-    # Replace the table between the markers of docs/performance.md with this run's.
-    python3 - "$PERF/table.md" docs/performance.md <<'PY'
+    # Replace the table between the markers of docs/performance.md and README.md with this run's.
+    python3 - "$PERF/table.md" docs/performance.md README.md <<'PY'
 import sys
-table, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+table = open(sys.argv[1]).read()
 start, end = "<!-- benches/perf.sh: table start -->\n", "<!-- benches/perf.sh: table end -->"
-a, b = doc.index(start) + len(start), doc.index(end)
-open(sys.argv[2], "w").write(doc[:a] + table + doc[b:])
+for path in sys.argv[2:]:
+    doc = open(path).read()
+    a, b = doc.index(start) + len(start), doc.index(end)
+    open(path, "w").write(doc[:a] + table + doc[b:])
 PY
-    echo "perf.sh: wrote the table into docs/performance.md (UPDATE_DOCS=1)" >&2
+    echo "perf.sh: wrote the table into docs/performance.md and README.md (UPDATE_DOCS=1)" >&2
 fi
 if [ -f "$PERF/peer.failed" ]; then
     echo "perf.sh: FAILED: benches/peer.sh: $(cat "$PERF/peer.failed") (see its output above)" >&2

@@ -42,17 +42,24 @@ pub fn run_points(
     }
     let trials = range.end.saturating_sub(range.start);
     let threads = rayon::current_num_threads();
-    if let Some(problem) = size_problem_points_trials(points, threads, Some(trials)) {
+    if let [one] = points {
+        if let Some(problem) = size_problem_points_trials(points, threads, Some(trials)) {
+            return Err(EngineError::TooLarge(problem));
+        }
+        if stop.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        // No keys to compare (they serialise the scenario): the run alone.
+        return Ok(run_trials(one, range, opts, progress, stop)?.map(|r| vec![r]));
+    }
+    // The keys written once, for the sizing and the groups.
+    let keys: Vec<Keys> = points.iter().map(Keys::of).collect();
+    if let Some(problem) = size_problem_keyed(points, &keys, threads, Some(trials)) {
         return Err(EngineError::TooLarge(problem));
     }
     if stop.load(Ordering::Relaxed) {
         return Ok(None);
     }
-    if let [one] = points {
-        // No keys to compare (they serialise the scenario): the run alone.
-        return Ok(run_trials(one, range, opts, progress, stop)?.map(|r| vec![r]));
-    }
-    let keys: Vec<Keys> = points.iter().map(Keys::of).collect();
     let mut out: Vec<Option<RunResults>> = vec![None; points.len()];
     for group in groups(&keys) {
         let ran = if let [i] = group[..] {
@@ -111,6 +118,21 @@ pub fn size_problem_points_trials(
     threads: usize,
     trials: Option<u64>,
 ) -> Option<SizeProblem> {
+    let keys: Vec<Keys> = if points.len() < 2 {
+        Vec::new()
+    } else {
+        points.iter().map(Keys::of).collect()
+    };
+    size_problem_keyed(points, &keys, threads, trials)
+}
+
+/// [`size_problem_points_trials`] with the points' keys (none for fewer than two points).
+fn size_problem_keyed(
+    points: &[Scenario],
+    keys: &[Keys],
+    threads: usize,
+    trials: Option<u64>,
+) -> Option<SizeProblem> {
     let count = |s: &Scenario| trials.unwrap_or(s.simulation.trials);
     if let Some(problem) = points
         .iter()
@@ -133,8 +155,7 @@ pub fn size_problem_points_trials(
         estimate.seconds += f.seconds;
         estimate.bytes += f.bytes - in_flight_bytes(scn, threads);
     }
-    let keys: Vec<Keys> = points.iter().map(Keys::of).collect();
-    let in_flight = groups(&keys)
+    let in_flight = groups(keys)
         .iter()
         .map(|g| {
             let scns: Vec<&Scenario> = g.iter().map(|&i| &points[i]).collect();

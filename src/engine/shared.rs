@@ -36,7 +36,7 @@ use super::teams::{
     plan_seats,
 };
 use super::{EngineError, RunOptions, assign};
-use crate::model::accounting::bill_plan;
+use crate::model::accounting::{bill_every_plan, bill_plan_into};
 use crate::model::arrivals::Cohort;
 use crate::model::choice::Taste;
 use crate::model::menu::{Scratch, Sinks, live_menu_with};
@@ -378,14 +378,19 @@ impl Block<'_> {
                         }
                     };
                     live_menu_with(st, &life, taste, share, &mut scratch, &mut sinks);
-                } else {
+                } else if rel.same.iter().any(|&s| s) {
+                    // Only the plans that differ from the first point's, one by one.
                     let n_months = st.months();
                     for (p, row) in rows.iter_mut().enumerate() {
                         if !rel.same[p] {
                             let sums = &mut acc.months[p * n_months..(p + 1) * n_months];
-                            *row = bill_plan(st, p, &life, sums).totals;
+                            bill_plan_into(st, p, &life, sums, row);
                         }
                     }
+                } else {
+                    // Every plan (the first point, and a point that shares none of its plans)
+                    // in one call, as a single run bills them.
+                    bill_every_plan(st, &life, &mut rows, &mut acc.months);
                 }
                 add_user(acc, &rows, segment, self.buf.decile[u] as usize);
             }

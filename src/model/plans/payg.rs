@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::schema::{Field, FieldValues};
 use super::tiers::{self, Tiers, TiersSpec};
-use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use super::{Account, Billing, MonthBill, PlanDesign, RuleVisitor, Usage};
 use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
 
@@ -76,6 +76,29 @@ impl Billing for Payg {
         Payg {
             minimum: self.minimum * n,
             ..self.clone()
+        }
+    }
+    #[inline(always)]
+    fn visit_plain<V: RuleVisitor>(&self, v: V) -> V::Out {
+        match self.tiers {
+            None => v.visit(&Untiered(self)),
+            Some(_) => v.visit(self),
+        }
+    }
+}
+
+/// A payg rule without tiers: the same bills, without the tiers' test in each month.
+struct Untiered<'a>(&'a Payg);
+
+impl Billing for Untiered<'_> {
+    fn meter(&self) -> &Rates {
+        &self.0.rates
+    }
+    #[inline]
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        MonthBill {
+            bill: (usage.metered * usage.rate_factor).max(self.0.minimum * usage.price_factor),
+            served: 1.0,
         }
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::schema::{Field, FieldValues};
 use super::tiers::{self, Tiers, TiersSpec};
-use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use super::{Account, Billing, MonthBill, PlanDesign, RuleVisitor, Usage};
 use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
 
@@ -92,14 +92,7 @@ impl Billing for Hybrid {
         if let Some(t) = &self.tiers {
             return self.tiered(t, charge, usage.price_factor, usage.rate_factor);
         }
-        let overage = (charge - self.included).max(0.0) * self.multiplier * usage.rate_factor;
-        // When the spend cap binds, serve exactly the usage whose overage reaches it:
-        // served_limit / charge, which is >= 1 (so `min` gives 1) whenever it does not bind.
-        // Branch-free, as binding varies from user to user.
-        MonthBill {
-            bill: self.base_fee * usage.price_factor + overage.min(self.spend_cap),
-            served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
-        }
+        self.untiered(usage)
     }
     fn seats(&self, n: f64) -> Hybrid {
         let (included, spend_cap) = (self.included * n, self.spend_cap * n);
@@ -109,6 +102,42 @@ impl Billing for Hybrid {
             spend_cap,
             served_limit: served_limit(included, self.multiplier, spend_cap),
             ..self.clone()
+        }
+    }
+    #[inline(always)]
+    fn visit_plain<V: RuleVisitor>(&self, v: V) -> V::Out {
+        match self.tiers {
+            None => v.visit(&Untiered(self)),
+            Some(_) => v.visit(self),
+        }
+    }
+}
+
+/// A hybrid rule without tiers: the same bills, without the tiers' test in each month.
+struct Untiered<'a>(&'a Hybrid);
+
+impl Billing for Untiered<'_> {
+    fn meter(&self) -> &Rates {
+        &self.0.rates
+    }
+    #[inline]
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        self.0.untiered(usage)
+    }
+}
+
+impl Hybrid {
+    /// A month without tiers.
+    #[inline(always)]
+    fn untiered(&self, usage: Usage<'_>) -> MonthBill {
+        let charge = usage.metered;
+        let overage = (charge - self.included).max(0.0) * self.multiplier * usage.rate_factor;
+        // When the spend cap binds, serve exactly the usage whose overage reaches it:
+        // served_limit / charge, which is >= 1 (so `min` gives 1) whenever it does not bind.
+        // Branch-free, as binding varies from user to user.
+        MonthBill {
+            bill: self.base_fee * usage.price_factor + overage.min(self.spend_cap),
+            served: 1f64.min(self.served_limit(usage.rate_factor) / charge),
         }
     }
 }
@@ -159,6 +188,58 @@ impl Hybrid {
             } else {
                 1f64.min((self.included + served / self.multiplier) / charge)
             },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Hybrid, Untiered, served_limit};
+    use crate::model::plans::{Account, Billing, Usage};
+    use crate::model::rates::{Mix, Rates};
+
+    #[test]
+    fn the_untiered_view_bills_as_the_rule_bit_for_bit() {
+        let mix = Mix::new(40.0, 0.8, 0.03);
+        let rule = Hybrid {
+            rates: Rates::default(),
+            base_fee: 20.0,
+            included: 20.0,
+            multiplier: 1.5,
+            spend_cap: 500.0,
+            served_limit: served_limit(20.0, 1.5, 500.0),
+            tiers: None,
+        };
+        for metered in [
+            0.0,
+            1e-9,
+            19.99,
+            20.0,
+            20.01,
+            353.3,
+            1e12,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            for (price_factor, rate_factor) in [(1.0, 1.0), (0.8, 1.3), (0.0, 0.5), (1.2, 0.0)] {
+                let usage = Usage {
+                    output_tokens: metered,
+                    mix: &mix,
+                    metered,
+                    price_factor,
+                    rate_factor,
+                    tasks: 0.0,
+                    successes: 0.0,
+                };
+                let a = rule.month(&mut Account::default(), usage);
+                let b = Untiered(&rule).month(&mut Account::default(), usage);
+                assert_eq!(
+                    a.bill.to_bits(),
+                    b.bill.to_bits(),
+                    "{metered} {price_factor}"
+                );
+                assert_eq!(a.served.to_bits(), b.served.to_bits());
+            }
         }
     }
 }

@@ -128,6 +128,15 @@ pub trait Billing {
         let _ = n;
         self.clone()
     }
+    /// Calls `v` with this rule, or with a rule of the same bills whose month skips a test
+    /// fixed for the trial (payg and hybrid without tiers: no call in the months' loop).
+    #[inline(always)]
+    fn visit_plain<V: RuleVisitor>(&self, v: V) -> V::Out
+    where
+        Self: Sized,
+    {
+        v.visit(self)
+    }
 }
 
 /// A plan design as configured, before per-trial draws.
@@ -252,7 +261,7 @@ macro_rules! plan_kinds {
             #[inline(always)]
             pub fn visit<V: RuleVisitor>(&self, v: V) -> V::Out {
                 match self {
-                    $(Rule::$kind(r) => v.visit(r),)+
+                    $(Rule::$kind(r) => r.visit_plain(v),)+
                 }
             }
         }

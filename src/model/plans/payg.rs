@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::schema::{Field, FieldValues};
 use super::tiers::{self, Tiers, TiersSpec};
-use super::{Account, Billing, MonthBill, PlanDesign, Usage};
+use super::{Account, Billing, MonthBill, PlanDesign, RuleVisitor, Usage};
 use crate::dist::{Param, Range};
 use crate::model::rates::{Card, Rates};
 
@@ -76,6 +76,77 @@ impl Billing for Payg {
         Payg {
             minimum: self.minimum * n,
             ..self.clone()
+        }
+    }
+    #[inline(always)]
+    fn visit_plain<V: RuleVisitor>(&self, v: V) -> V::Out {
+        match self.tiers {
+            None => v.visit(&Untiered(self)),
+            Some(_) => v.visit(self),
+        }
+    }
+}
+
+/// A payg rule without tiers: the same bills, without the tiers' test in each month.
+struct Untiered<'a>(&'a Payg);
+
+impl Billing for Untiered<'_> {
+    fn meter(&self) -> &Rates {
+        &self.0.rates
+    }
+    #[inline]
+    fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        MonthBill {
+            bill: (usage.metered * usage.rate_factor).max(self.0.minimum * usage.price_factor),
+            served: 1.0,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Payg, Untiered};
+    use crate::model::plans::{Account, Billing, Usage};
+    use crate::model::rates::{Mix, Rates};
+
+    #[test]
+    fn the_untiered_view_bills_as_the_rule_bit_for_bit() {
+        let mix = Mix::new(40.0, 0.8, 0.03);
+        let rule = Payg {
+            rates: Rates::default(),
+            minimum: 5.0,
+            tiers: None,
+        };
+        for metered in [
+            0.0,
+            1e-9,
+            4.999,
+            5.0,
+            5.000001,
+            123.4,
+            1e12,
+            f64::INFINITY,
+            f64::NAN,
+        ] {
+            for (price_factor, rate_factor) in [(1.0, 1.0), (0.8, 1.3), (0.0, 0.5), (1.2, 0.0)] {
+                let usage = Usage {
+                    output_tokens: metered,
+                    mix: &mix,
+                    metered,
+                    price_factor,
+                    rate_factor,
+                    tasks: 0.0,
+                    successes: 0.0,
+                };
+                let a = rule.month(&mut Account::default(), usage);
+                let b = Untiered(&rule).month(&mut Account::default(), usage);
+                assert_eq!(
+                    a.bill.to_bits(),
+                    b.bill.to_bits(),
+                    "{metered} {price_factor}"
+                );
+                assert_eq!(a.served.to_bits(), b.served.to_bits());
+            }
         }
     }
 }

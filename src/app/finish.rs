@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::SystemTime;
 
-use super::{decide, print, run};
+use super::{common, decide, print};
 use crate::analysis::{compare, summary};
 use crate::error::Error;
 use crate::export::set::{Content, Derive};
@@ -103,9 +103,9 @@ pub(super) fn finish(
             .collect(),
         compare: compared,
     };
-    let table = run::stdout_table(&run, f.decide)?;
+    let table = common::stdout_table(&run, f.decide)?;
     // Read before the old outputs are replaced: the notice printed once the new ones are in.
-    let replaced = run::previous_run(f.out);
+    let replaced = common::previous_run(f.out);
     let mut files = run.files().map_err(|e| Error::io(f.out, e))?;
     if let Some((key, value)) = &f.run_json_extra
         && let Some(file) = files.iter_mut().find(|file| file.path == "run.json")

@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use super::common::{derived, interrupted, replaced_line};
 use super::finish::{self, Finish};
-use super::run::{derived, interrupted, replaced_line};
 use super::shard::{data_files, data_part};
 use super::{decide, print};
 use crate::cli::{FieldArgs, MergeArgs, RunArgs};

@@ -4,6 +4,7 @@
 
 mod best;
 mod check;
+mod common;
 mod completions;
 mod decide;
 mod finish;

@@ -6,9 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use super::common::{Loaded, interrupted, pool};
 use super::print;
 use super::progress::progress_bar;
-use super::run::{Loaded, interrupted, pool};
 use crate::cli::RunArgs;
 use crate::error::Error;
 use crate::export::set::OutFile;

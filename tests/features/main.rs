@@ -8,7 +8,7 @@
 //! results.xlsx ([`xlsx`]); issue 13's `dist = "empirical"` ([`empirical`]), replay of a
 //! usage export ([`population`]), `plansim fit` ([`fit_cli`]), and its recovery of known
 //! segments from exports plansim simulates and reproduction of the ServeGen file
-//! ([`fit_recovery`]).
+//! ([`fit_recovery`]); issue 14's shards and their exact merge ([`shard`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -28,6 +28,7 @@ mod precision;
 mod prices;
 mod report;
 mod sensitivity;
+mod shard;
 mod shipped_configs;
 mod sweep;
 mod xlsx;

@@ -19,6 +19,7 @@ mod correlation;
 mod empirical;
 mod fit_cli;
 mod fit_recovery;
+mod folders;
 mod menu;
 mod menu_outputs;
 mod npv;

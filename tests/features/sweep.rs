@@ -19,6 +19,7 @@ use plansim::{
 };
 
 use crate::common::read_csv;
+use crate::folders::files;
 
 /// No cost, a 25% payment fee, no churn, no choice: a flat plan's profit is 0.75 x price per
 /// user-month, whatever the users' usage (which is drawn, so the trials differ elsewhere).
@@ -118,25 +119,6 @@ fn report<'a>(
         wall_seconds: 0.0,
         started_at: std::time::UNIX_EPOCH,
     }
-}
-
-/// Every file under `dir` with its bytes, by relative path; run.json files left out when
-/// `csv_only`.
-fn files(dir: &Path, csv_only: bool) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, csv_only: bool, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let name = format!("{prefix}{}", e.file_name().to_string_lossy());
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), &format!("{name}/"), csv_only, out);
-            } else if !csv_only || name.ends_with(".csv") {
-                out.insert(name, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, "", csv_only, &mut out);
-    out
 }
 
 /// compare.csv's rows as (point, plan) -> the row's cells by column name.

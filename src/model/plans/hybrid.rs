@@ -195,12 +195,11 @@ impl Hybrid {
 #[cfg(test)]
 mod tests {
     use super::{Hybrid, Untiered, served_limit};
-    use crate::model::plans::{Account, Billing, Usage};
-    use crate::model::rates::{Mix, Rates};
+    use crate::model::plans::tests::assert_same_bills;
+    use crate::model::rates::Rates;
 
     #[test]
     fn the_untiered_view_bills_as_the_rule_bit_for_bit() {
-        let mix = Mix::new(40.0, 0.8, 0.03);
         let rule = Hybrid {
             rates: Rates::default(),
             base_fee: 20.0,
@@ -210,36 +209,20 @@ mod tests {
             served_limit: served_limit(20.0, 1.5, 500.0),
             tiers: None,
         };
-        for metered in [
-            0.0,
-            1e-9,
-            19.99,
-            20.0,
-            20.01,
-            353.3,
-            1e12,
-            f64::INFINITY,
-            f64::NAN,
-        ] {
-            for (price_factor, rate_factor) in [(1.0, 1.0), (0.8, 1.3), (0.0, 0.5), (1.2, 0.0)] {
-                let usage = Usage {
-                    output_tokens: metered,
-                    mix: &mix,
-                    metered,
-                    price_factor,
-                    rate_factor,
-                    tasks: 0.0,
-                    successes: 0.0,
-                };
-                let a = rule.month(&mut Account::default(), usage);
-                let b = Untiered(&rule).month(&mut Account::default(), usage);
-                assert_eq!(
-                    a.bill.to_bits(),
-                    b.bill.to_bits(),
-                    "{metered} {price_factor}"
-                );
-                assert_eq!(a.served.to_bits(), b.served.to_bits());
-            }
-        }
+        assert_same_bills(
+            &rule,
+            &Untiered(&rule),
+            &[
+                0.0,
+                1e-9,
+                19.99,
+                20.0,
+                20.01,
+                353.3,
+                1e12,
+                f64::INFINITY,
+                f64::NAN,
+            ],
+        );
     }
 }

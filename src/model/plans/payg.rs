@@ -106,47 +106,30 @@ impl Billing for Untiered<'_> {
 #[cfg(test)]
 mod tests {
     use super::{Payg, Untiered};
-    use crate::model::plans::{Account, Billing, Usage};
-    use crate::model::rates::{Mix, Rates};
+    use crate::model::plans::tests::assert_same_bills;
+    use crate::model::rates::Rates;
 
     #[test]
     fn the_untiered_view_bills_as_the_rule_bit_for_bit() {
-        let mix = Mix::new(40.0, 0.8, 0.03);
         let rule = Payg {
             rates: Rates::default(),
             minimum: 5.0,
             tiers: None,
         };
-        for metered in [
-            0.0,
-            1e-9,
-            4.999,
-            5.0,
-            5.000001,
-            123.4,
-            1e12,
-            f64::INFINITY,
-            f64::NAN,
-        ] {
-            for (price_factor, rate_factor) in [(1.0, 1.0), (0.8, 1.3), (0.0, 0.5), (1.2, 0.0)] {
-                let usage = Usage {
-                    output_tokens: metered,
-                    mix: &mix,
-                    metered,
-                    price_factor,
-                    rate_factor,
-                    tasks: 0.0,
-                    successes: 0.0,
-                };
-                let a = rule.month(&mut Account::default(), usage);
-                let b = Untiered(&rule).month(&mut Account::default(), usage);
-                assert_eq!(
-                    a.bill.to_bits(),
-                    b.bill.to_bits(),
-                    "{metered} {price_factor}"
-                );
-                assert_eq!(a.served.to_bits(), b.served.to_bits());
-            }
-        }
+        assert_same_bills(
+            &rule,
+            &Untiered(&rule),
+            &[
+                0.0,
+                1e-9,
+                4.999,
+                5.0,
+                5.000001,
+                123.4,
+                1e12,
+                f64::INFINITY,
+                f64::NAN,
+            ],
+        );
     }
 }

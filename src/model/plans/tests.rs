@@ -4,6 +4,32 @@
 use super::schema::{FieldKind, FieldValue, Need};
 use super::*;
 use crate::model::rates::Card;
+/// Asserts that `b` bills every `metered` amount exactly as `a` does (bill and served share,
+/// bit for bit, from a fresh account), under price and rate factors of 1, moved, and 0.
+pub(super) fn assert_same_bills(a: &impl Billing, b: &impl Billing, metered: &[f64]) {
+    let mix = Mix::new(40.0, 0.8, 0.03);
+    for &metered in metered {
+        for (price_factor, rate_factor) in [(1.0, 1.0), (0.8, 1.3), (0.0, 0.5), (1.2, 0.0)] {
+            let usage = Usage {
+                output_tokens: metered,
+                mix: &mix,
+                metered,
+                price_factor,
+                rate_factor,
+                tasks: 0.0,
+                successes: 0.0,
+            };
+            let x = a.month(&mut Account::default(), usage);
+            let y = b.month(&mut Account::default(), usage);
+            assert_eq!(
+                x.bill.to_bits(),
+                y.bill.to_bits(),
+                "{metered} {price_factor}"
+            );
+            assert_eq!(x.served.to_bits(), y.served.to_bits());
+        }
+    }
+}
 
 /// Values for `fields` as the reader gives them: every field present, or only the
 /// required ones (defaults filled in, optional ones absent).

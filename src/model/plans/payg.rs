@@ -67,10 +67,7 @@ impl Billing for Payg {
             None => usage.metered,
             Some(t) => t.charge(usage.metered),
         };
-        MonthBill {
-            bill: (charge * usage.rate_factor).max(self.minimum * usage.price_factor),
-            served: 1.0,
-        }
+        self.bill(charge, usage.rate_factor, usage.price_factor)
     }
     fn seats(&self, n: f64) -> Payg {
         Payg {
@@ -96,8 +93,18 @@ impl Billing for Untiered<'_> {
     }
     #[inline]
     fn month(&self, _: &mut Account, usage: Usage<'_>) -> MonthBill {
+        self.0
+            .bill(usage.metered, usage.rate_factor, usage.price_factor)
+    }
+}
+
+impl Payg {
+    /// The month's bill for `charge` ($ at the month-0 rates, after any tiers): the charge x
+    /// the rate factor, at least the minimum x the price factor; everything is served.
+    #[inline(always)]
+    fn bill(&self, charge: f64, rate_factor: f64, price_factor: f64) -> MonthBill {
         MonthBill {
-            bill: (usage.metered * usage.rate_factor).max(self.0.minimum * usage.price_factor),
+            bill: (charge * rate_factor).max(self.minimum * price_factor),
             served: 1.0,
         }
     }
